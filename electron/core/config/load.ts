@@ -1,0 +1,99 @@
+// Reading and validating the config file into the settings the engine runs with.
+import { readFile } from 'node:fs/promises';
+import type { RecreateStrategy, RuntimeConfig } from '../../../shared/dto.js';
+import { describeIssues, SettingsSchema, type Settings } from '../../../shared/schemas.js';
+import { InvalidReferenceError, parseReference } from '../image/reference.js';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_HEALTH_TIMEOUT_SECONDS,
+  DEFAULT_INTERVAL_SECONDS,
+  DEFAULT_START_GRACE_SECONDS,
+  defaultRuntimes,
+  envAutoRefresh,
+} from './defaults.js';
+import { defaultConfigPath } from './paths.js';
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ResolvedConfig {
+  /** Where the settings came from: a file path, or `built-in defaults`. */
+  source: string;
+  runtimes: RuntimeConfig[];
+  intervalMs: number;
+  autoRefresh: boolean;
+  recreate: RecreateStrategy;
+  dockerHost: string | undefined;
+  insecureRegistries: string[];
+  credentials: NonNullable<Settings['credentials']>;
+  startGraceMs: number;
+  healthTimeoutMs: number;
+  concurrency: number;
+}
+
+/** Validates the image references the schema can only see as strings. */
+export function checkRuntimeImages(runtimes: readonly RuntimeConfig[], where: string): void {
+  runtimes.forEach((runtime, index) => {
+    try {
+      const ref = parseReference(runtime.image);
+      if (ref.digest !== undefined) {
+        throw new InvalidReferenceError(runtime.image, 'pinned to a digest, which never moves; watch a tag instead');
+      }
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      throw new ConfigError(`${where}: runtimes[${index}].image (runtime "${runtime.name}"): ${message}`);
+    }
+  });
+}
+
+export function resolveSettings(settings: Settings, source: string, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
+  const runtimes = settings.runtimes ?? defaultRuntimes(env);
+  checkRuntimeImages(runtimes, source);
+  return {
+    source,
+    runtimes,
+    intervalMs: (settings.intervalSeconds ?? DEFAULT_INTERVAL_SECONDS) * 1000,
+    autoRefresh: (settings.autoRefresh ?? false) || envAutoRefresh(env),
+    recreate: settings.recreate ?? 'replace',
+    dockerHost: settings.dockerHost,
+    insecureRegistries: settings.insecureRegistries ?? [],
+    credentials: settings.credentials ?? {},
+    startGraceMs: (settings.startGraceSeconds ?? DEFAULT_START_GRACE_SECONDS) * 1000,
+    healthTimeoutMs: (settings.healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS) * 1000,
+    concurrency: settings.concurrency ?? DEFAULT_CONCURRENCY,
+  };
+}
+
+export function parseSettings(text: string, where: string): Settings {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${where}: not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = SettingsSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, where));
+  return parsed.data;
+}
+
+/**
+ * `--config`, else IMAGEWATCH_CONFIG, else the per-user config file. A file named
+ * explicitly must exist; the per-user one is optional and the origin's defaults apply.
+ */
+export async function loadConfig(explicitPath: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<ResolvedConfig> {
+  const named = explicitPath ?? (env.IMAGEWATCH_CONFIG || undefined);
+  const file = named ?? defaultConfigPath(env);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && named === undefined) return resolveSettings({}, 'built-in defaults', env);
+    throw new ConfigError(`${file}: cannot read config: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  return resolveSettings(parseSettings(text, file), file, env);
+}

@@ -1,0 +1,70 @@
+// Choosing the containers a refresh may touch: those whose configured image follows the
+// watched tag (compared normalised, never by substring), narrowed by name prefix or label.
+// Anything else on the host is never touched.
+import type Docker from 'dockerode';
+import type { RuntimeMatch } from '../../../shared/dto.js';
+import { followsTag, type ImageReference } from '../image/reference.js';
+import { TEMP_SUFFIX_NEW, TEMP_SUFFIX_OLD } from './replace.js';
+
+export class ContainerListError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ContainerListError';
+  }
+}
+
+const IMAGE_ID = /^(sha256:)?[a-f0-9]{12,64}$/;
+
+export function matchesLabel(labels: Record<string, string> | undefined, selector: string): boolean {
+  const eq = selector.indexOf('=');
+  const key = eq >= 0 ? selector.slice(0, eq) : selector;
+  if (!labels || !(key in labels)) return false;
+  return eq < 0 || labels[key] === selector.slice(eq + 1);
+}
+
+export function containerName(names: readonly string[] | undefined, fallback: string): string {
+  return (names?.[0] ?? fallback).replace(/^\//, '');
+}
+
+export interface Selection {
+  containers: Docker.ContainerInspectInfo[];
+  /** Every container on the host, for checks such as shared network namespaces. */
+  all: Docker.ContainerInfo[];
+}
+
+export async function selectContainers(docker: Docker, watched: ImageReference, match: RuntimeMatch = {}): Promise<Selection> {
+  let all: Docker.ContainerInfo[];
+  try {
+    all = await docker.listContainers({ all: true });
+  } catch (err) {
+    throw new ContainerListError(`cannot list containers: ${(err as Error).message}`);
+  }
+  const containers: Docker.ContainerInspectInfo[] = [];
+  for (const entry of all) {
+    const name = containerName(entry.Names, entry.Id);
+    if (name.endsWith(TEMP_SUFFIX_NEW) || name.endsWith(TEMP_SUFFIX_OLD)) continue;
+    if (match.namePrefix && !name.startsWith(match.namePrefix)) continue;
+    if (match.label && !matchesLabel(entry.Labels, match.label)) continue;
+    // The list shows an image ID instead of the name once the tag has moved on; only
+    // inspect can tell what such a container was created from.
+    if (!followsTag(entry.Image, watched) && !IMAGE_ID.test(entry.Image)) continue;
+    let info: Docker.ContainerInspectInfo;
+    try {
+      info = await docker.getContainer(entry.Id).inspect();
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) continue; // removed meanwhile
+      throw new ContainerListError(`cannot inspect container ${name}: ${(err as Error).message}`);
+    }
+    if (followsTag(info.Config.Image, watched)) containers.push(info);
+  }
+  return { containers, all };
+}
+
+/** Containers that run inside `target`'s network namespace and would lose it if it were replaced. */
+export function namespaceDependents(target: Docker.ContainerInspectInfo, all: readonly Docker.ContainerInfo[]): string[] {
+  const name = target.Name.replace(/^\//, '');
+  const modes = new Set([`container:${target.Id}`, `container:${target.Id.slice(0, 12)}`, `container:${name}`]);
+  return all
+    .filter((c) => c.Id !== target.Id && modes.has(c.HostConfig?.NetworkMode ?? ''))
+    .map((c) => containerName(c.Names, c.Id));
+}

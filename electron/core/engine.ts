@@ -1,0 +1,78 @@
+// Wires the engine's parts together from a resolved config. The CLI, the daemon and the
+// desktop main process all build their engine here, so they behave the same.
+import type Docker from 'dockerode';
+import type { EngineEvent } from '../../shared/events.js';
+import type { ResolvedConfig } from './config/load.js';
+import { connectDocker } from './docker/engine.js';
+import { imageHasDigest, localTagImage } from './docker/images.js';
+import { defaultCredentialChain, type CredentialSource } from './registry/credentials.js';
+import { RegistryClient } from './registry/client.js';
+import { TransportPolicy } from './registry/transport.js';
+import { RefreshService } from './refresh/service.js';
+import type { StateStore } from './state/store.js';
+import { Watcher, type WatchSettings } from './watch/watcher.js';
+
+export interface EngineOptions {
+  config: ResolvedConfig;
+  store: StateStore;
+  env?: NodeJS.ProcessEnv;
+  emit?: (event: EngineEvent) => void;
+  log?: (line: string) => void;
+  /** Injected in tests to count or fault requests. */
+  credentials?: CredentialSource;
+  docker?: Docker;
+}
+
+export interface Engine {
+  config: ResolvedConfig;
+  watcher: Watcher;
+  refresher: RefreshService;
+  registry: RegistryClient;
+  docker: Docker;
+  close(): Promise<void>;
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  const { config } = options;
+  const env = options.env ?? process.env;
+  const docker = options.docker ?? connectDocker(config.dockerHost, env);
+  const credentials = options.credentials ?? defaultCredentialChain(config.credentials, env);
+  const registry = new RegistryClient({ credentials, transport: new TransportPolicy(config.insecureRegistries) });
+  const refresher = new RefreshService({
+    docker,
+    credentials,
+    strategy: config.recreate,
+    startGraceMs: config.startGraceMs,
+    healthTimeoutMs: config.healthTimeoutMs,
+    ...(options.emit ? { onProgress: (progress) => options.emit!({ type: 'refresh-progress', progress }) } : {}),
+  });
+  const settings = (): WatchSettings => ({
+    runtimes: config.runtimes,
+    intervalMs: config.intervalMs,
+    autoRefresh: config.autoRefresh,
+    concurrency: config.concurrency,
+  });
+  const watcher = new Watcher({
+    settings,
+    lookupDigest: async (ref, signal) => (await registry.getDigest(ref, signal)).digest,
+    localView: async (ref, digest) => {
+      const image = await localTagImage(docker, ref);
+      return { present: image !== null, hasDigest: image !== null && imageHasDigest(image, ref, digest) };
+    },
+    refresher,
+    store: options.store,
+    ...(options.emit ? { emit: options.emit } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  return {
+    config,
+    watcher,
+    refresher,
+    registry,
+    docker,
+    async close() {
+      await refresher.idle();
+      await registry.close();
+    },
+  };
+}

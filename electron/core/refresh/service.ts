@@ -1,0 +1,213 @@
+// Refresh = pull the watched tag for the containers' platform, then bring every selected
+// container onto the new image with the configured strategy. Returns the origin's
+// `{pulled, failed, recreated}` shape plus per-runtime details.
+import type Docker from 'dockerode';
+import type {
+  ContainerOutcome,
+  RecreateStrategy,
+  RefreshProgress,
+  RefreshResult,
+  RuntimeConfig,
+  RuntimeRefreshDetail,
+} from '../../../shared/dto.js';
+import { engineName, parseReference } from '../image/reference.js';
+import { engineAuthConfig, type CredentialSource } from '../registry/credentials.js';
+import { engineMessage } from '../docker/engine.js';
+import { inspectImage, localTagImage, repoDigestFor } from '../docker/images.js';
+import { pullImage } from '../docker/pull.js';
+import { replaceContainer } from '../docker/replace.js';
+import { ContainerListError, namespaceDependents, selectContainers } from '../docker/select.js';
+import { Mutex } from '../util/limit.js';
+
+export interface RefreshServiceOptions {
+  docker: Docker;
+  credentials: CredentialSource;
+  /** Global strategy; a runtime's own `recreate` wins. */
+  strategy: RecreateStrategy;
+  startGraceMs: number;
+  healthTimeoutMs: number;
+  onProgress?: (progress: RefreshProgress) => void;
+  /** Minimum gap between two pull-progress events of one runtime. */
+  progressIntervalMs?: number;
+}
+
+export interface RefreshOptions {
+  /** false: pull only. true/absent: each runtime's strategy. A strategy name overrides it. */
+  recreate?: boolean | RecreateStrategy;
+  signal?: AbortSignal;
+}
+
+/** Container listing failed; the origin answered 500 with what was done so far. */
+export class RefreshListError extends Error {
+  constructor(
+    message: string,
+    readonly partial: RefreshResult,
+  ) {
+    super(message);
+    this.name = 'RefreshListError';
+  }
+}
+
+export function emptyResult(): RefreshResult {
+  return { pulled: [], failed: [], recreated: [], details: {} };
+}
+
+export function addDetail(result: RefreshResult, runtime: string, detail: RuntimeRefreshDetail): RefreshResult {
+  result.details[runtime] = detail;
+  if (detail.imageIdAfter !== undefined) result.pulled.push(runtime);
+  if (!detail.ok) result.failed.push(runtime);
+  for (const c of detail.containers) {
+    if (c.action === 'replaced' || c.action === 'removed') result.recreated.push(c.name);
+  }
+  return result;
+}
+
+function strategyFor(runtime: RuntimeConfig, fallback: RecreateStrategy, recreate: RefreshOptions['recreate']): RecreateStrategy {
+  if (recreate === false) return 'none';
+  if (typeof recreate === 'string') return recreate;
+  return runtime.recreate ?? fallback;
+}
+
+export class RefreshService {
+  private readonly inflight = new Map<string, Promise<RuntimeRefreshDetail>>();
+  /** One container replacement at a time per engine: they share ports, names and networks. */
+  private readonly replaceLock = new Mutex();
+
+  constructor(private readonly options: RefreshServiceOptions) {}
+
+  /** Whether any runtime is being refreshed right now. */
+  get busy(): boolean {
+    return this.inflight.size > 0;
+  }
+
+  /** Resolves once every in-flight refresh has finished. */
+  async idle(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight.values()]);
+  }
+
+  async refresh(runtimes: readonly RuntimeConfig[], options: RefreshOptions = {}): Promise<RefreshResult> {
+    const result = emptyResult();
+    for (const runtime of runtimes) {
+      let detail: RuntimeRefreshDetail;
+      try {
+        detail = await this.refreshOne(runtime, options);
+      } catch (err) {
+        if (err instanceof ContainerListError) {
+          result.failed.push(runtime.name);
+          result.details[runtime.name] = { image: runtime.image, ok: false, error: err.message, containers: [] };
+          throw new RefreshListError(err.message, result);
+        }
+        throw err;
+      }
+      addDetail(result, runtime.name, detail);
+    }
+    return result;
+  }
+
+  /** A second request for a runtime already refreshing waits for the first and shares its result. */
+  refreshOne(runtime: RuntimeConfig, options: RefreshOptions = {}): Promise<RuntimeRefreshDetail> {
+    const running = this.inflight.get(runtime.name);
+    if (running) return running;
+    const work = this.run(runtime, options).finally(() => this.inflight.delete(runtime.name));
+    this.inflight.set(runtime.name, work);
+    return work;
+  }
+
+  private progressEmitter(runtime: string): (p: Omit<Extract<RefreshProgress, { phase: 'pull' }>, 'runtime' | 'phase'>) => void {
+    const gap = this.options.progressIntervalMs ?? 100;
+    let last = 0;
+    return (p) => {
+      const now = Date.now();
+      const finished = p.layersTotal > 0 && p.layersDone === p.layersTotal;
+      if (!finished && now - last < gap) return;
+      last = now;
+      this.options.onProgress?.({ runtime, phase: 'pull', ...p });
+    };
+  }
+
+  private async run(runtime: RuntimeConfig, options: RefreshOptions): Promise<RuntimeRefreshDetail> {
+    const ref = parseReference(runtime.image);
+    const detail: RuntimeRefreshDetail = { image: runtime.image, ok: false, containers: [] };
+    const { docker } = this.options;
+    const strategy = strategyFor(runtime, this.options.strategy, options.recreate);
+
+    const selection = await selectContainers(docker, ref, runtime.match);
+    try {
+      const before = await localTagImage(docker, ref);
+      if (before) detail.imageIdBefore = before.id;
+      const platform = await this.platformFor(selection.containers);
+      if (platform) detail.platform = platform;
+      const credential = await this.options.credentials.lookup(ref.registry);
+      const pulled = await pullImage(docker, engineName(ref), {
+        ...(platform ? { platform } : {}),
+        ...(credential ? { authconfig: engineAuthConfig(credential, ref.registry)! } : {}),
+        onProgress: this.progressEmitter(runtime.name),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      const after = await localTagImage(docker, ref);
+      if (!after) throw new Error(`pulled ${engineName(ref)} but the engine does not list it`);
+      detail.imageIdAfter = after.id;
+      const digest = pulled.digest ?? repoDigestFor(after, ref);
+      if (digest) detail.digest = digest;
+    } catch (err) {
+      detail.error = engineMessage(err);
+      return detail;
+    }
+
+    if (strategy !== 'none') {
+      for (const info of selection.containers) {
+        detail.containers.push(await this.bring(runtime, info, selection.all, detail.imageIdAfter!, strategy, options.signal));
+      }
+    }
+    const failed = detail.containers.filter((c) => c.action === 'failed');
+    detail.ok = failed.length === 0;
+    if (!detail.ok) detail.error = failed.map((c) => `${c.name}: ${c.reason ?? 'failed'}`).join('; ');
+    return detail;
+  }
+
+  private async platformFor(containers: readonly Docker.ContainerInspectInfo[]): Promise<string | undefined> {
+    const first = containers[0];
+    if (!first) return undefined;
+    return (await inspectImage(this.options.docker, first.Image))?.platform;
+  }
+
+  private async bring(
+    runtime: RuntimeConfig,
+    info: Docker.ContainerInspectInfo,
+    all: Docker.ContainerInfo[],
+    imageId: string,
+    strategy: RecreateStrategy,
+    signal: AbortSignal | undefined,
+  ): Promise<ContainerOutcome> {
+    const name = info.Name.replace(/^\//, '');
+    const outcome = (action: ContainerOutcome['action'], reason?: string): ContainerOutcome =>
+      reason === undefined ? { name, id: info.Id, action } : { name, id: info.Id, action, reason };
+    if (info.Image === imageId) return outcome('skipped', 'already on the new image');
+    if (signal?.aborted) return outcome('failed', 'not replaced: imagewatch is shutting down');
+    if (info.State.Paused) return outcome('failed', 'paused; unpause it so imagewatch can replace it');
+    const step = (s: Extract<RefreshProgress, { phase: 'recreate' }>['step']): void =>
+      this.options.onProgress?.({ runtime: runtime.name, phase: 'recreate', container: name, step: s });
+
+    return this.replaceLock.run(async () => {
+      if (strategy === 'remove') {
+        step('remove');
+        try {
+          await this.options.docker.getContainer(info.Id).remove({ force: true, v: false });
+          return outcome('removed');
+        } catch (err) {
+          return outcome('failed', engineMessage(err));
+        }
+      }
+      const dependents = namespaceDependents(info, all);
+      if (dependents.length) {
+        return outcome('failed', `not replaced: ${dependents.join(', ')} share its network namespace and would lose it`);
+      }
+      const oldImage = await inspectImage(this.options.docker, info.Image);
+      return replaceContainer(this.options.docker, info, oldImage?.defaults ?? {}, imageId, {
+        startGraceMs: this.options.startGraceMs,
+        healthTimeoutMs: this.options.healthTimeoutMs,
+        onStep: step,
+      });
+    });
+  }
+}

@@ -1,0 +1,216 @@
+// Where registry credentials come from, in the order users expect: explicit settings,
+// then the Docker CLI's config (auths, per-registry credHelpers, the global credsStore),
+// then GHCR_USER/GHCR_TOKEN for ghcr.io as the origin did.
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { DOCKER_HUB } from '../image/reference.js';
+
+export interface Credential {
+  username?: string;
+  password?: string;
+  /** OAuth2 refresh token (`identitytoken` in Docker's config). */
+  identityToken?: string;
+  /** Where the credential came from, for messages; never the secret. */
+  source: string;
+}
+
+export interface CredentialSource {
+  lookup(registry: string): Promise<Credential | null>;
+}
+
+export interface SettingsCredential {
+  username?: string;
+  password?: string;
+  identityToken?: string;
+}
+
+const HUB_KEYS = new Set(['index.docker.io', 'docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
+
+/** Docker config keys come as `https://host/v1/`, `host`, `http://host:port`: reduce them to the host. */
+export function registryKeyHost(key: string): string {
+  const host = key
+    .trim()
+    .replace(/^[a-z]+:\/\//i, '')
+    .replace(/\/.*$/, '')
+    .toLowerCase();
+  return HUB_KEYS.has(host) ? DOCKER_HUB : host;
+}
+
+/** The server URL Docker's credential helpers expect for a registry. */
+export function helperServerUrl(registry: string): string {
+  return registry === DOCKER_HUB ? 'https://index.docker.io/v1/' : registry;
+}
+
+function nonEmpty(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
+export class SettingsCredentials implements CredentialSource {
+  private readonly byHost = new Map<string, SettingsCredential>();
+
+  constructor(entries: Record<string, SettingsCredential>) {
+    for (const [key, value] of Object.entries(entries)) this.byHost.set(registryKeyHost(key), value);
+  }
+
+  async lookup(registry: string): Promise<Credential | null> {
+    const entry = this.byHost.get(registry.toLowerCase());
+    if (!entry) return null;
+    return { ...entry, source: 'settings' };
+  }
+}
+
+/** Runs `docker-credential-<helper> get`; a seam so tests and other platforms can swap it. */
+export type HelperRunner = (helper: string, serverUrl: string) => Promise<{ Username?: string; Secret?: string } | null>;
+
+export const runCredentialHelper: HelperRunner = (helper, serverUrl) =>
+  new Promise((resolve, reject) => {
+    if (!/^[A-Za-z0-9_.-]+$/.test(helper)) {
+      reject(new Error(`invalid credential helper name "${helper}"`));
+      return;
+    }
+    const child = execFile(`docker-credential-${helper}`, ['get'], { timeout: 10_000 }, (err, stdout, stderr) => {
+      if (err) {
+        // Helpers answer "credentials not found" on stdout or stderr with a non-zero exit.
+        if (/not found/i.test(`${stdout}${stderr}`)) {
+          resolve(null);
+          return;
+        }
+        reject(new Error(`credential helper docker-credential-${helper} failed: ${(stderr || err.message).trim()}`));
+        return;
+      }
+      try {
+        resolve(JSON.parse(stdout) as { Username?: string; Secret?: string });
+      } catch {
+        reject(new Error(`credential helper docker-credential-${helper} printed invalid JSON`));
+      }
+    });
+    child.stdin?.end(serverUrl);
+  });
+
+interface DockerConfigFile {
+  auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string }>;
+  credHelpers?: Record<string, string>;
+  credsStore?: string;
+}
+
+export interface DockerConfigOptions {
+  env?: NodeJS.ProcessEnv;
+  home?: string;
+  runHelper?: HelperRunner;
+}
+
+export class DockerConfigCredentials implements CredentialSource {
+  private config: Promise<DockerConfigFile | null> | null = null;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly home: string;
+  private readonly runHelper: HelperRunner;
+
+  constructor(options: DockerConfigOptions = {}) {
+    this.env = options.env ?? process.env;
+    this.home = options.home ?? os.homedir();
+    this.runHelper = options.runHelper ?? runCredentialHelper;
+  }
+
+  get configPath(): string {
+    const dir = this.env.DOCKER_CONFIG || path.join(this.home, '.docker');
+    return path.join(dir, 'config.json');
+  }
+
+  private load(): Promise<DockerConfigFile | null> {
+    this.config ??= readFile(this.configPath, 'utf8').then(
+      (text) => {
+        try {
+          return JSON.parse(text) as DockerConfigFile;
+        } catch {
+          throw new Error(`${this.configPath} is not valid JSON`);
+        }
+      },
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return null;
+        throw new Error(`cannot read ${this.configPath}: ${err.message}`);
+      },
+    );
+    return this.config;
+  }
+
+  async lookup(registry: string): Promise<Credential | null> {
+    const config = await this.load();
+    if (!config) return null;
+    const host = registry.toLowerCase();
+    const source = `docker config (${this.configPath})`;
+
+    for (const [key, entry] of Object.entries(config.auths ?? {})) {
+      if (registryKeyHost(key) !== host || !entry) continue;
+      if (nonEmpty(entry.identitytoken)) return { identityToken: entry.identitytoken, source };
+      if (nonEmpty(entry.username) && nonEmpty(entry.password)) {
+        return { username: entry.username, password: entry.password, source };
+      }
+      if (nonEmpty(entry.auth)) {
+        const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+        const colon = decoded.indexOf(':');
+        if (colon > 0) return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1), source };
+        throw new Error(`${this.configPath}: auths["${key}"].auth is not base64 of user:password`);
+      }
+      // An entry with no secret means "use the credential store" in Docker's own semantics.
+    }
+
+    const helper =
+      Object.entries(config.credHelpers ?? {}).find(([key]) => registryKeyHost(key) === host)?.[1] ?? config.credsStore;
+    if (!nonEmpty(helper)) return null;
+    const answer = await this.runHelper(helper, helperServerUrl(registry));
+    if (!answer || !nonEmpty(answer.Secret)) return null;
+    const helperSource = `credential helper ${helper}`;
+    // Helpers return `<token>` as the username when the secret is an identity token.
+    if (answer.Username === '<token>') return { identityToken: answer.Secret, source: helperSource };
+    return { username: answer.Username ?? '', password: answer.Secret, source: helperSource };
+  }
+}
+
+/** The origin's rule: both variables set after trimming, for ghcr.io only. */
+export class GhcrEnvCredentials implements CredentialSource {
+  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  async lookup(registry: string): Promise<Credential | null> {
+    if (registry.toLowerCase() !== 'ghcr.io') return null;
+    const username = (this.env.GHCR_USER ?? '').trim();
+    const password = (this.env.GHCR_TOKEN ?? '').trim();
+    if (!username || !password) return null;
+    return { username, password, source: 'GHCR_USER/GHCR_TOKEN' };
+  }
+}
+
+export class CredentialChain implements CredentialSource {
+  constructor(private readonly sources: readonly CredentialSource[]) {}
+
+  async lookup(registry: string): Promise<Credential | null> {
+    for (const source of this.sources) {
+      const found = await source.lookup(registry);
+      if (found) return found;
+    }
+    return null;
+  }
+}
+
+export function defaultCredentialChain(
+  settings: Record<string, SettingsCredential>,
+  env: NodeJS.ProcessEnv = process.env,
+): CredentialChain {
+  return new CredentialChain([
+    new SettingsCredentials(settings),
+    new DockerConfigCredentials({ env }),
+    new GhcrEnvCredentials(env),
+  ]);
+}
+
+/** The X-Registry-Auth payload the engine expects for a pull. */
+export function engineAuthConfig(
+  credential: Credential | null,
+  registry: string,
+): { username?: string; password?: string; identitytoken?: string; serveraddress: string } | undefined {
+  if (!credential) return undefined;
+  const serveraddress = helperServerUrl(registry);
+  if (credential.identityToken) return { identitytoken: credential.identityToken, serveraddress };
+  return { username: credential.username ?? '', password: credential.password ?? '', serveraddress };
+}

@@ -1,0 +1,134 @@
+// Persisted watcher state. The headless file store and the desktop's electron-store adapter
+// share the schema and version in shared/schemas.ts.
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { RuntimeState } from '../../../shared/dto.js';
+import { describeIssues, PersistedStateSchema, STATE_SCHEMA_VERSION, type PersistedState } from '../../../shared/schemas.js';
+
+export interface StateStore {
+  load(): Promise<PersistedState>;
+  save(state: PersistedState): Promise<void>;
+  /** Problems found while loading (a corrupt file that was backed up), for the UI or stderr. */
+  readonly warnings: string[];
+}
+
+export class StateVersionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StateVersionError';
+  }
+}
+
+export function emptyState(): PersistedState {
+  return { schemaVersion: STATE_SCHEMA_VERSION, runtimes: {} };
+}
+
+export function emptyRuntimeState(): RuntimeState {
+  return {
+    seenDigest: null,
+    appliedDigest: null,
+    lastCheckAt: null,
+    lastRefreshAt: null,
+    lastError: null,
+    updateAvailable: false,
+    retry: null,
+    history: [],
+  };
+}
+
+type Migration = (old: Record<string, unknown>) => Record<string, unknown>;
+
+/** Migrations from version N to N+1, keyed by N. Version 1 is the first. */
+const MIGRATIONS: Record<number, Migration> = {};
+
+export function migrateState(raw: unknown): { state: PersistedState } | { error: string } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { error: 'not a JSON object' };
+  let doc = raw as Record<string, unknown>;
+  let version = doc.schemaVersion;
+  if (typeof version !== 'number' || !Number.isInteger(version)) return { error: 'missing schemaVersion' };
+  if (version > STATE_SCHEMA_VERSION) {
+    throw new StateVersionError(
+      `state was written by a newer imagewatch (schema ${version}, this one reads up to ${STATE_SCHEMA_VERSION}); refusing to overwrite it`,
+    );
+  }
+  while (version < STATE_SCHEMA_VERSION) {
+    const step = MIGRATIONS[version];
+    if (!step) return { error: `no migration from schema ${version}` };
+    doc = { ...step(doc), schemaVersion: version + 1 };
+    version += 1;
+  }
+  const parsed = PersistedStateSchema.safeParse(doc);
+  if (!parsed.success) return { error: describeIssues(parsed.error, 'state').replace(/\n/g, '; ') };
+  return { state: parsed.data };
+}
+
+export class JsonFileStateStore implements StateStore {
+  readonly warnings: string[] = [];
+
+  constructor(
+    readonly file: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async load(): Promise<PersistedState> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
+      throw new Error(`cannot read state ${this.file}: ${(err as Error).message}`);
+    }
+    let raw: unknown;
+    let problem: string;
+    try {
+      raw = JSON.parse(text);
+      const migrated = migrateState(raw);
+      if ('state' in migrated) return migrated.state;
+      problem = migrated.error;
+    } catch (err) {
+      if (err instanceof StateVersionError) throw new StateVersionError(`${this.file}: ${err.message}`);
+      problem = `not valid JSON (${(err as Error).message})`;
+    }
+    // Keep the unreadable file for the user instead of silently wiping it.
+    const backup = `${this.file}.corrupt-${this.now().toISOString().replace(/[:.]/g, '-')}`;
+    await rename(this.file, backup);
+    this.warnings.push(`state file ${this.file} was unreadable (${problem}); moved it to ${backup} and started fresh`);
+    return emptyState();
+  }
+
+  async save(state: PersistedState): Promise<void> {
+    await mkdir(path.dirname(this.file), { recursive: true });
+    const temp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const handle = await open(temp, 'w', 0o600);
+    try {
+      await handle.writeFile(`${JSON.stringify(state, null, 2)}\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await rename(temp, this.file);
+    } catch (err) {
+      await unlink(temp).catch(() => undefined);
+      throw err;
+    }
+  }
+}
+
+/** Holds state in memory; for tests and one-shot runs that must not persist. */
+export class MemoryStateStore implements StateStore {
+  readonly warnings: string[] = [];
+  saves = 0;
+
+  constructor(private state: PersistedState = emptyState()) {}
+
+  async load(): Promise<PersistedState> {
+    return structuredClone(this.state);
+  }
+
+  async save(state: PersistedState): Promise<void> {
+    this.saves++;
+    this.state = structuredClone(state);
+  }
+}

@@ -1,0 +1,292 @@
+// The watch loop: look up each watched tag's digest, compare with what was seen before,
+// tell the user when it moves, and (with auto-refresh) refresh that runtime only.
+import type { CheckReport, RefreshResult, RuntimeConfig, RuntimeRefreshDetail, RuntimeState } from '../../../shared/dto.js';
+import type { EngineEvent } from '../../../shared/events.js';
+import type { PersistedState } from '../../../shared/schemas.js';
+import { formatReference, parseReference, shortDigest, type ImageReference } from '../image/reference.js';
+import { addDetail, emptyResult, type RefreshOptions } from '../refresh/service.js';
+import { emptyRuntimeState, type StateStore } from '../state/store.js';
+import { Semaphore } from '../util/limit.js';
+import { abortableSleep, formatGoDuration } from '../util/time.js';
+import { DEFAULT_RETRY, observe, recordCheckError, recordRefresh, wantsRefresh, type LocalView, type RetryPolicy } from './transitions.js';
+
+export interface WatchSettings {
+  runtimes: RuntimeConfig[];
+  intervalMs: number;
+  autoRefresh: boolean;
+  concurrency: number;
+}
+
+export interface Refresher {
+  refreshOne(runtime: RuntimeConfig, options?: RefreshOptions): Promise<RuntimeRefreshDetail>;
+  idle(): Promise<void>;
+}
+
+export interface WatcherDeps {
+  settings: () => WatchSettings;
+  lookupDigest: (ref: ImageReference, signal?: AbortSignal) => Promise<string>;
+  /** What the engine holds for the tag; throws when the engine cannot be asked. */
+  localView: (ref: ImageReference, digest: string) => Promise<LocalView>;
+  refresher: Refresher;
+  store: StateStore;
+  emit?: (event: EngineEvent) => void;
+  log?: (line: string) => void;
+  now?: () => number;
+  random?: () => number;
+  retry?: RetryPolicy;
+}
+
+export interface TickOptions {
+  /** Only these runtimes (used for retry wake-ups, so others cost no registry call). */
+  only?: readonly string[];
+  signal?: AbortSignal;
+  /** Overrides the setting for this tick (the CLI's --auto-refresh). */
+  autoRefresh?: boolean;
+}
+
+const goList = (items: readonly string[]): string => `[${items.join(' ')}]`;
+
+export class UnknownRuntimeError extends Error {
+  constructor(
+    readonly runtime: string,
+    readonly known: string[],
+  ) {
+    super(`unknown runtime: ${runtime}`);
+    this.name = 'UnknownRuntimeError';
+  }
+}
+
+export class Watcher {
+  private state: PersistedState | null = null;
+  private saving: Promise<void> = Promise.resolve();
+  private readonly now: () => number;
+  private readonly log: (line: string) => void;
+  private readonly retry: RetryPolicy;
+
+  constructor(private readonly deps: WatcherDeps) {
+    this.now = deps.now ?? Date.now;
+    this.log = deps.log ?? (() => undefined);
+    this.retry = deps.retry ?? { ...DEFAULT_RETRY, random: deps.random ?? Math.random };
+  }
+
+  async init(): Promise<void> {
+    this.state ??= await this.deps.store.load();
+  }
+
+  private get loaded(): PersistedState {
+    if (!this.state) throw new Error('watcher used before init()');
+    return this.state;
+  }
+
+  runtimeState(name: string): RuntimeState {
+    const runtimes = this.loaded.runtimes;
+    runtimes[name] ??= emptyRuntimeState();
+    return runtimes[name];
+  }
+
+  snapshot(): PersistedState {
+    return structuredClone(this.loaded);
+  }
+
+  /** Writes are chained so an older snapshot never lands after a newer one. */
+  private persist(): Promise<void> {
+    const snapshot = this.snapshot();
+    this.saving = this.saving.catch(() => undefined).then(() => this.deps.store.save(snapshot));
+    return this.saving;
+  }
+
+  private changed(runtime: string): void {
+    this.deps.emit?.({ type: 'state-changed', runtime, state: structuredClone(this.runtimeState(runtime)) });
+  }
+
+  async tick(options: TickOptions = {}): Promise<CheckReport[]> {
+    await this.init();
+    const settings = this.deps.settings();
+    const autoRefresh = options.autoRefresh ?? settings.autoRefresh;
+    const runtimes = options.only ? settings.runtimes.filter((r) => options.only!.includes(r.name)) : settings.runtimes;
+    this.deps.emit?.({ type: 'check-started' });
+
+    // Runtimes sharing a reference cost one lookup per tick.
+    const limit = new Semaphore(settings.concurrency);
+    const lookups = new Map<string, Promise<string>>();
+    const lookup = (ref: ImageReference): Promise<string> => {
+      const key = formatReference(ref);
+      let pending = lookups.get(key);
+      if (!pending) {
+        pending = limit.run(() => this.deps.lookupDigest(ref, options.signal));
+        pending.catch(() => undefined);
+        lookups.set(key, pending);
+      }
+      return pending;
+    };
+    const refs = new Map(runtimes.map((r) => [r.name, parseReference(r.image)]));
+    for (const runtime of runtimes) void lookup(refs.get(runtime.name)!);
+
+    const reports: CheckReport[] = [];
+    for (const runtime of runtimes) {
+      if (options.signal?.aborted) break;
+      reports.push(await this.checkOne(runtime, refs.get(runtime.name)!, lookup, autoRefresh, options.signal));
+    }
+    await this.persist();
+    this.deps.emit?.({ type: 'check-finished' });
+    return reports;
+  }
+
+  private async checkOne(
+    runtime: RuntimeConfig,
+    ref: ImageReference,
+    lookup: (ref: ImageReference) => Promise<string>,
+    autoRefresh: boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<CheckReport> {
+    const state = this.runtimeState(runtime.name);
+    const at = new Date(this.now()).toISOString();
+    const previousDigest = state.seenDigest;
+    const report: CheckReport = {
+      name: runtime.name,
+      image: runtime.image,
+      outcome: 'error',
+      remoteDigest: null,
+      previousDigest,
+      updateAvailable: state.updateAvailable,
+    };
+    let remote: string;
+    try {
+      remote = await lookup(ref);
+    } catch (err) {
+      const message = (err as Error).message;
+      this.log(`image-auto-refresh: ${runtime.name} digest fetch failed: ${message}`);
+      recordCheckError(state, message, at);
+      this.changed(runtime.name);
+      report.error = message;
+      return report;
+    }
+
+    let local: LocalView | null = null;
+    if (previousDigest === null) {
+      try {
+        local = await this.deps.localView(ref, remote);
+      } catch {
+        // Engine unreachable: the registry answer still counts; no update is claimed.
+      }
+    }
+    const outcome = observe(state, remote, local, at);
+    report.outcome = outcome;
+    report.remoteDigest = remote;
+    if (outcome === 'moved') {
+      this.deps.emit?.({ type: 'digest-moved', runtime: runtime.name, image: runtime.image, from: previousDigest!, to: remote });
+      const action = autoRefresh ? 'refreshing' : 'auto-refresh off, update available';
+      this.log(`image-auto-refresh: ${runtime.name} digest moved ${shortDigest(previousDigest)} → ${shortDigest(remote)}, ${action}`);
+    } else if (outcome === 'seeded' && state.updateAvailable) {
+      this.log(`image-auto-refresh: ${runtime.name} seeded at ${shortDigest(remote)}; local image differs, update available`);
+    }
+    this.changed(runtime.name);
+
+    if (autoRefresh && wantsRefresh(state, outcome, this.now())) {
+      if (outcome !== 'moved') {
+        this.log(`image-auto-refresh: ${runtime.name} retrying refresh to ${shortDigest(remote)} (attempt ${(state.retry?.attempt ?? 0) + 1})`);
+      }
+      const detail = await this.runRefresh(runtime, { signal, retry: true });
+      report.refresh = addDetail(emptyResult(), runtime.name, detail);
+    }
+    report.updateAvailable = state.updateAvailable;
+    return report;
+  }
+
+  private async runRefresh(
+    runtime: RuntimeConfig,
+    options: RefreshOptions & { retry: boolean },
+  ): Promise<RuntimeRefreshDetail> {
+    const state = this.runtimeState(runtime.name);
+    const target = state.seenDigest;
+    let detail: RuntimeRefreshDetail;
+    try {
+      detail = await this.deps.refresher.refreshOne(runtime, options);
+    } catch (err) {
+      detail = { image: runtime.image, ok: false, error: (err as Error).message, containers: [] };
+    }
+    recordRefresh(state, target, detail, this.now(), options.retry ? this.retry : null);
+    const recreated = detail.containers.filter((c) => c.action === 'replaced' || c.action === 'removed').map((c) => c.name);
+    const pulled = detail.imageIdAfter ? [runtime.name] : [];
+    if (detail.ok) {
+      this.log(`image-auto-refresh: ${runtime.name} pulled=${goList(pulled)} recreated=${goList(recreated)} failed=[]`);
+    } else {
+      const next = state.retry && options.retry ? `; retry at ${state.retry.nextAt}` : '';
+      this.log(`image-auto-refresh: ${runtime.name} refresh failed: ${detail.error} (pulled=${goList(pulled)} recreated=${goList(recreated)})${next}`);
+    }
+    this.deps.emit?.({ type: 'refresh-finished', runtime: runtime.name, detail });
+    this.changed(runtime.name);
+    await this.persist();
+    return detail;
+  }
+
+  resolveRuntimes(names: readonly string[]): RuntimeConfig[] {
+    const all = this.deps.settings().runtimes;
+    if (names.length === 0) return all;
+    return names.map((name) => {
+      const found = all.find((r) => r.name === name);
+      if (!found) throw new UnknownRuntimeError(name, all.map((r) => r.name));
+      return found;
+    });
+  }
+
+  /** A user-requested refresh ("Refresh now", the CLI, the admin endpoint). */
+  async refresh(names: readonly string[], options: RefreshOptions = {}): Promise<RefreshResult> {
+    await this.init();
+    const runtimes = this.resolveRuntimes(names);
+    const result = emptyResult();
+    for (const runtime of runtimes) {
+      addDetail(result, runtime.name, await this.runRefresh(runtime, { ...options, retry: false }));
+    }
+    return result;
+  }
+
+  private nextRetryAt(): number | null {
+    let earliest: number | null = null;
+    for (const runtime of this.deps.settings().runtimes) {
+      const at = this.loaded.runtimes[runtime.name]?.retry?.nextAt;
+      if (at === undefined) continue;
+      const ms = Date.parse(at);
+      if (earliest === null || ms < earliest) earliest = ms;
+    }
+    return earliest;
+  }
+
+  private dueRetries(nowMs: number): string[] {
+    return this.deps
+      .settings()
+      .runtimes.filter((r) => {
+        const at = this.loaded.runtimes[r.name]?.retry?.nextAt;
+        return at !== undefined && Date.parse(at) <= nowMs;
+      })
+      .map((r) => r.name);
+  }
+
+  /** Runs until `signal` aborts; then waits for any refresh in flight so no container is left half-replaced. */
+  async run(signal: AbortSignal): Promise<void> {
+    await this.init();
+    const first = this.deps.settings();
+    this.log(`image-auto-refresh: started (interval=${formatGoDuration(first.intervalMs)}, runtimes=${first.runtimes.length})`);
+    const random = this.deps.random ?? Math.random;
+    let nextTick = this.now();
+    while (!signal.aborted) {
+      const settings = this.deps.settings();
+      const now = this.now();
+      if (now >= nextTick) {
+        await this.tick({ signal });
+        // Small jitter keeps many installs from hitting a registry in the same second.
+        const jitter = Math.round(random() * Math.min(settings.intervalMs * 0.1, 30_000));
+        nextTick = this.now() + settings.intervalMs + jitter;
+      } else {
+        const due = settings.autoRefresh ? this.dueRetries(now) : [];
+        if (due.length) await this.tick({ signal, only: due });
+      }
+      const retryAt = settings.autoRefresh ? this.nextRetryAt() : null;
+      const wakeAt = retryAt !== null && retryAt > this.now() ? Math.min(nextTick, retryAt) : nextTick;
+      await abortableSleep(Math.max(0, wakeAt - this.now()), signal);
+    }
+    await this.deps.refresher.idle();
+    await this.saving.catch(() => undefined);
+    this.log(`image-auto-refresh: stopping (${String(signal.reason instanceof Error ? signal.reason.message : signal.reason ?? 'stopped')})`);
+  }
+}

@@ -1,0 +1,10 @@
+// Events the engine emits; the desktop app forwards them over IPC, the daemon over SSE.
+import type { RefreshProgress, RuntimeRefreshDetail, RuntimeState } from './dto.js';
+
+export type EngineEvent =
+  | { type: 'state-changed'; runtime: string; state: RuntimeState }
+  | { type: 'digest-moved'; runtime: string; image: string; from: string; to: string }
+  | { type: 'refresh-progress'; progress: RefreshProgress }
+  | { type: 'refresh-finished'; runtime: string; detail: RuntimeRefreshDetail }
+  | { type: 'check-started' }
+  | { type: 'check-finished' };

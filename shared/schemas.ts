@@ -1,0 +1,96 @@
+// Validation schemas for everything that crosses a trust boundary: the config file, the
+// state file, and (with the desktop app) IPC and HTTP arguments. Strict objects, so a
+// misspelt key is an error that names it rather than a silently ignored setting.
+import { z } from 'zod';
+
+export const RecreateStrategySchema = z.enum(['replace', 'remove', 'none']);
+
+export const RuntimeNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'runtime names are 1-63 letters, digits, ".", "_" or "-"');
+
+export const RuntimeMatchSchema = z.strictObject({
+  namePrefix: z.string().min(1).optional(),
+  label: z.string().min(1).optional(),
+});
+
+export const RuntimeConfigSchema = z.strictObject({
+  name: RuntimeNameSchema,
+  image: z.string().min(1),
+  match: RuntimeMatchSchema.optional(),
+  recreate: RecreateStrategySchema.optional(),
+});
+
+export const CredentialSettingSchema = z.union([
+  z.strictObject({ username: z.string(), password: z.string() }),
+  z.strictObject({ identityToken: z.string().min(1) }),
+]);
+
+export const SettingsSchema = z.strictObject({
+  runtimes: z
+    .array(RuntimeConfigSchema)
+    .optional()
+    .refine((list) => !list || new Set(list.map((r) => r.name)).size === list.length, 'runtime names must be unique'),
+  intervalSeconds: z.number().int().min(5).max(7 * 24 * 3600).optional(),
+  autoRefresh: z.boolean().optional(),
+  recreate: RecreateStrategySchema.optional(),
+  dockerHost: z.string().min(1).optional(),
+  insecureRegistries: z.array(z.string().min(1)).optional(),
+  credentials: z.record(z.string().min(1), CredentialSettingSchema).optional(),
+  /** How long a replacement without a healthcheck must keep running before the old one is removed. */
+  startGraceSeconds: z.number().min(0).max(600).optional(),
+  healthTimeoutSeconds: z.number().min(1).max(3600).optional(),
+  /** Registry lookups in flight at once. */
+  concurrency: z.number().int().min(1).max(32).optional(),
+});
+
+export type Settings = z.infer<typeof SettingsSchema>;
+
+const IsoDate = z.string().min(1);
+const Digest = z.string().regex(/^sha256:[a-f0-9]{64}$/, 'expected sha256: and 64 hex');
+
+export const HistoryEntrySchema = z.strictObject({
+  at: IsoDate,
+  kind: z.enum(['seeded', 'moved', 'refreshed', 'refresh-failed', 'check-failed']),
+  digest: z.string().optional(),
+  previousDigest: z.string().optional(),
+  message: z.string().optional(),
+  containers: z.array(z.string()).optional(),
+});
+
+export const RuntimeStateSchema = z.strictObject({
+  seenDigest: Digest.nullable(),
+  appliedDigest: Digest.nullable(),
+  lastCheckAt: IsoDate.nullable(),
+  lastRefreshAt: IsoDate.nullable(),
+  lastError: z.strictObject({ at: IsoDate, phase: z.enum(['check', 'refresh']), message: z.string() }).nullable(),
+  updateAvailable: z.boolean(),
+  retry: z.strictObject({ digest: Digest, attempt: z.number().int().min(1), nextAt: IsoDate }).nullable(),
+  history: z.array(HistoryEntrySchema),
+});
+
+export const STATE_SCHEMA_VERSION = 1;
+
+export const PersistedStateSchema = z.strictObject({
+  schemaVersion: z.literal(STATE_SCHEMA_VERSION),
+  runtimes: z.record(z.string(), RuntimeStateSchema),
+});
+
+export type PersistedState = z.infer<typeof PersistedStateSchema>;
+
+/** `where: path.to[2].key: message` lines, one per problem, for humans. */
+export function describeIssues(error: z.ZodError, where: string): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.reduce<string>(
+        (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)),
+        '',
+      );
+      if (issue.code === 'unrecognized_keys') {
+        const keys = issue.keys.map((k) => `"${k}"`).join(', ');
+        return `${where}: unknown key ${keys}${path ? ` in ${path}` : ''}`;
+      }
+      return `${where}: ${path || '(top level)'}: ${issue.message}`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# `npm test`: installs the test bed's packages, builds, runs every test project, and ends
+# with the line `N passed, N failed, N skipped` (printed by test/summary-reporter.ts).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+if ! bash test/bed/install.sh; then
+  echo "test bed: packages missing; integration tests will fail under CI=true" >&2
+fi
+[ -d node_modules ] || npm ci --no-audit --no-fund
+if ! npm run --silent build; then
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+npx vitest run "$@"

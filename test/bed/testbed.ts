@@ -1,0 +1,214 @@
+// The integration test bed: a private dockerd and three private registries on loopback
+// (open, Basic auth, Bearer token auth), plus the token server the third one trusts.
+// Everything lives under one temp dir and is stopped by the pids recorded here.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, rmSync, symlinkSync, copyFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import bcrypt from 'bcryptjs';
+import { startTokenServer, type TokenServer } from './token-server.js';
+
+export interface BedInfo {
+  ok: true;
+  dir: string;
+  dockerHost: string;
+  /** host:port of each registry. */
+  registries: { open: string; basic: string; token: string };
+  tokenServer: string;
+  user: { username: string; password: string };
+  rootfs: string;
+}
+
+export type BedState = BedInfo | { ok: false; error: string };
+
+export const BED_USER = { username: 'tester', password: 'pa55-word' };
+const BUSYBOX_APPLETS = ['sh', 'sleep', 'echo', 'cat', 'ls', 'test', 'true', 'false', 'touch', 'mkdir', 'wc', 'printf', 'grep', 'nslookup', 'ping', 'wget', 'hostname', 'env'];
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, log: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} did not come up within ${timeoutMs / 1000}s: ${log()}`);
+}
+
+function httpOk(url: string, socketPath?: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get(socketPath ? { socketPath, path: url } : url, (res) => {
+      res.resume();
+      resolve((res.statusCode ?? 500) < 500);
+    });
+    req.on('error', () => resolve(false));
+    req.setTimeout(2000, () => req.destroy());
+  });
+}
+
+function tail(file: string): string {
+  try {
+    return execFileSync('tail', ['-n', '15', file], { encoding: 'utf8' });
+  } catch {
+    return '(no log)';
+  }
+}
+
+function which(binary: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${binary}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class TestBed {
+  private readonly children: ChildProcess[] = [];
+  private tokenServer: TokenServer | null = null;
+  readonly dir: string;
+
+  constructor() {
+    this.dir = mkdtempSync(path.join(os.tmpdir(), 'iw-bed-'));
+  }
+
+  private spawnLogged(command: string, args: string[], logName: string): ChildProcess {
+    const log = openSync(path.join(this.dir, logName), 'a');
+    // Own process group, so stopping it also stops what it spawned (containerd, shims).
+    const child = spawn(command, args, { stdio: ['ignore', log, log], detached: true });
+    child.unref();
+    this.children.push(child);
+    writeFileSync(path.join(this.dir, `${logName}.pid`), String(child.pid));
+    return child;
+  }
+
+  private async startRegistry(name: string, auth: string): Promise<string> {
+    const port = await freePort();
+    const storage = path.join(this.dir, `registry-${name}`);
+    mkdirSync(storage, { recursive: true });
+    const config = path.join(this.dir, `registry-${name}.yml`);
+    writeFileSync(
+      config,
+      `version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: ${storage}
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:${port}
+${auth}`,
+    );
+    this.spawnLogged('docker-registry', ['serve', config], `registry-${name}.log`);
+    await waitFor(`registry ${name}`, () => httpOk(`http://127.0.0.1:${port}/v2/`), 20_000, () => tail(path.join(this.dir, `registry-${name}.log`)));
+    return `127.0.0.1:${port}`;
+  }
+
+  private buildRootfs(): string {
+    const rootfs = path.join(this.dir, 'rootfs');
+    mkdirSync(path.join(rootfs, 'bin'), { recursive: true });
+    for (const dir of ['tmp', 'data', 'etc', 'proc', 'sys', 'dev']) mkdirSync(path.join(rootfs, dir), { recursive: true });
+    const busybox = ['/bin/busybox', '/usr/bin/busybox'].find((p) => existsSync(p));
+    if (!busybox) throw new Error('busybox not found (apt-get install busybox-static)');
+    copyFileSync(busybox, path.join(rootfs, 'bin', 'busybox'));
+    for (const applet of BUSYBOX_APPLETS) symlinkSync('busybox', path.join(rootfs, 'bin', applet));
+    return rootfs;
+  }
+
+  async start(): Promise<BedInfo> {
+    for (const binary of ['dockerd', 'docker-registry', 'docker', 'openssl']) {
+      if (!which(binary)) throw new Error(`${binary} is not installed (test/bed/install.sh installs the test bed's packages)`);
+    }
+    const socket = path.join(this.dir, 'docker.sock');
+    this.spawnLogged(
+      'dockerd',
+      [
+        '--data-root', path.join(this.dir, 'docker-data'),
+        '--exec-root', path.join(this.dir, 'docker-exec'),
+        '--host', `unix://${socket}`,
+        '--pidfile', path.join(this.dir, 'docker.pid'),
+        '--iptables=false',
+        '--bridge=none',
+        '--storage-driver=vfs',
+      ],
+      'dockerd.log',
+    );
+    const dockerWait = waitFor('dockerd', () => httpOk('/_ping', socket), 60_000, () => tail(path.join(this.dir, 'dockerd.log')));
+
+    // Bearer tokens for the third registry are JWTs signed by a key its config trusts.
+    const key = path.join(this.dir, 'token.key');
+    const cert = path.join(this.dir, 'token.crt');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=imagewatch-test-token'], { stdio: 'ignore' });
+    this.tokenServer = await startTokenServer({ keyFile: key, certFile: cert, user: BED_USER, issuer: 'imagewatch-test', service: 'imagewatch-registry' });
+
+    const htpasswd = path.join(this.dir, 'htpasswd');
+    writeFileSync(htpasswd, `${BED_USER.username}:${bcrypt.hashSync(BED_USER.password, 6)}\n`);
+    const [open, basic, token] = await Promise.all([
+      this.startRegistry('open', ''),
+      this.startRegistry('basic', `auth:\n  htpasswd:\n    realm: imagewatch-basic\n    path: ${htpasswd}\n`),
+      this.startRegistry(
+        'token',
+        `auth:\n  token:\n    realm: ${this.tokenServer.url}/token\n    service: imagewatch-registry\n    issuer: imagewatch-test\n    rootcertbundle: ${cert}\n`,
+      ),
+    ]);
+    await dockerWait;
+    return {
+      ok: true,
+      dir: this.dir,
+      dockerHost: `unix://${socket}`,
+      registries: { open, basic, token },
+      tokenServer: this.tokenServer.url,
+      user: BED_USER,
+      rootfs: this.buildRootfs(),
+    };
+  }
+
+  async stop(): Promise<void> {
+    await this.tokenServer?.close();
+    for (const child of this.children.reverse()) {
+      if (child.pid === undefined || child.exitCode !== null) continue;
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        continue;
+      }
+      const deadline = Date.now() + 15_000;
+      while (Date.now() < deadline && isAlive(child.pid)) await new Promise((r) => setTimeout(r, 100));
+      if (isAlive(child.pid)) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+    // vfs layers can hold read-only files; a failed cleanup of a temp dir must not fail the run.
+    try {
+      rmSync(this.dir, { recursive: true, force: true, maxRetries: 3 });
+    } catch {
+      // left for the OS to clean
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
