@@ -35,7 +35,7 @@ export function startTokenServer(options: TokenServerOptions): Promise<TokenServ
   const certDer = readFileSync(options.certFile, 'utf8')
     .replace(/-----(BEGIN|END) CERTIFICATE-----/g, '')
     .replace(/\s+/g, '');
-  const stats = { tokenRequests: 0, denied: 0 };
+  const stats = { tokenRequests: 0, authenticated: 0, denied: 0 };
   let expiresIn = 300;
 
   const server = http.createServer((req, res) => {
@@ -49,6 +49,7 @@ export function startTokenServer(options: TokenServerOptions): Promise<TokenServ
       expiresIn = Number(url.searchParams.get('expires_in') ?? expiresIn);
       stats.tokenRequests = 0;
       stats.denied = 0;
+      stats.authenticated = 0;
       res.end('{}');
       return;
     }
@@ -63,6 +64,7 @@ export function startTokenServer(options: TokenServerOptions): Promise<TokenServ
     if (header.startsWith('Basic ')) {
       const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
       authenticated = decoded === `${options.user.username}:${options.user.password}`;
+      if (authenticated) stats.authenticated++;
       if (!authenticated) {
         stats.denied++;
         res.statusCode = 401;

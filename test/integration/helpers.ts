@@ -28,7 +28,7 @@ export function uid(): string {
   return Math.random().toString(36).slice(2, 8);
 }
 
-export async function docker(bed: BedInfo, args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<string> {
+export async function docker(bed: BedInfo, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<string> {
   try {
     const { stdout } = await execFileP('docker', args, {
       env: { ...process.env, DOCKER_HOST: bed.dockerHost, ...options.env },

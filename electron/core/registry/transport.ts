@@ -35,12 +35,13 @@ export class TransportPolicy {
   }
 
   /**
-   * Credentials may travel over TLS anywhere, and over plain HTTP only to the registry we
-   * were asked to talk to. A token realm on another plain-HTTP host gets no credentials.
+   * Credentials may travel over TLS anywhere, and over plain HTTP only to the registry's own
+   * host (a token service on another port of it included). A token realm on another
+   * plain-HTTP host gets no credentials.
    */
   mayCarryCredentials(url: URL, registry: string): boolean {
     if (url.protocol === 'https:') return true;
-    return url.host.toLowerCase() === registry.toLowerCase();
+    return hostOf(url.host) === hostOf(registry);
   }
 
   /** Whether we may contact `url` at all (plain HTTP realms must be loopback or insecure-listed). */

@@ -1,0 +1,79 @@
+// A loopback HTTP proxy in front of a real test registry, for injecting the faults a real
+// registry will not produce on demand: 429s, missing or malformed digest headers, 500s on
+// blobs, silence. Everything it does not intercept goes through untouched.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type Fault =
+  | { kind: 'status'; status: number; headers?: Record<string, string>; times?: number }
+  | { kind: 'strip-digest' }
+  | { kind: 'digest'; value: string }
+  | { kind: 'hang' };
+
+export interface FaultProxy {
+  host: string;
+  /** Requests seen, as `METHOD /path`. */
+  seen: string[];
+  setFault(match: (method: string, path: string) => boolean, fault: Fault | null): void;
+  close(): Promise<void>;
+}
+
+export function startFaultProxy(target: string): Promise<FaultProxy> {
+  const seen: string[] = [];
+  let rule: { match: (method: string, path: string) => boolean; fault: Fault } | null = null;
+  const hanging = new Set<http.ServerResponse>();
+
+  const server = http.createServer((req, res) => {
+    const method = req.method ?? 'GET';
+    const path = req.url ?? '/';
+    seen.push(`${method} ${path}`);
+    const fault = rule && rule.match(method, path) ? rule.fault : null;
+    if (fault?.kind === 'hang') {
+      hanging.add(res);
+      return;
+    }
+    if (fault?.kind === 'status') {
+      if (fault.times !== undefined) {
+        fault.times--;
+        if (fault.times <= 0) rule = null;
+      }
+      res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
+      res.end(JSON.stringify({ errors: [{ code: 'INJECTED', message: `injected ${fault.status}` }] }));
+      return;
+    }
+    const upstream = http.request(
+      { host: target.split(':')[0], port: Number(target.split(':')[1]), method, path, headers: req.headers },
+      (up) => {
+        const headers = { ...up.headers };
+        if (fault?.kind === 'strip-digest') delete headers['docker-content-digest'];
+        if (fault?.kind === 'digest') headers['docker-content-digest'] = fault.value;
+        res.writeHead(up.statusCode ?? 502, headers);
+        up.pipe(res);
+      },
+    );
+    upstream.on('error', () => {
+      res.writeHead(502);
+      res.end();
+    });
+    req.pipe(upstream);
+  });
+
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        host: `127.0.0.1:${port}`,
+        seen,
+        setFault(match, fault) {
+          rule = fault ? { match, fault } : null;
+        },
+        close: () =>
+          new Promise((done) => {
+            for (const res of hanging) res.destroy();
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
