@@ -4,7 +4,8 @@ import type { CheckReport, RefreshResult, RuntimeConfig, RuntimeRefreshDetail, R
 import type { EngineEvent } from '../../../shared/events.js';
 import type { PersistedState } from '../../../shared/schemas.js';
 import { formatReference, parseReference, shortDigest, type ImageReference } from '../image/reference.js';
-import { addDetail, emptyResult, type RefreshOptions } from '../refresh/service.js';
+import { ContainerListError } from '../docker/select.js';
+import { addDetail, emptyResult, RefreshListError, type RefreshOptions } from '../refresh/service.js';
 import { emptyRuntimeState, type StateStore } from '../state/store.js';
 import { Semaphore } from '../util/limit.js';
 import { abortableSleep, formatGoDuration } from '../util/time.js';
@@ -186,7 +187,7 @@ export class Watcher {
       if (outcome !== 'moved') {
         this.log(`image-auto-refresh: ${runtime.name} retrying refresh to ${shortDigest(remote)} (attempt ${(state.retry?.attempt ?? 0) + 1})`);
       }
-      const detail = await this.runRefresh(runtime, { signal, retry: true });
+      const { detail } = await this.runRefresh(runtime, { signal, retry: true });
       report.refresh = addDetail(emptyResult(), runtime.name, detail);
     }
     report.updateAvailable = state.updateAvailable;
@@ -196,13 +197,15 @@ export class Watcher {
   private async runRefresh(
     runtime: RuntimeConfig,
     options: RefreshOptions & { retry: boolean },
-  ): Promise<RuntimeRefreshDetail> {
+  ): Promise<{ detail: RuntimeRefreshDetail; listError?: ContainerListError }> {
     const state = this.runtimeState(runtime.name);
     const target = state.seenDigest;
     let detail: RuntimeRefreshDetail;
+    let listError: ContainerListError | undefined;
     try {
       detail = await this.deps.refresher.refreshOne(runtime, options);
     } catch (err) {
+      if (err instanceof ContainerListError) listError = err;
       detail = { image: runtime.image, ok: false, error: (err as Error).message, containers: [] };
     }
     recordRefresh(state, target, detail, this.now(), options.retry ? this.retry : null);
@@ -217,7 +220,7 @@ export class Watcher {
     this.deps.emit?.({ type: 'refresh-finished', runtime: runtime.name, detail });
     this.changed(runtime.name);
     await this.persist();
-    return detail;
+    return listError ? { detail, listError } : { detail };
   }
 
   resolveRuntimes(names: readonly string[]): RuntimeConfig[] {
@@ -236,7 +239,10 @@ export class Watcher {
     const runtimes = this.resolveRuntimes(names);
     const result = emptyResult();
     for (const runtime of runtimes) {
-      addDetail(result, runtime.name, await this.runRefresh(runtime, { ...options, retry: false }));
+      const { detail, listError } = await this.runRefresh(runtime, { ...options, retry: false });
+      addDetail(result, runtime.name, detail);
+      // The origin answered a listing failure with 500 and what was done so far.
+      if (listError) throw new RefreshListError(listError.message, result);
     }
     return result;
   }

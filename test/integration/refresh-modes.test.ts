@@ -1,0 +1,150 @@
+// Refresh modes and failure paths on the real engine: pull-only, the origin's remove
+// strategy, pulls that need credentials, errors inside the pull stream, an unreachable
+// engine, unknown runtimes, and one refresh shared by concurrent callers.
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RefreshResult } from '../../shared/dto.js';
+import { connectDocker } from '../../electron/core/docker/engine.js';
+import { RefreshService } from '../../electron/core/refresh/service.js';
+import { CredentialChain } from '../../electron/core/registry/credentials.js';
+import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
+import { docker, inspect, publish, requireBed, runCli, tempDir, uid, writeConfig } from './helpers.js';
+
+const bed = requireBed();
+
+describe.skipIf(bed === null)('refresh modes and failures (real dockerd)', () => {
+  const b = bed!;
+  const id = uid();
+  const dir = tempDir();
+  const statePath = path.join(dir, 'state.json');
+  const repo = `${b.registries.open}/modes/app-${id}`;
+  let proxy: FaultProxy;
+
+  const config = (runtimes: unknown[], extra: Record<string, unknown> = {}): string =>
+    writeConfig(dir, { runtimes, dockerHost: b.dockerHost, startGraceSeconds: 0.5, ...extra });
+
+  beforeAll(async () => {
+    proxy = await startFaultProxy(b.registries.open);
+  });
+
+  afterAll(async () => {
+    await proxy.close();
+    const all = await docker(b, ['ps', '-aq', '--filter', `name=${id}`]).catch(() => '');
+    if (all) await docker(b, ['rm', '-f', ...all.split('\n')]).catch(() => '');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('--no-recreate pulls the new image and touches no container', async () => {
+    const image = `${repo}-pull:latest`;
+    await publish(b, image, { version: 'v1' });
+    await docker(b, ['run', '-d', '--name', `pull-${id}`, image]);
+    const before = await inspect(b, `pull-${id}`);
+    const v2 = await publish(b, image, { version: 'v2' });
+    await docker(b, ['rmi', image]); // the engine must really pull, not find it locally
+    const run = await runCli(['refresh', '--runtime', 'pull', '--no-recreate', '--config', config([{ name: 'pull', image }]), '--state', statePath]);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as RefreshResult;
+    expect(result).toMatchObject({ pulled: ['pull'], failed: [], recreated: [] });
+    expect(result.details.pull!.imageIdAfter).toBe(v2.id);
+    const after = await inspect(b, `pull-${id}`);
+    expect(after.Id).toBe(before.Id);
+    expect(after.State.StartedAt).toBe(before.State.StartedAt);
+  });
+
+  it('the remove strategy force-removes matching containers and keeps their volumes', async () => {
+    const image = `${repo}-rm:latest`;
+    await publish(b, image, { version: 'v1' });
+    await docker(b, ['run', '-d', '--name', `rm-${id}`, '-v', `rmvol-${id}:/data`, image]);
+    await docker(b, ['exec', `rm-${id}`, 'sh', '-c', 'echo kept > /data/f']);
+    await publish(b, image, { version: 'v2' });
+    const run = await runCli(['refresh', '--config', config([{ name: 'rm', image, recreate: 'remove' }]), '--state', statePath]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ pulled: ['rm'], failed: [], recreated: [`rm-${id}`] });
+    expect(await docker(b, ['ps', '-aq', '--filter', `name=^rm-${id}$`])).toBe('');
+    expect(await docker(b, ['run', '--rm', '-v', `rmvol-${id}:/data`, image, 'cat', '/data/f'])).toBe('kept');
+  });
+
+  it('passes registry credentials to the engine for the pull', async () => {
+    const image = `${b.registries.basic}/modes/app-${id}:latest`;
+    const loginEnv = { DOCKER_CONFIG: tempDir('iw-login-') };
+    await docker(b, ['login', b.registries.basic, '-u', b.user.username, '-p', b.user.password], { env: loginEnv });
+    await publish(b, image, { version: 'v1' }, loginEnv);
+    await docker(b, ['run', '-d', '--name', `auth-${id}`, image]);
+    const v2 = await publish(b, image, { version: 'v2' }, loginEnv);
+    await docker(b, ['rmi', image]);
+
+    const without = await runCli(['refresh', '--config', config([{ name: 'auth', image }]), '--state', statePath], { DOCKER_CONFIG: tempDir() });
+    expect(without.code).toBe(1);
+    const failed = JSON.parse(without.stdout) as RefreshResult;
+    expect(failed.failed).toEqual(['auth']);
+    expect(failed.details.auth!.error).toMatch(/pull .*(no basic auth credentials|unauthorized|authentication required)/i);
+    expect((await inspect(b, `auth-${id}`)).State.Running).toBe(true);
+
+    const credentials = { [b.registries.basic]: { username: b.user.username, password: b.user.password } };
+    const withCreds = await runCli(['refresh', '--config', config([{ name: 'auth', image }], { credentials }), '--state', statePath], { DOCKER_CONFIG: tempDir() });
+    expect(withCreds.code, withCreds.stderr).toBe(0);
+    expect((await inspect(b, `auth-${id}`)).Image).toBe(v2.id);
+  });
+
+  it('an error inside the pull stream fails the refresh and leaves containers alone', async () => {
+    const image = `${proxy.host}/modes/stream-${id}:latest`;
+    await publish(b, image, { version: 'v1' });
+    await docker(b, ['run', '-d', '--name', `stream-${id}`, image]);
+    const before = await inspect(b, `stream-${id}`);
+    await publish(b, image, { version: 'v2' });
+    // v1 stays local: a client that ignored the stream's error line would see v1 after the
+    // "successful" pull and call every container up to date.
+    await docker(b, ['tag', before.Image, image]);
+    proxy.setFault((method, p) => method === 'GET' && p.includes('/blobs/'), { kind: 'status', status: 500 });
+    const run = await runCli(['refresh', '--config', config([{ name: 'stream', image }]), '--state', statePath]);
+    proxy.setFault(() => false, null);
+    expect(run.code).toBe(1);
+    const result = JSON.parse(run.stdout) as RefreshResult;
+    expect(result).toMatchObject({ pulled: [], failed: ['stream'], recreated: [] });
+    expect(result.details.stream!.error).toMatch(/^pull .*: error pulling image configuration: .*500/);
+    const after = await inspect(b, `stream-${id}`);
+    expect(after.Id).toBe(before.Id);
+    expect(after.State.Running).toBe(true);
+  });
+
+  it('an unknown runtime is a usage error that lists the known ones', async () => {
+    const run = await runCli(['refresh', '--runtime', 'nope', '--config', config([{ name: 'a', image: `${repo}:latest` }, { name: 'b', image: `${repo}:x` }]), '--state', statePath]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe('imagewatch: unknown runtime: nope (known: a, b)');
+    expect(run.stdout).toBe('');
+  });
+
+  it('an unreachable engine gives one clear line and the partial result, no stack trace', async () => {
+    const run = await runCli(['refresh', '--config', writeConfig(dir, { runtimes: [{ name: 'a', image: `${repo}:latest` }], dockerHost: `unix://${dir}/no.sock` }), '--state', statePath]);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/cannot list containers: .*ENOENT/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(JSON.parse(run.stdout)).toMatchObject({ partial_result: { pulled: [], failed: ['a'], recreated: [] } });
+  });
+
+  it('concurrent refreshes of one runtime share a single pull and result', async () => {
+    const image = `${proxy.host}/modes/shared-${id}:latest`;
+    await publish(b, image, { version: 'v1' });
+    await docker(b, ['rmi', image]);
+    const service = new RefreshService({
+      docker: connectDocker(b.dockerHost),
+      credentials: new CredentialChain([]),
+      strategy: 'replace',
+      startGraceMs: 500,
+      healthTimeoutMs: 10_000,
+    });
+    // The engine opens every pull with a `GET /v2/` ping: one per pull it actually makes.
+    const manifestGets = (): number => proxy.seen.filter((s) => s === 'GET /v2/').length;
+    const before = manifestGets();
+    const runtime = { name: 'shared', image };
+    const [first, second] = await Promise.all([service.refreshOne(runtime), service.refreshOne(runtime)]);
+    expect(first).toBe(second);
+    expect(first.ok).toBe(true);
+    expect(manifestGets() - before).toBe(1);
+    // Once finished, a new request runs again.
+    await service.refreshOne(runtime);
+    expect(manifestGets() - before).toBe(2);
+  });
+});
