@@ -92,10 +92,11 @@ describe.skipIf(bed === null)('refresh modes and failures (real dockerd)', () =>
     await publish(b, image, { version: 'v1' });
     await docker(b, ['run', '-d', '--name', `stream-${id}`, image]);
     const before = await inspect(b, `stream-${id}`);
-    await publish(b, image, { version: 'v2' });
+    const v2 = await publish(b, image, { version: 'v2' });
     // v1 stays local: a client that ignored the stream's error line would see v1 after the
     // "successful" pull and call every container up to date.
     await docker(b, ['tag', before.Image, image]);
+    await docker(b, ['rmi', v2.id]);
     proxy.setFault((method, p) => method === 'GET' && p.includes('/blobs/'), { kind: 'status', status: 500 });
     const run = await runCli(['refresh', '--config', config([{ name: 'stream', image }]), '--state', statePath]);
     proxy.setFault(() => false, null);
