@@ -21,6 +21,12 @@ export function parseChallenges(header: string): Challenge[] {
     while (i < n && TOKEN_CHAR.test(header[i] ?? '')) i++;
     return header.slice(start, i);
   };
+  // Servers should quote URLs, but some send them bare; take everything up to the next comma.
+  const readBare = (): string => {
+    const start = i;
+    while (i < n && header[i] !== ',' && header[i] !== ' ' && header[i] !== '\t') i++;
+    return header.slice(start, i);
+  };
   const readQuoted = (): string => {
     // Caller has seen the opening quote.
     i++;
@@ -52,7 +58,7 @@ export function parseChallenges(header: string): Challenge[] {
     if (header[i] === '=' && current !== null) {
       i++;
       skipSpace();
-      const value = header[i] === '"' ? readQuoted() : readToken();
+      const value = header[i] === '"' ? readQuoted() : readBare();
       current.params[word.toLowerCase()] = value;
       continue;
     }

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { parseChallenges, pickChallenge } from '../../electron/core/registry/challenge.js';
+
+describe('WWW-Authenticate parsing', () => {
+  it('keeps parameter values byte for byte, realm URL included', () => {
+    const [c] = parseChallenges('Bearer realm="https://Auth.Example.com/Token?X=1",service="Registry.Example.com",scope="repository:Org/App:pull"');
+    expect(c).toEqual({
+      scheme: 'bearer',
+      params: { realm: 'https://Auth.Example.com/Token?X=1', service: 'Registry.Example.com', scope: 'repository:Org/App:pull' },
+    });
+  });
+
+  it('handles commas and escapes inside quotes, odd spacing and case in names', () => {
+    const [c] = parseChallenges('BEARER  Realm = "https://a/t" , Scope="repository:a:pull,push", error="say \\"hi\\""');
+    expect(c!.params).toEqual({ realm: 'https://a/t', scope: 'repository:a:pull,push', error: 'say "hi"' });
+  });
+
+  it('splits several challenges and prefers Bearer over Basic', () => {
+    const list = parseChallenges('Basic realm="Registry Realm", Bearer realm="https://t/token",service=svc');
+    expect(list.map((c) => c.scheme)).toEqual(['basic', 'bearer']);
+    expect(pickChallenge(list)!.params).toEqual({ realm: 'https://t/token', service: 'svc' });
+    expect(pickChallenge(parseChallenges('Basic realm="x"'))!.scheme).toBe('basic');
+    expect(pickChallenge(parseChallenges('Negotiate abc=='))).toBeNull();
+  });
+
+  it('accepts unquoted token values', () => {
+    expect(parseChallenges('Bearer realm=https://t/token,service=svc')[0]!.params).toEqual({ realm: 'https://t/token', service: 'svc' });
+  });
+
+  it('reports an unterminated quoted string', () => {
+    expect(() => parseChallenges('Bearer realm="https://t')).toThrow(/unterminated/);
+  });
+});

@@ -1,0 +1,47 @@
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { emptyRuntimeState, JsonFileStateStore, StateVersionError } from '../../electron/core/state/store.js';
+
+const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'iw-state-'));
+const D = `sha256:${'d'.repeat(64)}`;
+
+describe('JSON state file', () => {
+  it('round-trips state with its schema version, written atomically and private', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'nested', 'state.json');
+    const store = new JsonFileStateStore(file);
+    const state = await store.load();
+    expect(state).toEqual({ schemaVersion: 1, runtimes: {} });
+    state.runtimes.app = { ...emptyRuntimeState(), seenDigest: D, appliedDigest: D, history: [{ at: '2026-01-01T00:00:00.000Z', kind: 'seeded', digest: D }] };
+    await store.save(state);
+    expect(await new JsonFileStateStore(file).load()).toEqual(state);
+    expect(readdirSync(path.dirname(file))).toEqual(['state.json']);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it.each([
+    ['not json', '{"schemaVersion":1,'],
+    ['wrong shape', '{"schemaVersion":1,"runtimes":{"a":{"seenDigest":"nope"}}}'],
+    ['no version', '{"runtimes":{}}'],
+  ])('backs up a corrupt file (%s) with a timestamp, starts fresh and reports it', async (_why, content) => {
+    const dir = tmp();
+    const file = path.join(dir, 'state.json');
+    writeFileSync(file, content);
+    const store = new JsonFileStateStore(file, () => new Date('2026-02-03T04:05:06.789Z'));
+    expect(await store.load()).toEqual({ schemaVersion: 1, runtimes: {} });
+    const backup = path.join(dir, 'state.json.corrupt-2026-02-03T04-05-06-789Z');
+    expect(readFileSync(backup, 'utf8')).toBe(content);
+    expect(store.warnings).toHaveLength(1);
+    expect(store.warnings[0]).toContain(backup);
+  });
+
+  it('refuses a file from a newer imagewatch instead of overwriting it', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'state.json');
+    writeFileSync(file, '{"schemaVersion":99,"runtimes":{}}');
+    await expect(new JsonFileStateStore(file).load()).rejects.toBeInstanceOf(StateVersionError);
+    expect(readFileSync(file, 'utf8')).toBe('{"schemaVersion":99,"runtimes":{}}');
+  });
+});
