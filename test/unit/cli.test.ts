@@ -1,0 +1,97 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseCommand, UsageError } from '../../electron/cli/args.js';
+import { logLine, runCli, type Io } from '../../electron/cli/run.js';
+import { backoffDelay, formatGoDuration } from '../../electron/core/util/time.js';
+
+function io(env: NodeJS.ProcessEnv = {}): Io & { out: string; err: string } {
+  const captured = {
+    out: '',
+    err: '',
+    stdout: (t: string) => void (captured.out += t),
+    stderr: (t: string) => void (captured.err += t),
+    isTty: false,
+    env,
+    version: '9.9.9',
+    onSignal: () => () => undefined,
+  };
+  return captured;
+}
+
+describe('CLI arguments', () => {
+  it('parses the fixed contract', () => {
+    expect(parseCommand(['check', '--config', 'c.json', '--state', 's.json', '--auto-refresh', '--json'])).toEqual({ kind: 'check', config: 'c.json', state: 's.json', autoRefresh: true, json: true });
+    expect(parseCommand(['refresh', '--runtime', 'a', '--runtime', 'b', '--no-recreate'])).toEqual({ kind: 'refresh', runtimes: ['a', 'b'], recreate: false, json: false });
+    expect(parseCommand(['refresh'])).toEqual({ kind: 'refresh', runtimes: [], recreate: true, json: false });
+    expect(parseCommand(['watch', '--config=x'])).toEqual({ kind: 'watch', config: 'x' });
+    expect(parseCommand([])).toEqual({ kind: 'help' });
+  });
+
+  it.each([
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['check', '--bogus'], /Unknown option '--bogus'/],
+    [['watch', '--auto-refresh'], /Unknown option '--auto-refresh'/],
+    [['refresh', '--runtime'], /argument missing|--runtime/],
+    [['check', 'extra'], /Unexpected argument 'extra'|positional/i],
+    [['check', '--config', ''], /--config needs a value/],
+  ])('rejects %j', (argv, message) => {
+    expect(() => parseCommand(argv)).toThrow(UsageError);
+    expect(() => parseCommand(argv)).toThrow(message);
+  });
+});
+
+describe('CLI exit codes and errors', () => {
+  it('exits 2 with one line naming the bad key', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'iw-cli-'));
+    const config = path.join(dir, 'c.json');
+    writeFileSync(config, '{"runtimes":[{"name":"a","image":"nginx"}],"intervalSecs":5}');
+    const capture = io();
+    expect(await runCli(['check', '--config', config, '--state', path.join(dir, 's.json')], capture)).toBe(2);
+    expect(capture.err).toBe(`imagewatch: ${config}: unknown key "intervalSecs"\n`);
+    expect(capture.out).toBe('');
+  });
+
+  it('exits 2 on bad usage with the usage text', async () => {
+    const capture = io();
+    expect(await runCli(['check', '--nope'], capture)).toBe(2);
+    expect(capture.err).toMatch(/^imagewatch: Unknown option '--nope'\nusage:/);
+  });
+
+  it('prints its version and help', async () => {
+    const capture = io();
+    expect(await runCli(['--version'], capture)).toBe(0);
+    expect(capture.out).toBe('imagewatch 9.9.9\n');
+    expect(await runCli(['--help'], capture)).toBe(0);
+    expect(capture.out).toContain('imagewatch refresh [--runtime NAME]...');
+  });
+
+  it('exits 2 when the state file comes from a newer imagewatch, leaving it alone', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'iw-cli-'));
+    const state = path.join(dir, 's.json');
+    writeFileSync(state, '{"schemaVersion":7,"runtimes":{}}');
+    const capture = io({ HOME: dir });
+    expect(await runCli(['check', '--state', state], capture)).toBe(2);
+    expect(capture.err).toContain('newer imagewatch (schema 7');
+  });
+});
+
+describe('formatting', () => {
+  it('prints durations like Go', () => {
+    expect(formatGoDuration(300_000)).toBe('5m0s');
+    expect(formatGoDuration(5_000)).toBe('5s');
+    expect(formatGoDuration(3_600_000)).toBe('1h0m0s');
+    expect(formatGoDuration(90_500)).toBe('1m30.5s');
+  });
+
+  it('prefixes log lines like Go log', () => {
+    expect(logLine(new Date(2026, 0, 2, 3, 4, 5))('x')).toBe('2026/01/02 03:04:05 x');
+  });
+
+  it('backs off exponentially with a cap and bounded jitter', () => {
+    expect([1, 2, 3, 4].map((a) => backoffDelay(a, 1000, 5000, () => 0.5))).toEqual([1000, 2000, 4000, 5000]);
+    expect(backoffDelay(1, 1000, 5000, () => 0)).toBe(900);
+    expect(backoffDelay(1, 1000, 5000, () => 1)).toBe(1100);
+  });
+});

@@ -1,0 +1,115 @@
+import type Docker from 'dockerode';
+import { describe, expect, it } from 'vitest';
+import { buildCloneSpec } from '../../electron/core/docker/clone-spec.js';
+
+const ID = 'f00dfeed1234' + '0'.repeat(52);
+
+function inspected(overrides: { Config?: object; HostConfig?: object; Mounts?: object[]; Networks?: object } = {}): Docker.ContainerInspectInfo {
+  return {
+    Id: ID,
+    Name: '/web',
+    Image: 'sha256:old',
+    State: { Running: true },
+    Config: {
+      Hostname: 'f00dfeed1234',
+      Domainname: '',
+      User: '',
+      Env: ['PATH=/usr/bin:/bin', 'IMAGE_VERSION=v1', 'FOO=bar'],
+      Cmd: ['/bin/sh', '-c', 'serve'],
+      Image: 'registry.local/app:latest',
+      Labels: { 'org.image.release': 'one', 'app.role': 'web' },
+      ExposedPorts: { '80/tcp': {}, '9090/tcp': {} },
+      Volumes: { '/image-vol': {}, '/anon': {} },
+      WorkingDir: '/srv',
+      StopSignal: 'SIGINT',
+      StopTimeout: 7,
+      Healthcheck: { Test: ['CMD', 'true'], Interval: 1_000_000_000 },
+      ...overrides.Config,
+    },
+    HostConfig: {
+      Binds: ['data:/named', '/host/dir:/bound:ro'],
+      NetworkMode: 'front',
+      PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '8080' }] },
+      RestartPolicy: { Name: 'unless-stopped', MaximumRetryCount: 0 },
+      Links: ['/db:/web/database'],
+      Memory: 67108864,
+      ...overrides.HostConfig,
+    },
+    Mounts: overrides.Mounts ?? [
+      { Type: 'volume', Name: 'data', Source: '/var/lib/docker/volumes/data/_data', Destination: '/named', RW: true },
+      { Type: 'bind', Source: '/host/dir', Destination: '/bound', RW: false },
+      { Type: 'volume', Name: 'abc123anon', Source: '/x', Destination: '/anon', RW: true },
+      { Type: 'volume', Name: 'def456image', Source: '/y', Destination: '/image-vol', RW: false },
+    ],
+    NetworkSettings: {
+      Networks: overrides.Networks ?? {
+        front: { Aliases: ['alpha', 'f00dfeed1234'], IPAMConfig: { IPv4Address: '172.20.0.9' }, MacAddress: '02:42:ac:14:00:09', Links: null },
+        back: { Aliases: ['gamma', 'f00dfeed1234'], IPAMConfig: null, MacAddress: '02:42:ac:15:00:02', DriverOpts: null },
+      },
+    },
+  } as unknown as Docker.ContainerInspectInfo;
+}
+
+const image = {
+  Env: ['PATH=/usr/bin:/bin', 'IMAGE_VERSION=v1'],
+  Cmd: ['/bin/sh', '-c', 'serve'],
+  Labels: { 'org.image.release': 'one' },
+  ExposedPorts: { '80/tcp': {} },
+  Volumes: { '/image-vol': {} },
+  WorkingDir: '/srv',
+  StopSignal: 'SIGTERM',
+};
+
+describe('clone spec', () => {
+  const spec = buildCloneSpec(inspected(), image, 'web.imagewatch-new');
+
+  it('keeps what the user set and leaves the old image defaults to the new image', () => {
+    expect(spec.create.name).toBe('web.imagewatch-new');
+    expect(spec.create.Image).toBe('registry.local/app:latest');
+    expect(spec.create.Env).toEqual(['FOO=bar']);
+    expect(spec.create.Cmd).toBeUndefined();
+    expect(spec.create.WorkingDir).toBeUndefined();
+    expect(spec.create.Labels).toEqual({ 'app.role': 'web' });
+    expect(spec.create.ExposedPorts).toEqual({ '9090/tcp': {} });
+    expect(spec.create.Volumes).toEqual({ '/anon': {} });
+    expect(spec.create.StopSignal).toBe('SIGINT');
+    expect(spec.create.StopTimeout).toBe(7);
+    expect(spec.create.Healthcheck).toEqual({ Test: ['CMD', 'true'], Interval: 1_000_000_000 });
+  });
+
+  it('drops the generated hostname and the short-ID alias, keeps user aliases and IPs', () => {
+    expect(spec.create.Hostname).toBeUndefined();
+    expect(spec.create.NetworkingConfig).toEqual({ EndpointsConfig: { front: { Aliases: ['alpha'], IPAMConfig: { IPv4Address: '172.20.0.9' } } } });
+    expect(spec.extraNetworks).toEqual([{ name: 'back', endpoint: { Aliases: ['gamma'] } }]);
+    const named = buildCloneSpec(inspected({ Config: { Hostname: 'custom' } }), image, 'n');
+    expect(named.create.Hostname).toBe('custom');
+  });
+
+  it('re-attaches anonymous and image volumes by name and keeps binds', () => {
+    expect(spec.create.HostConfig!.Binds).toEqual(['data:/named', '/host/dir:/bound:ro', 'abc123anon:/anon', 'def456image:/image-vol:ro']);
+  });
+
+  it('copies the host config and rewrites links into the form create accepts', () => {
+    expect(spec.create.HostConfig).toMatchObject({
+      NetworkMode: 'front',
+      PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '8080' }] },
+      RestartPolicy: { Name: 'unless-stopped', MaximumRetryCount: 0 },
+      Memory: 67108864,
+      Links: ['db:database'],
+    });
+  });
+
+  it('sets no endpoints for host, none or a shared network namespace', () => {
+    for (const mode of ['host', 'none', 'container:abc']) {
+      const s = buildCloneSpec(inspected({ HostConfig: { NetworkMode: mode } }), image, 'n');
+      expect(s.create.NetworkingConfig).toBeUndefined();
+      expect(s.extraNetworks).toEqual([]);
+      expect(s.create.HostConfig!.NetworkMode).toBe(mode);
+    }
+  });
+
+  it('on the default bridge passes no aliases', () => {
+    const s = buildCloneSpec(inspected({ HostConfig: { NetworkMode: 'default' }, Networks: { bridge: { Aliases: null, MacAddress: '02:42:ac:11:00:02' } } }), image, 'n');
+    expect(s.create.NetworkingConfig).toEqual({ EndpointsConfig: { bridge: {} } });
+  });
+});
