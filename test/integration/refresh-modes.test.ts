@@ -109,6 +109,23 @@ describe.skipIf(bed === null)('refresh modes and failures (real dockerd)', () =>
     expect(after.State.Running).toBe(true);
   });
 
+  it('refuses to replace an --rm container, which stopping would delete, and leaves it running', async () => {
+    const image = `${repo}-autorm:latest`;
+    await publish(b, image, { version: 'v1' });
+    await docker(b, ['run', '-d', '--rm', '--name', `autorm-${id}`, '-v', '/scratch', image]);
+    const before = await inspect(b, `autorm-${id}`);
+    await publish(b, image, { version: 'v2' });
+    const run = await runCli(['refresh', '--config', config([{ name: 'autorm', image }]), '--state', statePath]);
+    expect(run.code).toBe(1);
+    const result = JSON.parse(run.stdout) as RefreshResult;
+    expect(result.details.autorm!.containers).toEqual([
+      expect.objectContaining({ name: `autorm-${id}`, action: 'failed', reason: expect.stringContaining('--rm') as string }),
+    ]);
+    const after = await inspect(b, `autorm-${id}`);
+    expect(after.Id).toBe(before.Id);
+    expect(after.State.Running).toBe(true);
+  });
+
   it('an unknown runtime is a usage error that lists the known ones', async () => {
     const run = await runCli(['refresh', '--runtime', 'nope', '--config', config([{ name: 'a', image: `${repo}:latest` }, { name: 'b', image: `${repo}:x` }]), '--state', statePath]);
     expect(run.code).toBe(2);

@@ -198,6 +198,11 @@ export class RefreshService {
           return outcome('failed', engineMessage(err));
         }
       }
+      if (info.HostConfig.AutoRemove && (info.State.Running || info.State.Restarting)) {
+        // Stopping an --rm container makes the engine delete it and its anonymous volumes,
+        // so there would be nothing to roll back to.
+        return outcome('failed', 'not replaced: started with --rm, so stopping it would delete it; use recreate "remove" for such containers');
+      }
       const dependents = namespaceDependents(info, all);
       if (dependents.length) {
         return outcome('failed', `not replaced: ${dependents.join(', ')} share its network namespace and would lose it`);
