@@ -126,6 +126,23 @@ describe.skipIf(bed === null)('refresh modes and failures (real dockerd)', () =>
     expect(after.State.Running).toBe(true);
   });
 
+  it('leaves a container alone when another shares its network namespace', async () => {
+    const image = `${repo}-netns:latest`;
+    await publish(b, image, { version: 'v1' });
+    await docker(b, ['run', '-d', '--name', `netns-${id}`, image]);
+    await publish(b, `${repo}-netns:sidecar`, { version: 'sidecar' });
+    await docker(b, ['run', '-d', '--name', `sidecar-${id}`, '--network', `container:netns-${id}`, `${repo}-netns:sidecar`]);
+    const before = await inspect(b, `netns-${id}`);
+    await publish(b, image, { version: 'v2' });
+    const run = await runCli(['refresh', '--config', config([{ name: 'netns', image }]), '--state', statePath]);
+    expect(run.code).toBe(1);
+    const [outcome] = (JSON.parse(run.stdout) as RefreshResult).details.netns!.containers;
+    expect(outcome).toMatchObject({ name: `netns-${id}`, action: 'failed' });
+    expect(outcome!.reason).toContain(`sidecar-${id} share its network namespace`);
+    expect((await inspect(b, `netns-${id}`)).Id).toBe(before.Id);
+    expect((await inspect(b, `sidecar-${id}`)).State.Running).toBe(true);
+  });
+
   it('an unknown runtime is a usage error that lists the known ones', async () => {
     const run = await runCli(['refresh', '--runtime', 'nope', '--config', config([{ name: 'a', image: `${repo}:latest` }, { name: 'b', image: `${repo}:x` }]), '--state', statePath]);
     expect(run.code).toBe(2);
