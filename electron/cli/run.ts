@@ -1,5 +1,6 @@
 // The headless CLI's commands. Expected failures (bad config, registry or engine down)
 // end as one clear line on stderr and an exit code, never a stack trace.
+import path from 'node:path';
 import type { CheckReport, RefreshResult } from '../../shared/dto.js';
 import { ConfigError, loadConfig, type ResolvedConfig } from '../core/config/load.js';
 import { defaultStatePath } from '../core/config/paths.js';
@@ -53,8 +54,15 @@ function humanRefresh(result: RefreshResult): string {
 
 async function withEngine<T>(cmd: Exclude<Command, { kind: 'help' | 'version' }>, io: Io, log: ((line: string) => void) | undefined, body: (engine: Engine, signal: AbortSignal) => Promise<T>): Promise<T> {
   const config: ResolvedConfig = await loadConfig(cmd.config, io.env);
-  const store = new JsonFileStateStore(statePath(cmd, io.env));
-  const engine = createEngine({ config, store, env: io.env, ...(log ? { log } : {}) });
+  const state = statePath(cmd, io.env);
+  const store = new JsonFileStateStore(state);
+  const engine = createEngine({
+    config,
+    store,
+    env: io.env,
+    journalPath: path.join(path.dirname(state), 'replace-journal.json'),
+    ...(log ? { log } : {}),
+  });
   const controller = new AbortController();
   let signals = 0;
   const dispose = io.onSignal((signal) => {
@@ -66,6 +74,7 @@ async function withEngine<T>(cmd: Exclude<Command, { kind: 'help' | 'version' }>
   });
   try {
     await engine.watcher.init();
+    await engine.refresher.recover();
     for (const warning of store.warnings) io.stderr(`imagewatch: warning: ${warning}\n`);
     return await body(engine, controller.signal);
   } finally {

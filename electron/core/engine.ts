@@ -5,6 +5,7 @@ import type { EngineEvent } from '../../shared/events.js';
 import type { ResolvedConfig } from './config/load.js';
 import { connectDocker } from './docker/engine.js';
 import { imageHasDigest, localTagImage } from './docker/images.js';
+import { FileJournal } from './docker/journal.js';
 import { defaultCredentialChain, type CredentialSource } from './registry/credentials.js';
 import { RegistryClient } from './registry/client.js';
 import { TransportPolicy } from './registry/transport.js';
@@ -18,6 +19,8 @@ export interface EngineOptions {
   env?: NodeJS.ProcessEnv;
   emit?: (event: EngineEvent) => void;
   log?: (line: string) => void;
+  /** File noting replacements in progress, for crash recovery; in memory when absent. */
+  journalPath?: string;
   /** Injected in tests to count or fault requests. */
   credentials?: CredentialSource;
   docker?: Docker;
@@ -44,6 +47,8 @@ export function createEngine(options: EngineOptions): Engine {
     strategy: config.recreate,
     startGraceMs: config.startGraceMs,
     healthTimeoutMs: config.healthTimeoutMs,
+    ...(options.journalPath ? { journal: new FileJournal(options.journalPath) } : {}),
+    onRecovered: (note) => (options.log ?? ((line: string) => process.stderr.write(`imagewatch: ${line}\n`)))(note),
     ...(options.emit ? { onProgress: (progress) => options.emit!({ type: 'refresh-progress', progress }) } : {}),
   });
   const settings = (): WatchSettings => ({

@@ -5,6 +5,7 @@ import type Docker from 'dockerode';
 import type { ContainerOutcome, RecreateStep } from '../../../shared/dto.js';
 import { buildCloneSpec, type ImageDefaults } from './clone-spec.js';
 import { engineMessage, statusOf } from './engine.js';
+import type { ReplaceJournal } from './journal.js';
 import { lastLogLines } from './logs.js';
 
 export interface ReplaceOptions {
@@ -14,6 +15,7 @@ export interface ReplaceOptions {
   healthTimeoutMs: number;
   pollMs?: number;
   onStep?: (step: RecreateStep) => void;
+  journal?: ReplaceJournal;
 }
 
 export const TEMP_SUFFIX_NEW = '.imagewatch-new';
@@ -122,6 +124,12 @@ export async function replaceContainer(
   const progress: Progress = { oldStopped: false, oldRenamed: false };
   const step = (s: RecreateStep): void => options.onStep?.(s);
 
+  const journal = options.journal;
+  try {
+    await journal?.record({ name, oldId: info.Id, wasRunning, startedAt: new Date().toISOString() });
+  } catch (err) {
+    return { name, id: info.Id, action: 'failed', reason: `not replaced: cannot write the replace journal: ${(err as Error).message}`, restored: true };
+  }
   try {
     step('create');
     const spec = buildCloneSpec(info, oldImage, `${name}${TEMP_SUFFIX_NEW}`);
@@ -159,6 +167,8 @@ export async function replaceContainer(
     const problem = await rollback(old, name, wasRunning, progress);
     const outcome: ContainerOutcome = { name, id: info.Id, action: 'failed', reason, restored: problem === null };
     if (problem) outcome.reason = `${reason}; rollback incomplete: ${problem}`;
+    // An incomplete rollback stays in the journal, so the next run tries again.
+    else await journal?.clear(info.Id).catch(() => undefined);
     return outcome;
   }
 
@@ -171,5 +181,6 @@ export async function replaceContainer(
     // The new container runs; failing it now would be worse than leaving the old one parked.
     replaced.reason = `old container left as ${name}${TEMP_SUFFIX_OLD}: ${engineMessage(err)}`;
   }
+  await journal?.clear(info.Id).catch(() => undefined);
   return replaced;
 }

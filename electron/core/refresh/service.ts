@@ -17,6 +17,8 @@ import { inspectImage, localTagImage, repoDigestFor } from '../docker/images.js'
 import { pullImage } from '../docker/pull.js';
 import { replaceContainer } from '../docker/replace.js';
 import { ContainerListError, namespaceDependents, selectContainers } from '../docker/select.js';
+import { MemoryJournal, type ReplaceJournal } from '../docker/journal.js';
+import { recoverInterrupted } from '../docker/recover.js';
 import { Mutex } from '../util/limit.js';
 
 export interface RefreshServiceOptions {
@@ -29,6 +31,9 @@ export interface RefreshServiceOptions {
   onProgress?: (progress: RefreshProgress) => void;
   /** Minimum gap between two pull-progress events of one runtime. */
   progressIntervalMs?: number;
+  /** Where replacements in progress are noted; in memory when not given. */
+  journal?: ReplaceJournal;
+  onRecovered?: (note: string) => void;
 }
 
 export interface RefreshOptions {
@@ -73,7 +78,27 @@ export class RefreshService {
   /** One container replacement at a time per engine: they share ports, names and networks. */
   private readonly replaceLock = new Mutex();
 
-  constructor(private readonly options: RefreshServiceOptions) {}
+  private readonly journal: ReplaceJournal;
+  private recovery: Promise<void> | null = null;
+
+  constructor(private readonly options: RefreshServiceOptions) {
+    this.journal = options.journal ?? new MemoryJournal();
+  }
+
+  /**
+   * Rolls back replacements a previous run did not finish. Runs before the first refresh;
+   * call it at start-up too so a crash is repaired without waiting for a digest to move.
+   */
+  recover(): Promise<void> {
+    this.recovery ??= recoverInterrupted(this.options.docker, this.journal).then(
+      (notes) => notes.forEach((note) => this.options.onRecovered?.(note)),
+      () => {
+        // Engine unreachable: try again next time.
+        this.recovery = null;
+      },
+    );
+    return this.recovery;
+  }
 
   /** Whether any runtime is being refreshed right now. */
   get busy(): boolean {
@@ -131,6 +156,7 @@ export class RefreshService {
     const { docker } = this.options;
     const strategy = strategyFor(runtime, this.options.strategy, options.recreate);
 
+    await this.recover();
     const selection = await selectContainers(docker, ref, runtime.match);
     try {
       const before = await localTagImage(docker, ref);
@@ -212,6 +238,7 @@ export class RefreshService {
         startGraceMs: this.options.startGraceMs,
         healthTimeoutMs: this.options.healthTimeoutMs,
         onStep: step,
+        journal: this.journal,
       });
     });
   }

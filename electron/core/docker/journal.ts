@@ -1,0 +1,91 @@
+// A write-ahead note of each container replacement in progress. If imagewatch dies mid-way
+// (SIGKILL, power loss), the next run finds the note and puts the old container back, so a
+// crash can never leave the user with a parked `X.imagewatch-old` and no `X`.
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface JournalEntry {
+  /** The container's name, without the leading slash. */
+  name: string;
+  oldId: string;
+  wasRunning: boolean;
+  startedAt: string;
+}
+
+export interface ReplaceJournal {
+  entries(): Promise<JournalEntry[]>;
+  record(entry: JournalEntry): Promise<void>;
+  clear(oldId: string): Promise<void>;
+}
+
+export class MemoryJournal implements ReplaceJournal {
+  private list: JournalEntry[] = [];
+
+  async entries(): Promise<JournalEntry[]> {
+    return [...this.list];
+  }
+
+  async record(entry: JournalEntry): Promise<void> {
+    this.list = [...this.list.filter((e) => e.oldId !== entry.oldId), entry];
+  }
+
+  async clear(oldId: string): Promise<void> {
+    this.list = this.list.filter((e) => e.oldId !== oldId);
+  }
+}
+
+function isEntry(value: unknown): value is JournalEntry {
+  const v = value as JournalEntry;
+  return typeof v === 'object' && v !== null && typeof v.name === 'string' && typeof v.oldId === 'string' && typeof v.wasRunning === 'boolean';
+}
+
+export class FileJournal implements ReplaceJournal {
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly file: string) {}
+
+  async entries(): Promise<JournalEntry[]> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      return Array.isArray(parsed) ? parsed.filter(isEntry) : [];
+    } catch {
+      throw new Error(`replace journal ${this.file} is not valid JSON; inspect containers named *.imagewatch-old by hand, then delete it`);
+    }
+  }
+
+  private async write(list: JournalEntry[]): Promise<void> {
+    await mkdir(path.dirname(this.file), { recursive: true });
+    const temp = `${this.file}.${randomBytes(4).toString('hex')}.tmp`;
+    const handle = await open(temp, 'w', 0o600);
+    try {
+      await handle.writeFile(JSON.stringify(list, null, 2));
+      // The note must be on disk before the engine is touched, or it protects nothing.
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, this.file);
+  }
+
+  private serial(update: (list: JournalEntry[]) => JournalEntry[]): Promise<void> {
+    const next = this.chain.catch(() => undefined).then(async () => this.write(update(await this.entries())));
+    this.chain = next;
+    return next;
+  }
+
+  record(entry: JournalEntry): Promise<void> {
+    return this.serial((list) => [...list.filter((e) => e.oldId !== entry.oldId), entry]);
+  }
+
+  clear(oldId: string): Promise<void> {
+    return this.serial((list) => list.filter((e) => e.oldId !== oldId));
+  }
+}
