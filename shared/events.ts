@@ -4,6 +4,7 @@ import type { RefreshProgress, RuntimeRefreshDetail, RuntimeState } from './dto.
 export type EngineEvent =
   | { type: 'state-changed'; runtime: string; state: RuntimeState }
   | { type: 'digest-moved'; runtime: string; image: string; from: string; to: string }
+  | { type: 'refresh-started'; runtime: string }
   | { type: 'refresh-progress'; progress: RefreshProgress }
   | { type: 'refresh-finished'; runtime: string; detail: RuntimeRefreshDetail }
   | { type: 'check-started' }

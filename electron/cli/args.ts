@@ -12,6 +12,7 @@ export const USAGE = `usage:
   imagewatch check   [--config F] [--state F] [--auto-refresh] [--json]
   imagewatch refresh [--runtime NAME]... [--no-recreate] [--config F] [--state F] [--json]
   imagewatch watch   [--config F] [--state F]
+  imagewatch serve   [--config F] [--state F] [--port N] [--host ADDR] [--allow-host NAME]...
   imagewatch --help | --version
 
 Config: --config, else $IMAGEWATCH_CONFIG, else the per-user config file (built-in defaults if absent).
@@ -23,7 +24,8 @@ export type Command =
   | { kind: 'version' }
   | { kind: 'check'; config?: string; state?: string; autoRefresh: boolean; json: boolean }
   | { kind: 'refresh'; config?: string; state?: string; runtimes: string[]; recreate: boolean; json: boolean }
-  | { kind: 'watch'; config?: string; state?: string };
+  | { kind: 'watch'; config?: string; state?: string }
+  | { kind: 'serve'; config?: string; state?: string; port: number; host: string; allowHosts: string[] };
 
 const common = {
   config: { type: 'string' },
@@ -82,7 +84,17 @@ export function parseCommand(argv: string[]): Command {
       if (v.state !== undefined) cmd.state = nonEmpty('state', v.state)!;
       return cmd;
     }
+    case 'serve': {
+      const v = parse(rest, { ...common, port: { type: 'string' }, host: { type: 'string' }, 'allow-host': { type: 'string', multiple: true } });
+      if (v.help) return { kind: 'help' };
+      const port = Number(v.port ?? '8765');
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got "${v.port}"`);
+      const cmd: Command = { kind: 'serve', port, host: nonEmpty('host', v.host) ?? '127.0.0.1', allowHosts: v['allow-host'] ?? [] };
+      if (v.config !== undefined) cmd.config = nonEmpty('config', v.config)!;
+      if (v.state !== undefined) cmd.state = nonEmpty('state', v.state)!;
+      return cmd;
+    }
     default:
-      throw new UsageError(`unknown command "${name}" (want check, refresh or watch)`);
+      throw new UsageError(`unknown command "${name}" (want check, refresh, watch or serve)`);
   }
 }

@@ -1,9 +1,14 @@
 // The headless CLI's commands. Expected failures (bad config, registry or engine down)
 // end as one clear line on stderr and an exit code, never a stack trace.
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { CheckReport, RefreshResult } from '../../shared/dto.js';
 import { ConfigError, loadConfig, type ResolvedConfig } from '../core/config/load.js';
-import { defaultStatePath } from '../core/config/paths.js';
+import { defaultConfigPath, defaultStatePath } from '../core/config/paths.js';
+import { AppController } from '../core/app/controller.js';
+import { JsonSettingsFile } from '../core/app/settings-store.js';
+import { startServer } from '../serve/server.js';
 import { createEngine, type Engine } from '../core/engine.js';
 import { shortDigest } from '../core/image/reference.js';
 import { RefreshListError } from '../core/refresh/service.js';
@@ -83,6 +88,44 @@ async function withEngine<T>(cmd: Exclude<Command, { kind: 'help' | 'version' }>
   }
 }
 
+async function serve(cmd: Extract<Command, { kind: 'serve' }>, io: Io): Promise<number> {
+  const stamp = (line: string): void => io.stderr(`${logLine()(line)}\n`);
+  const configPath = cmd.config ?? (io.env.IMAGEWATCH_CONFIG || defaultConfigPath(io.env));
+  const state = statePath(cmd, io.env);
+  const controller = await AppController.create({
+    settingsStore: new JsonSettingsFile(configPath),
+    stateStore: new JsonFileStateStore(state),
+    env: io.env,
+    journalPath: path.join(path.dirname(state), 'replace-journal.json'),
+    log: stamp,
+  });
+  for (const warning of controller.getState().warnings) io.stderr(`imagewatch: warning: ${warning}\n`);
+  const token = io.env.IMAGEWATCH_TOKEN || randomBytes(24).toString('base64url');
+  const server = await startServer({
+    controller,
+    token,
+    host: cmd.host,
+    port: cmd.port,
+    allowHosts: cmd.allowHosts,
+    staticDir: fileURLToPath(new URL('../../renderer/', import.meta.url)),
+  });
+  if (!['127.0.0.1', 'localhost', '::1'].includes(cmd.host)) {
+    io.stderr(`imagewatch: warning: serving on ${cmd.host}, reachable from other machines; keep the token secret\n`);
+  }
+  io.stdout(`imagewatch: serving the window at ${server.url}\n`);
+  controller.start();
+  await new Promise<void>((resolve) => {
+    const dispose = io.onSignal((signal) => {
+      if (controller.busy) io.stderr(`imagewatch: ${signal}: finishing the container replacement in progress before exiting\n`);
+      dispose();
+      resolve();
+    });
+  });
+  await server.close();
+  await controller.stop();
+  return 0;
+}
+
 async function execute(cmd: Command, io: Io): Promise<number> {
   switch (cmd.kind) {
     case 'help':
@@ -116,6 +159,8 @@ async function execute(cmd: Command, io: Io): Promise<number> {
         io.stdout(cmd.json || !io.isTty ? `${JSON.stringify(result, null, 2)}\n` : humanRefresh(result));
         return result.failed.length > 0 ? 1 : 0;
       });
+    case 'serve':
+      return serve(cmd, io);
     case 'watch': {
       const stamp = (line: string): void => io.stderr(`${logLine()(line)}\n`);
       return withEngine(cmd, io, stamp, async (engine, signal) => {

@@ -41,12 +41,19 @@ export function createEngine(options: EngineOptions): Engine {
   const docker = options.docker ?? connectDocker(config.dockerHost, env);
   const credentials = options.credentials ?? defaultCredentialChain(config.credentials, env);
   const registry = new RegistryClient({ credentials, transport: new TransportPolicy(config.insecureRegistries) });
+  // Getters, so settings changed at run time (the desktop app's controls) apply at once.
   const refresher = new RefreshService({
     docker,
     credentials,
-    strategy: config.recreate,
-    startGraceMs: config.startGraceMs,
-    healthTimeoutMs: config.healthTimeoutMs,
+    get strategy() {
+      return config.recreate;
+    },
+    get startGraceMs() {
+      return config.startGraceMs;
+    },
+    get healthTimeoutMs() {
+      return config.healthTimeoutMs;
+    },
     ...(options.journalPath ? { journal: new FileJournal(options.journalPath) } : {}),
     onRecovered: (note) => (options.log ?? ((line: string) => process.stderr.write(`imagewatch: ${line}\n`)))(note),
     ...(options.emit ? { onProgress: (progress) => options.emit!({ type: 'refresh-progress', progress }) } : {}),

@@ -108,6 +108,13 @@ export class RegistryClient {
     if (!this.options.dispatcher) await this.dispatcher.close();
   }
 
+  /** After credentials for a registry change: look them up again and drop tokens got with the old ones. */
+  forgetCredentials(registry: string): void {
+    this.credentialCache.delete(registry);
+    this.tokens.deleteRegistry(registry);
+    this.hints.delete(registry);
+  }
+
   private credentialsFor(registry: string): Promise<Credential | null> {
     let found = this.credentialCache.get(registry);
     if (!found) {

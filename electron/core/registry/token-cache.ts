@@ -40,6 +40,10 @@ export class TokenCache {
     this.entries.delete(TokenCache.key(registry, scope));
   }
 
+  deleteRegistry(registry: string): void {
+    for (const key of this.entries.keys()) if (key.startsWith(`${registry}\n`)) this.entries.delete(key);
+  }
+
   get size(): number {
     return this.entries.size;
   }

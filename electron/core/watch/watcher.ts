@@ -64,6 +64,9 @@ export class Watcher {
   private readonly log: (line: string) => void;
   private readonly retry: RetryPolicy;
 
+  private waker: AbortController | null = null;
+  private rescheduled = false;
+
   constructor(private readonly deps: WatcherDeps) {
     this.now = deps.now ?? Date.now;
     this.log = deps.log ?? (() => undefined);
@@ -202,6 +205,7 @@ export class Watcher {
     const target = state.seenDigest;
     let detail: RuntimeRefreshDetail;
     let listError: ContainerListError | undefined;
+    this.deps.emit?.({ type: 'refresh-started', runtime: runtime.name });
     try {
       detail = await this.deps.refresher.refreshOne(runtime, options);
     } catch (err) {
@@ -221,6 +225,18 @@ export class Watcher {
     this.changed(runtime.name);
     await this.persist();
     return listError ? { detail, listError } : { detail };
+  }
+
+  /** Re-plans the loop's next wake-up after a settings change. */
+  wake(): void {
+    this.rescheduled = true;
+    this.waker?.abort();
+  }
+
+  /** Drops a removed runtime's state. */
+  forget(name: string): Promise<void> {
+    delete this.loaded.runtimes[name];
+    return this.persist();
   }
 
   resolveRuntimes(names: readonly string[]): RuntimeConfig[] {
@@ -289,7 +305,15 @@ export class Watcher {
       }
       const retryAt = settings.autoRefresh ? this.nextRetryAt() : null;
       const wakeAt = retryAt !== null && retryAt > this.now() ? Math.min(nextTick, retryAt) : nextTick;
-      await abortableSleep(Math.max(0, wakeAt - this.now()), signal);
+      const waker = new AbortController();
+      this.waker = waker;
+      await abortableSleep(Math.max(0, wakeAt - this.now()), AbortSignal.any([signal, waker.signal]));
+      this.waker = null;
+      if (this.rescheduled) {
+        this.rescheduled = false;
+        // New settings (interval, auto-refresh) apply from now, not after the old sleep.
+        nextTick = Math.min(nextTick, this.now() + this.deps.settings().intervalMs);
+      }
     }
     await this.deps.refresher.idle();
     await this.saving.catch(() => undefined);

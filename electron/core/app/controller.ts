@@ -1,0 +1,253 @@
+// The engine behind the contract in shared/api.ts. Electron main and `imagewatch serve` both
+// put their transport in front of one of these; neither holds any update logic of its own.
+import type Docker from 'dockerode';
+import type { AppState, AppStatus, ApiEvent, CredentialInput, RefreshRequestOptions, SettingsPatch } from '../../../shared/api.js';
+import { ALL_RUNTIMES } from '../../../shared/api.js';
+import type { HistoryEntry, RefreshResult, RuntimeConfig } from '../../../shared/dto.js';
+import type { EngineEvent } from '../../../shared/events.js';
+import type { Settings } from '../../../shared/schemas.js';
+import { InvalidArgumentError } from '../../../shared/api-schemas.js';
+import { checkRuntimeImages, ConfigError, resolveSettings, type ResolvedConfig } from '../config/load.js';
+import { envAutoRefresh } from '../config/defaults.js';
+import { createEngine, type Engine } from '../engine.js';
+import { CredentialChain, DockerConfigCredentials, GhcrEnvCredentials } from '../registry/credentials.js';
+import type { StateStore } from '../state/store.js';
+import { UnknownRuntimeError } from '../watch/watcher.js';
+import { SecretCredentials, SettingsSecrets, type SecretStore } from './secrets.js';
+import type { SettingsStore } from './settings-store.js';
+
+export class ConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}
+
+export interface AppControllerOptions {
+  settingsStore: SettingsStore;
+  stateStore: StateStore;
+  /** Defaults to the `credentials` map in the settings. */
+  secrets?: (controller: { settings: () => Settings; saveSettings: (s: Settings) => Promise<void> }) => SecretStore;
+  env?: NodeJS.ProcessEnv;
+  docker?: Docker;
+  journalPath?: string;
+  log?: (line: string) => void;
+}
+
+/** The tray's and window's one-word summary, most urgent first. */
+export function appStatus(state: Pick<AppState, 'runtimes' | 'checking'>): AppStatus {
+  if (state.runtimes.some((r) => r.refreshing)) return 'refreshing';
+  if (state.checking) return 'checking';
+  if (state.runtimes.some((r) => r.state.lastError !== null)) return 'error';
+  if (state.runtimes.some((r) => r.state.updateAvailable)) return 'update-available';
+  return 'idle';
+}
+
+export class AppController {
+  private readonly listeners = new Set<(event: ApiEvent) => void>();
+  private readonly refreshing = new Set<string>();
+  private readonly warnings: string[] = [];
+  private checking = false;
+  private loop: { controller: AbortController; done: Promise<void> } | null = null;
+  private engine!: Engine;
+  private config!: ResolvedConfig;
+  private settings: Settings = {};
+  private secrets!: SecretStore;
+  private credentialRegistries: string[] = [];
+  private readonly env: NodeJS.ProcessEnv;
+
+  private constructor(private readonly options: AppControllerOptions) {
+    this.env = options.env ?? process.env;
+  }
+
+  static async create(options: AppControllerOptions): Promise<AppController> {
+    const controller = new AppController(options);
+    await controller.init();
+    return controller;
+  }
+
+  private async init(): Promise<void> {
+    this.settings = await this.options.settingsStore.load();
+    this.config = resolveSettings(this.settings, this.options.settingsStore.location, this.env);
+    const saveSettings = (s: Settings): Promise<void> => this.saveSettings(s);
+    this.secrets = this.options.secrets
+      ? this.options.secrets({ settings: () => this.settings, saveSettings })
+      : new SettingsSecrets(() => this.settings, saveSettings);
+    this.credentialRegistries = await this.secrets.registries();
+    const credentials = new CredentialChain([new SecretCredentials(this.secrets), new DockerConfigCredentials({ env: this.env }), new GhcrEnvCredentials(this.env)]);
+    this.engine = createEngine({
+      config: this.config,
+      store: this.options.stateStore,
+      env: this.env,
+      credentials,
+      emit: (event) => this.onEngineEvent(event),
+      log: (line) => {
+        if (!line.startsWith('image-auto-refresh:')) this.warnings.push(line);
+        this.options.log?.(line);
+      },
+      ...(this.options.docker ? { docker: this.options.docker } : {}),
+      ...(this.options.journalPath ? { journalPath: this.options.journalPath } : {}),
+    });
+    await this.engine.watcher.init();
+    this.warnings.push(...this.options.stateStore.warnings);
+  }
+
+  private onEngineEvent(event: EngineEvent): void {
+    if (event.type === 'refresh-started') this.refreshing.add(event.runtime);
+    if (event.type === 'refresh-finished') this.refreshing.delete(event.runtime);
+    if (event.type === 'check-started') this.checking = true;
+    if (event.type === 'check-finished') this.checking = false;
+    this.emit(event);
+  }
+
+  private emit(event: ApiEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // One broken subscriber (a closed window) must not stop the others.
+      }
+    }
+  }
+
+  private changed(): AppState {
+    const state = this.getState();
+    this.emit({ type: 'app-changed', state });
+    return state;
+  }
+
+  onEvent(listener: (event: ApiEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get engineParts(): Engine {
+    return this.engine;
+  }
+
+  /** Starts the watch loop (one tick at once, then every interval). */
+  start(): void {
+    if (this.loop) return;
+    const controller = new AbortController();
+    this.loop = { controller, done: this.engine.refresher.recover().then(() => this.engine.watcher.run(controller.signal)) };
+  }
+
+  /** Stops the loop and waits for any replacement in flight, so none is left half done. */
+  async stop(): Promise<void> {
+    const loop = this.loop;
+    this.loop = null;
+    if (loop) {
+      loop.controller.abort(new Error('quit'));
+      await loop.done;
+    }
+    await this.engine.close();
+  }
+
+  /** Whether a refresh is running, for "quit waits" messages. */
+  get busy(): boolean {
+    return this.engine.refresher.busy;
+  }
+
+  getState(): AppState {
+    const snapshot = this.engine.watcher.snapshot();
+    const runtimes = this.config.runtimes.map((config) => ({
+      config,
+      state: snapshot.runtimes[config.name] ?? this.engine.watcher.runtimeState(config.name),
+      refreshing: this.refreshing.has(config.name),
+    }));
+    const state: AppState = {
+      status: 'idle',
+      checking: this.checking,
+      runtimes,
+      settings: {
+        autoRefresh: this.config.autoRefresh,
+        autoRefreshForcedByEnv: envAutoRefresh(this.env),
+        intervalSeconds: this.config.intervalMs / 1000,
+        recreate: this.config.recreate,
+        credentialRegistries: [...this.credentialRegistries],
+      },
+      warnings: [...this.warnings],
+    };
+    state.status = appStatus(state);
+    return state;
+  }
+
+  private async saveSettings(next: Settings): Promise<void> {
+    const resolved = resolveSettings(next, this.options.settingsStore.location, this.env);
+    await this.options.settingsStore.save(next);
+    this.settings = next;
+    // In place: the engine reads this object on every tick and refresh.
+    Object.assign(this.config, resolved);
+    this.engine.watcher.wake();
+  }
+
+  private runtime(name: string): RuntimeConfig {
+    const found = this.config.runtimes.find((r) => r.name === name);
+    if (!found) throw new UnknownRuntimeError(name, this.config.runtimes.map((r) => r.name));
+    return found;
+  }
+
+  async checkNow(): Promise<AppState> {
+    await this.engine.watcher.tick();
+    return this.getState();
+  }
+
+  async refresh(target: string, options: RefreshRequestOptions = {}): Promise<RefreshResult> {
+    const names = target === ALL_RUNTIMES ? [] : [this.runtime(target).name];
+    const result = await this.engine.watcher.refresh(names, options.recreate === false ? { recreate: false } : {});
+    this.changed();
+    return result;
+  }
+
+  async setAutoRefresh(enabled: boolean): Promise<AppState> {
+    await this.saveSettings({ ...this.settings, autoRefresh: enabled });
+    return this.changed();
+  }
+
+  async updateSettings(patch: SettingsPatch): Promise<AppState> {
+    await this.saveSettings({ ...this.settings, ...patch });
+    return this.changed();
+  }
+
+  async addRuntime(runtime: RuntimeConfig): Promise<AppState> {
+    if (this.config.runtimes.some((r) => r.name === runtime.name)) {
+      throw new ConflictError(`a runtime named "${runtime.name}" already exists`);
+    }
+    try {
+      checkRuntimeImages([runtime], 'addRuntime');
+    } catch (err) {
+      throw new InvalidArgumentError((err as ConfigError).message.replace('runtimes[0].image', 'image'));
+    }
+    await this.saveSettings({ ...this.settings, runtimes: [...this.config.runtimes, runtime] });
+    const state = this.changed();
+    // Seed the new runtime now rather than at the next interval.
+    void this.engine.watcher.tick({ only: [runtime.name] }).then(() => this.changed(), () => undefined);
+    return state;
+  }
+
+  async removeRuntime(name: string): Promise<AppState> {
+    this.runtime(name);
+    await this.saveSettings({ ...this.settings, runtimes: this.config.runtimes.filter((r) => r.name !== name) });
+    await this.engine.watcher.forget(name);
+    return this.changed();
+  }
+
+  async getHistory(name: string): Promise<HistoryEntry[]> {
+    this.runtime(name);
+    return structuredClone(this.engine.watcher.runtimeState(name).history);
+  }
+
+  async setCredential(input: CredentialInput): Promise<AppState> {
+    await this.secrets.set(input.registry.toLowerCase(), { username: input.username, password: input.password });
+    this.engine.registry.forgetCredentials(input.registry.toLowerCase());
+    this.credentialRegistries = await this.secrets.registries();
+    return this.changed();
+  }
+
+  async removeCredential(registry: string): Promise<AppState> {
+    await this.secrets.delete(registry.toLowerCase());
+    this.engine.registry.forgetCredentials(registry.toLowerCase());
+    this.credentialRegistries = await this.secrets.registries();
+    return this.changed();
+  }
+}

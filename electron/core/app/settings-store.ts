@@ -1,0 +1,55 @@
+// Where the app's settings live: the config file for the headless daemon, electron-store on
+// the desktop. Both hold the same schema as the CLI's config file.
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import path from 'node:path';
+import type { Settings } from '../../../shared/schemas.js';
+import { parseSettings } from '../config/load.js';
+
+export interface SettingsStore {
+  /** Where the settings live, for messages. */
+  readonly location: string;
+  load(): Promise<Settings>;
+  save(settings: Settings): Promise<void>;
+}
+
+export class JsonSettingsFile implements SettingsStore {
+  constructor(readonly location: string) {}
+
+  async load(): Promise<Settings> {
+    let text: string;
+    try {
+      text = await readFile(this.location, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw err;
+    }
+    return parseSettings(text, this.location);
+  }
+
+  async save(settings: Settings): Promise<void> {
+    await mkdir(path.dirname(this.location), { recursive: true });
+    const temp = `${this.location}.${randomBytes(4).toString('hex')}.tmp`;
+    const handle = await open(temp, 'w', 0o600);
+    try {
+      await handle.writeFile(`${JSON.stringify(settings, null, 2)}\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, this.location);
+  }
+}
+
+export class MemorySettingsStore implements SettingsStore {
+  readonly location = 'memory';
+  constructor(private settings: Settings = {}) {}
+
+  async load(): Promise<Settings> {
+    return structuredClone(this.settings);
+  }
+
+  async save(settings: Settings): Promise<void> {
+    this.settings = structuredClone(settings);
+  }
+}

@@ -1,0 +1,40 @@
+// The origin's admin endpoint, contract unchanged:
+//   POST /admin/workspace-images/refresh?runtime=X&recreate=true|false
+//   200 {pulled, failed, recreated}; 400 {"error":"unknown runtime: X","known_runtimes":[...]};
+//   500 {"error", "partial_result"} when containers cannot be listed.
+// `recreate` is true only when absent or exactly `true`.
+import type http from 'node:http';
+import type { AppController } from '../core/app/controller.js';
+import { RefreshListError } from '../core/refresh/service.js';
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+export async function handleAdminRefresh(controller: AppController, req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+  if (req.method !== 'POST') {
+    res.setHeader('allow', 'POST');
+    send(res, 405, { error: 'method not allowed' });
+    return;
+  }
+  const runtime = url.searchParams.get('runtime');
+  const recreateParam = url.searchParams.get('recreate');
+  const recreate = recreateParam === null || recreateParam === 'true';
+  const known = controller.getState().runtimes.map((r) => r.config.name);
+  if (runtime !== null && !known.includes(runtime)) {
+    send(res, 400, { error: `unknown runtime: ${runtime}`, known_runtimes: known });
+    return;
+  }
+  try {
+    const result = await controller.refresh(runtime ?? 'all', { recreate });
+    send(res, 200, { pulled: result.pulled, failed: result.failed, recreated: result.recreated });
+  } catch (err) {
+    if (err instanceof RefreshListError) {
+      const { pulled, failed, recreated } = err.partial;
+      send(res, 500, { error: err.message, partial_result: { pulled, failed, recreated } });
+      return;
+    }
+    throw err;
+  }
+}

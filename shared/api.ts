@@ -1,0 +1,93 @@
+// The one contract between the window and whatever runs the engine (Electron main over IPC,
+// or `imagewatch serve` over HTTP). Both sides type against these maps; the receiving side
+// validates every argument with the schemas in ./api-schemas.ts.
+import type { HistoryEntry, RecreateStrategy, RefreshResult, RuntimeConfig, RuntimeState } from './dto.js';
+import type { EngineEvent } from './events.js';
+
+export type AppStatus = 'idle' | 'checking' | 'update-available' | 'refreshing' | 'error';
+
+export interface RuntimeView {
+  config: RuntimeConfig;
+  state: RuntimeState;
+  /** A refresh of this runtime is running now. */
+  refreshing: boolean;
+}
+
+export interface SettingsView {
+  autoRefresh: boolean;
+  /** IMAGE_AUTO_REFRESH=true in the environment keeps auto-refresh on whatever the setting says. */
+  autoRefreshForcedByEnv: boolean;
+  intervalSeconds: number;
+  recreate: RecreateStrategy;
+  /** Registries that have credentials stored; the secrets themselves never leave the engine side. */
+  credentialRegistries: string[];
+}
+
+export interface AppState {
+  status: AppStatus;
+  checking: boolean;
+  runtimes: RuntimeView[];
+  settings: SettingsView;
+  /** Problems found at start-up (a corrupt store that was backed up, a crash repaired). */
+  warnings: string[];
+}
+
+export interface SettingsPatch {
+  intervalSeconds?: number;
+  recreate?: RecreateStrategy;
+  autoRefresh?: boolean;
+}
+
+export interface RefreshRequestOptions {
+  /** false pulls only; true or absent uses each runtime's strategy. */
+  recreate?: boolean;
+}
+
+export interface CredentialInput {
+  registry: string;
+  username: string;
+  password: string;
+}
+
+/** Renderer → engine: method name → [arguments, result]. */
+export interface ApiMethods {
+  getState: { args: []; result: AppState };
+  checkNow: { args: []; result: AppState };
+  refresh: { args: [target: string, options?: RefreshRequestOptions]; result: RefreshResult };
+  setAutoRefresh: { args: [enabled: boolean]; result: AppState };
+  updateSettings: { args: [patch: SettingsPatch]; result: AppState };
+  addRuntime: { args: [runtime: RuntimeConfig]; result: AppState };
+  removeRuntime: { args: [name: string]; result: AppState };
+  getHistory: { args: [runtime: string]; result: HistoryEntry[] };
+  setCredential: { args: [credential: CredentialInput]; result: AppState };
+  removeCredential: { args: [registry: string]; result: AppState };
+}
+
+export type ApiMethod = keyof ApiMethods;
+export type ApiArgs<M extends ApiMethod> = ApiMethods[M]['args'];
+export type ApiResult<M extends ApiMethod> = ApiMethods[M]['result'];
+
+/** Engine → renderer: every event the window can receive. */
+export type ApiEvent = EngineEvent | { type: 'app-changed'; state: AppState };
+
+/** The target name that means every runtime. */
+export const ALL_RUNTIMES = 'all';
+
+/** What the renderer holds: one promise-returning function per method, plus event subscription. */
+export type ImagewatchApi = {
+  [M in ApiMethod]: (...args: ApiArgs<M>) => Promise<ApiResult<M>>;
+} & {
+  onEvent(listener: (event: ApiEvent) => void): () => void;
+};
+
+/** IPC channel names: one per method, plus the event channel. */
+export const IPC_CHANNEL_PREFIX = 'imagewatch:';
+export const IPC_EVENT_CHANNEL = 'imagewatch:event';
+export const IPC_READY_CHANNEL = 'imagewatch:ready';
+export const ipcChannel = (method: ApiMethod): string => `${IPC_CHANNEL_PREFIX}${method}`;
+
+/** Errors crossing the boundary: a message meant for people, and a code for code. */
+export interface ApiErrorBody {
+  error: string;
+  code: 'invalid-argument' | 'unknown-runtime' | 'unknown-method' | 'conflict' | 'internal';
+}
