@@ -64,6 +64,19 @@ export interface ApiMethods {
 }
 
 export type ApiMethod = keyof ApiMethods;
+
+export const API_METHODS: readonly ApiMethod[] = [
+  'getState',
+  'checkNow',
+  'refresh',
+  'setAutoRefresh',
+  'updateSettings',
+  'addRuntime',
+  'removeRuntime',
+  'getHistory',
+  'setCredential',
+  'removeCredential',
+];
 export type ApiArgs<M extends ApiMethod> = ApiMethods[M]['args'];
 export type ApiResult<M extends ApiMethod> = ApiMethods[M]['result'];
 

@@ -1,7 +1,8 @@
 // The engine behind the contract in shared/api.ts. Electron main and `imagewatch serve` both
 // put their transport in front of one of these; neither holds any update logic of its own.
 import type Docker from 'dockerode';
-import type { AppState, AppStatus, ApiEvent, CredentialInput, RefreshRequestOptions, SettingsPatch } from '../../../shared/api.js';
+import { appStatus } from '../../../shared/status.js';
+import type { AppState, ApiEvent, CredentialInput, RefreshRequestOptions, SettingsPatch } from '../../../shared/api.js';
 import { ALL_RUNTIMES } from '../../../shared/api.js';
 import type { HistoryEntry, RefreshResult, RuntimeConfig } from '../../../shared/dto.js';
 import type { EngineEvent } from '../../../shared/events.js';
@@ -32,15 +33,6 @@ export interface AppControllerOptions {
   docker?: Docker;
   journalPath?: string;
   log?: (line: string) => void;
-}
-
-/** The tray's and window's one-word summary, most urgent first. */
-export function appStatus(state: Pick<AppState, 'runtimes' | 'checking'>): AppStatus {
-  if (state.runtimes.some((r) => r.refreshing)) return 'refreshing';
-  if (state.checking) return 'checking';
-  if (state.runtimes.some((r) => r.state.lastError !== null)) return 'error';
-  if (state.runtimes.some((r) => r.state.updateAvailable)) return 'update-available';
-  return 'idle';
 }
 
 export class AppController {

@@ -1,0 +1,92 @@
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore, type ReactElement } from 'react';
+import type { ImagewatchApi } from '../../shared/api.js';
+import { AddRuntime } from './components/AddRuntime.js';
+import { Header } from './components/Header.js';
+import { HistoryPanel } from './components/HistoryPanel.js';
+import { RuntimeRow } from './components/RuntimeRow.js';
+import { ServicesContext, useServices, type Services } from './context.js';
+import { WindowStore } from './store.js';
+
+function RuntimeTable({ onHistory }: { onHistory: (name: string) => void }): ReactElement {
+  const { store } = useServices();
+  const order = useSyncExternalStore(store.subscribeList, store.getOrder);
+  if (order.length === 0) return <p className="empty">No runtimes are watched. Add one below.</p>;
+  return (
+    <div className="table-wrap">
+    <table className="runtimes" aria-label="Runtimes">
+      <thead>
+        <tr>
+          <th scope="col">Runtime</th>
+          <th scope="col">Digest</th>
+          <th scope="col">Update</th>
+          <th scope="col">Last check</th>
+          <th scope="col">Last refresh</th>
+          <th scope="col">Status</th>
+          <th scope="col">
+            <span className="visually-hidden">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {order.map((name) => (
+          <RuntimeRow key={name} name={name} onHistory={onHistory} />
+        ))}
+      </tbody>
+    </table>
+    </div>
+  );
+}
+
+
+/** `initialRuntime` opens the history of a runtime (a notification click lands there). */
+export function App({ api, initialRuntime }: { api: ImagewatchApi; initialRuntime?: string | null }): ReactElement {
+  const store = useMemo(() => new WindowStore(), []);
+  const [errors, setErrors] = useState<string[]>([]);
+  const [history, setHistory] = useState<string | null>(initialRuntime ?? null);
+  const report = useCallback((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    setErrors((list) => [...list.slice(-2), message]);
+  }, []);
+  const services: Services = useMemo(() => ({ api, store, report }), [api, store, report]);
+
+  useEffect(() => {
+    const off = api.onEvent((event) => store.apply(event));
+    api.getState().then((state) => store.load(state), report);
+    return off;
+  }, [api, store, report]);
+
+  const loaded = useSyncExternalStore(store.subscribeHeader, () => store.loaded);
+  const warnings = useSyncExternalStore(store.subscribeHeader, () => store.getHeader()?.warnings);
+
+  return (
+    <ServicesContext.Provider value={services}>
+      <div className="app">
+        <Header />
+        {warnings?.length ? (
+          <ul className="warnings" aria-label="Warnings">
+            {warnings.map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
+        ) : null}
+        <div role="alert" className="errors">
+          {errors.map((e, i) => (
+            <p key={`${i}-${e}`}>
+              {e}
+              <button type="button" className="icon" aria-label="Dismiss" onClick={() => setErrors((list) => list.filter((_, j) => j !== i))}>
+                ×
+              </button>
+            </p>
+          ))}
+        </div>
+        <main>
+          {loaded ? <RuntimeTable onHistory={setHistory} /> : <p className="muted">Connecting…</p>}
+          {history ? <HistoryPanel name={history} onClose={() => setHistory(null)} /> : null}
+        </main>
+        <footer>
+          <AddRuntime />
+        </footer>
+      </div>
+    </ServicesContext.Provider>
+  );
+}

@@ -1,0 +1,121 @@
+// One runtime. Subscribes to its own slice of the store, so progress in one row leaves the
+// other rows alone.
+import { memo, useCallback, useState, useSyncExternalStore, type ReactElement } from 'react';
+import { useServices } from '../context.js';
+import { bytes } from '../format.js';
+import type { RowView } from '../store.js';
+import { CopyDigest } from './CopyDigest.js';
+import { RelativeTime } from './RelativeTime.js';
+
+const STEP_TEXT: Record<string, string> = {
+  create: 'creating replacement',
+  'stop-old': 'stopping old container',
+  rename: 'swapping names',
+  start: 'starting new container',
+  'wait-running': 'waiting until it runs',
+  'wait-healthy': 'waiting until it is healthy',
+  'remove-old': 'removing old container',
+  rollback: 'rolling back',
+  remove: 'removing container',
+};
+
+function progressText(row: RowView): string {
+  if (row.step) return `${row.step.container}: ${STEP_TEXT[row.step.step] ?? row.step.step}`;
+  if (row.pull && row.pull.layersTotal > 0) {
+    const size = row.pull.bytesTotal > 0 ? `, ${bytes(row.pull.bytesCurrent)} of ${bytes(row.pull.bytesTotal)}` : '';
+    return `Pulling: ${row.pull.layersDone} of ${row.pull.layersTotal} layers${size}`;
+  }
+  return 'Pulling…';
+}
+
+function Status({ row }: { row: RowView }): ReactElement {
+  const { runtime, lastResult } = row;
+  if (runtime.refreshing) {
+    return (
+      <span className="status busy" role="status">
+        <progress aria-label={`Refresh progress of ${runtime.config.name}`} max={row.pull?.bytesTotal || undefined} value={row.pull?.bytesTotal ? row.pull.bytesCurrent : undefined} />
+        {progressText(row)}
+      </span>
+    );
+  }
+  const error = runtime.state.lastError;
+  if (error) {
+    const retry = runtime.state.retry;
+    return (
+      <span className="status failed">
+        <strong>{error.phase === 'check' ? 'Check failed' : 'Refresh failed'}:</strong>{' '}
+        <span className="message" title={error.message}>
+          {error.message}
+        </span>
+        {retry ? (
+          <span className="retry muted">
+            {' '}
+            Retry {retry.attempt + 1} <RelativeTime iso={retry.nextAt} />
+          </span>
+        ) : null}
+      </span>
+    );
+  }
+  if (lastResult?.ok) {
+    const replaced = lastResult.containers.filter((c) => c.action === 'replaced' || c.action === 'removed').length;
+    return <span className="status ok">Refreshed: {replaced} container{replaced === 1 ? '' : 's'} replaced</span>;
+  }
+  return <span className="status ok">OK</span>;
+}
+
+export const RuntimeRow = memo(function RuntimeRow({ name, onHistory }: { name: string; onHistory: (name: string) => void }): ReactElement | null {
+  const { api, store, report } = useServices();
+  const subscribe = useCallback((listener: () => void) => store.subscribeRow(name, listener), [store, name]);
+  const row = useSyncExternalStore(subscribe, () => store.getRow(name));
+  const [confirmRemove, setConfirmRemove] = useState(false);
+  if (!row) return null;
+  const { config, state, refreshing } = row.runtime;
+
+  const refresh = (): void => {
+    api.refresh(name).catch(report);
+  };
+  const remove = (): void => {
+    if (!confirmRemove) {
+      setConfirmRemove(true);
+      return;
+    }
+    api.removeRuntime(name).catch(report);
+  };
+
+  return (
+    <tr aria-label={name} className={state.updateAvailable ? 'has-update' : undefined}>
+      <th scope="row">
+        <div className="name">{name}</div>
+        <div className="image" title={config.image}>
+          {config.image}
+        </div>
+      </th>
+      <td>
+        <CopyDigest runtime={name} digest={state.seenDigest} />
+      </td>
+      <td>{state.updateAvailable ? <span className="badge">Update available</span> : <span className="muted">Up to date</span>}</td>
+      <td>
+        <RelativeTime iso={state.lastCheckAt} />
+      </td>
+      <td>
+        <RelativeTime iso={state.lastRefreshAt} />
+      </td>
+      <td className="status-cell" aria-live="polite">
+        <Status row={row} />
+      </td>
+      <td>
+        <div className="actions">
+        <button type="button" onClick={refresh} disabled={refreshing}>
+          Refresh now
+        </button>
+        <button type="button" className="secondary" onClick={() => onHistory(name)}>
+          History
+        </button>
+        <button type="button" className="secondary danger" onClick={remove} onBlur={() => setConfirmRemove(false)}>
+          {confirmRemove ? 'Confirm remove' : 'Remove'}
+        </button>
+        </div>
+      </td>
+    </tr>
+  );
+});

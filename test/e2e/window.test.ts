@@ -1,0 +1,136 @@
+// The whole product in real Chromium against `imagewatch serve`, the real registry and the
+// real engine: see the runtimes, see an update appear, refresh it by hand, let auto-refresh
+// take the next one, and see a failed refresh reported while the old container keeps running.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, docker, inspect, publish, requireBed, tempDir, uid, writeConfig } from '../integration/helpers.js';
+import { launchChromium, screenshot } from './browser.js';
+
+const bed = requireBed();
+
+async function startServe(config: string, state: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--config', config, '--state', state], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const match = /serving the window at (\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+  });
+  return { child, url };
+}
+
+const short = (digest: string): string => digest.slice('sha256:'.length, 'sha256:'.length + 12);
+
+describe.skipIf(bed === null)('the window in Chromium', () => {
+  const b = bed!;
+  const id = uid();
+  const dir = tempDir();
+  const image = `${b.registries.open}/e2e/app-${id}:latest`;
+  const container = `e2e-${id}-web`;
+  // Slow to stop, so the refresh stays on screen long enough to be seen.
+  const script = "trap 'sleep 2; exit 0' TERM; while :; do sleep 1; done";
+  let serve: { child: ChildProcess; url: string };
+  let browser: Browser;
+  let page: Page;
+  let v1: { id: string; digest: string };
+
+  const row = () => page.getByRole('row', { name: 'app', exact: true });
+
+  beforeAll(async () => {
+    v1 = await publish(b, image, { version: 'v1', script });
+    await publish(b, `${b.registries.open}/e2e/tools-${id}:stable`, { version: 'tools' });
+    await docker(b, ['run', '-d', '--name', container, '-v', `e2e-${id}:/data`, image]);
+    const config = writeConfig(dir, {
+      runtimes: [
+        { name: 'app', image, match: { namePrefix: `e2e-${id}-` } },
+        { name: 'tools', image: `${b.registries.open}/e2e/tools-${id}:stable` },
+      ],
+      dockerHost: b.dockerHost,
+      intervalSeconds: 5,
+      startGraceSeconds: 1,
+    });
+    serve = await startServe(config, path.join(dir, 'state.json'));
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1360, height: 760 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    serve?.child.kill('SIGTERM');
+    const all = await docker(b, ['ps', '-aq', '--filter', `name=${id}`]).catch(() => '');
+    if (all) await docker(b, ['rm', '-f', ...all.split('\n')]).catch(() => '');
+  });
+
+  it('opens from the printed URL and shows every runtime', async () => {
+    await page.goto(serve.url);
+    expect(new URL(page.url()).search).toBe('');
+    await expect.poll(() => row().isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => row().textContent(), { timeout: 15_000 }).toContain(short(v1.digest));
+    await expect.poll(() => page.getByRole('row', { name: 'tools', exact: true }).textContent()).toContain('Up to date');
+    await expect.poll(() => page.getByRole('status', { name: 'Overall status' }).textContent()).toContain('Up to date');
+    await screenshot(page, 'idle');
+  });
+
+  it('shows "update available" when a new image is pushed', async () => {
+    await publish(b, image, { version: 'v2', script });
+    await expect.poll(() => row().textContent(), { timeout: 30_000 }).toContain('Update available');
+    await expect.poll(() => page.getByRole('status', { name: 'Overall status' }).textContent()).toContain('Update available');
+    await screenshot(page, 'update-available');
+  });
+
+  it('"Refresh now" shows progress, then the new digest and a replaced container', async () => {
+    const refresh = row().getByRole('button', { name: 'Refresh now' });
+    await refresh.click();
+    await expect.poll(() => row().textContent(), { timeout: 15_000 }).toMatch(/Pulling|stopping old container|creating replacement|starting new container/);
+    expect(await refresh.isDisabled()).toBe(true);
+    expect(await page.getByRole('row', { name: 'tools', exact: true }).getByRole('button', { name: 'Refresh now' }).isDisabled()).toBe(false);
+    await screenshot(page, 'refreshing');
+    await expect.poll(() => row().textContent(), { timeout: 60_000 }).toContain('Refreshed: 1 container replaced');
+    expect(await row().textContent()).not.toContain('Update available');
+    const info = await inspect(b, container);
+    expect(await docker(b, ['exec', container, 'cat', '/version'])).toBe('v2');
+    expect(info.State.Running).toBe(true);
+  });
+
+  it('with auto-refresh on, the next push is refreshed by itself', async () => {
+    // A controlled checkbox: it turns on when the engine confirms, so click and wait.
+    await page.getByRole('checkbox', { name: 'Auto-refresh' }).click();
+    await expect.poll(() => page.getByRole('checkbox', { name: 'Auto-refresh' }).isChecked()).toBe(true);
+    const v3 = await publish(b, image, { version: 'v3', script });
+    await expect.poll(() => row().textContent(), { timeout: 60_000 }).toContain(short(v3.digest));
+    await expect.poll(async () => (await inspect(b, container)).Image, { timeout: 60_000 }).toBe(v3.id);
+    await expect.poll(() => row().textContent(), { timeout: 30_000 }).toContain('Refreshed: 1 container replaced');
+  });
+
+  it('a refresh that fails shows the failure in its row, and the old container keeps running', async () => {
+    const before = await inspect(b, container);
+    await publish(b, image, { version: 'v4', script: 'echo v4 is broken >&2; exit 3' });
+    await expect.poll(() => row().textContent(), { timeout: 60_000 }).toContain('Refresh failed');
+    expect(await row().textContent()).toContain('v4 is broken');
+    await expect.poll(() => page.getByRole('status', { name: 'Overall status' }).textContent()).toContain('problem');
+    const after = await inspect(b, container);
+    expect(after.Id).toBe(before.Id);
+    expect(after.State.Running).toBe(true);
+    expect(await docker(b, ['exec', container, 'cat', '/version'])).toBe('v3');
+    await screenshot(page, 'failed');
+  });
+
+  it('shows the history of a runtime', async () => {
+    await row().getByRole('button', { name: 'History' }).click();
+    const dialog = page.getByRole('dialog', { name: 'History of app' });
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await expect.poll(() => dialog.textContent()).toContain('Refresh failed');
+    const text = await dialog.textContent();
+    for (const entry of ['First seen', 'New version published', 'Refreshed']) expect(text).toContain(entry);
+    await screenshot(page, 'history');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+  });
+});
