@@ -81,7 +81,7 @@ export class AppController {
       ...(this.options.journalPath ? { journalPath: this.options.journalPath } : {}),
     });
     await this.engine.watcher.init();
-    this.warnings.push(...this.options.stateStore.warnings);
+    this.warnings.push(...(this.options.settingsStore.warnings ?? []), ...this.options.stateStore.warnings);
   }
 
   private onEngineEvent(event: EngineEvent): void {

@@ -9,6 +9,8 @@ import { parseSettings } from '../config/load.js';
 export interface SettingsStore {
   /** Where the settings live, for messages. */
   readonly location: string;
+  /** Problems found while loading (a corrupt file that was backed up). */
+  readonly warnings?: string[];
   load(): Promise<Settings>;
   save(settings: Settings): Promise<void>;
 }

@@ -68,6 +68,13 @@ export function resolveSettings(settings: Settings, source: string, env: NodeJS.
   };
 }
 
+export function validateSettings(raw: unknown, where: string): Settings {
+  const parsed = SettingsSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, where));
+  checkRuntimeImages(parsed.data.runtimes ?? [], where);
+  return parsed.data;
+}
+
 export function parseSettings(text: string, where: string): Settings {
   let raw: unknown;
   try {
@@ -75,9 +82,7 @@ export function parseSettings(text: string, where: string): Settings {
   } catch (err) {
     throw new ConfigError(`${where}: not valid JSON: ${(err as Error).message}`);
   }
-  const parsed = SettingsSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, where));
-  return parsed.data;
+  return validateSettings(raw, where);
 }
 
 /**

@@ -63,6 +63,13 @@ export function migrateState(raw: unknown): { state: PersistedState } | { error:
   return { state: parsed.data };
 }
 
+/** Moves an unreadable file aside with a timestamp, so it is kept for the user, not wiped. */
+export async function backupCorrupt(file: string, now: Date = new Date()): Promise<string> {
+  const backup = `${file}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
+  await rename(file, backup);
+  return backup;
+}
+
 export class JsonFileStateStore implements StateStore {
   readonly warnings: string[] = [];
 
@@ -90,9 +97,7 @@ export class JsonFileStateStore implements StateStore {
       if (err instanceof StateVersionError) throw new StateVersionError(`${this.file}: ${err.message}`);
       problem = `not valid JSON (${(err as Error).message})`;
     }
-    // Keep the unreadable file for the user instead of silently wiping it.
-    const backup = `${this.file}.corrupt-${this.now().toISOString().replace(/[:.]/g, '-')}`;
-    await rename(this.file, backup);
+    const backup = await backupCorrupt(this.file, this.now());
     this.warnings.push(`state file ${this.file} was unreadable (${problem}); moved it to ${backup} and started fresh`);
     return emptyState();
   }

@@ -1,0 +1,87 @@
+// Desktop entry: lifecycle, tray, notifications, window and IPC around one AppController.
+import { app, ipcMain } from 'electron';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ALL_RUNTIMES } from '../../shared/api.js';
+import { AppController } from '../core/app/controller.js';
+import { registerIpc, trustedSender } from './ipc.js';
+import { installQuitGuard } from './lifecycle.js';
+import { Notifier } from './notifications.js';
+import { ElectronSettingsStore, ElectronStateStore, SafeStorageSecrets } from './stores.js';
+import type { TrayAction } from './tray-menu.js';
+import { TrayController } from './tray.js';
+import { WindowManager } from './window.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const rendererDir = path.join(here, '../../renderer');
+const preloadPath = path.join(here, '../preload/index.cjs');
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  void app.whenReady().then(start);
+}
+
+async function start(): Promise<void> {
+  const userData = app.getPath('userData');
+  const settingsStore = new ElectronSettingsStore();
+  const stateStore = new ElectronStateStore();
+  const controller = await AppController.create({
+    settingsStore,
+    stateStore,
+    secrets: () => new SafeStorageSecrets(),
+    journalPath: path.join(userData, 'replace-journal.json'),
+  });
+  const windows = new WindowManager(rendererDir, preloadPath);
+  const notifier = new Notifier((runtime) => windows.show(runtime));
+  const report = (err: unknown): void => console.error(`imagewatch: ${(err as Error).message}`);
+
+  const onAction = (action: TrayAction): void => {
+    switch (action.kind) {
+      case 'refresh':
+        controller.refresh(action.runtime).catch(report);
+        return;
+      case 'refresh-all':
+        controller.refresh(ALL_RUNTIMES).catch(report);
+        return;
+      case 'set-auto-refresh':
+        controller.setAutoRefresh(action.enabled).catch(report);
+        return;
+      case 'open':
+        windows.show(action.runtime);
+        return;
+      case 'set-start-at-login':
+        app.setLoginItemSettings({ openAtLogin: action.enabled });
+        tray.update(controller.getState());
+        return;
+      case 'quit':
+        app.quit();
+    }
+  };
+  const tray = new TrayController(onAction, () => app.getLoginItemSettings().openAtLogin);
+  tray.update(controller.getState());
+
+  let pending = false;
+  controller.onEvent((event) => {
+    notifier.handle(event);
+    // Coalesce bursts (progress events) into one tray rebuild per frame.
+    if (pending || event.type === 'refresh-progress') return;
+    pending = true;
+    setTimeout(() => {
+      pending = false;
+      tray.update(controller.getState());
+    }, 50);
+  });
+  registerIpc(ipcMain, controller, trustedSender(windows.rendererUrl));
+
+  app.on('second-instance', () => windows.show());
+  app.on('activate', () => windows.show());
+  // Closing the window leaves imagewatch in the tray.
+  app.on('window-all-closed', () => undefined);
+  installQuitGuard(app, controller, () => {
+    windows.quitting = true;
+  });
+  app.on('will-quit', () => tray.destroy());
+  controller.start();
+  windows.show();
+}

@@ -1,0 +1,69 @@
+// What the tray shows, as pure functions of the app state, so every state is unit-testable.
+import type { AppState } from '../../shared/api.js';
+import { STATUS_TEXT } from '../../shared/status.js';
+
+export interface TrayMenuItem {
+  label?: string;
+  type?: 'normal' | 'separator' | 'checkbox' | 'submenu';
+  checked?: boolean;
+  enabled?: boolean;
+  submenu?: TrayMenuItem[];
+  /** What clicking does; the tray owner maps it to a call. */
+  action?: TrayAction;
+}
+
+export type TrayAction =
+  | { kind: 'refresh'; runtime: string }
+  | { kind: 'refresh-all' }
+  | { kind: 'set-auto-refresh'; enabled: boolean }
+  | { kind: 'open'; runtime?: string }
+  | { kind: 'set-start-at-login'; enabled: boolean }
+  | { kind: 'quit' };
+
+export function trayTooltip(state: AppState): string {
+  const updates = state.runtimes.filter((r) => r.state.updateAvailable).map((r) => r.config.name);
+  const failed = state.runtimes.filter((r) => r.state.lastError).map((r) => r.config.name);
+  const refreshing = state.runtimes.filter((r) => r.refreshing).map((r) => r.config.name);
+  const parts = [`imagewatch: ${STATUS_TEXT[state.status]}`];
+  if (refreshing.length) parts.push(`refreshing ${refreshing.join(', ')}`);
+  if (updates.length) parts.push(`update for ${updates.join(', ')}`);
+  if (failed.length) parts.push(`problem with ${failed.join(', ')}`);
+  return parts.join(' · ');
+}
+
+function runtimeLine(r: AppState['runtimes'][number]): string {
+  if (r.refreshing) return `${r.config.name}: refreshing…`;
+  if (r.state.lastError) return `${r.config.name}: ${r.state.lastError.phase === 'check' ? 'check failed' : 'refresh failed'}`;
+  if (r.state.updateAvailable) return `${r.config.name}: update available`;
+  if (!r.state.seenDigest) return `${r.config.name}: not checked yet`;
+  return `${r.config.name}: up to date`;
+}
+
+export function buildTrayMenu(state: AppState, startAtLogin: boolean): TrayMenuItem[] {
+  const runtimes: TrayMenuItem[] = state.runtimes.map((r) => ({
+    label: runtimeLine(r),
+    type: 'submenu',
+    submenu: [
+      { label: 'Refresh now', enabled: !r.refreshing, action: { kind: 'refresh', runtime: r.config.name } },
+      { label: 'Show in window', action: { kind: 'open', runtime: r.config.name } },
+    ],
+  }));
+  return [
+    { label: STATUS_TEXT[state.status], enabled: false },
+    { type: 'separator' },
+    ...(runtimes.length ? runtimes : [{ label: 'No runtimes watched', enabled: false }]),
+    { type: 'separator' },
+    { label: 'Refresh all', enabled: state.runtimes.length > 0 && !state.runtimes.every((r) => r.refreshing), action: { kind: 'refresh-all' } },
+    {
+      label: 'Auto-refresh',
+      type: 'checkbox',
+      checked: state.settings.autoRefresh,
+      enabled: !state.settings.autoRefreshForcedByEnv,
+      action: { kind: 'set-auto-refresh', enabled: !state.settings.autoRefresh },
+    },
+    { type: 'separator' },
+    { label: 'Open imagewatch', action: { kind: 'open' } },
+    { label: 'Start at login', type: 'checkbox', checked: startAtLogin, action: { kind: 'set-start-at-login', enabled: !startAtLogin } },
+    { label: 'Quit', action: { kind: 'quit' } },
+  ];
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { AppState, RuntimeView } from '../../shared/api.js';
+import { appStatus } from '../../shared/status.js';
+import { emptyRuntimeState } from '../../electron/core/state/store.js';
+import { buildTrayMenu, trayTooltip, type TrayMenuItem } from '../../electron/main/tray-menu.js';
+import { TrayController } from '../../electron/main/tray.js';
+import { Tray } from '../fakes/electron.js';
+
+const D = `sha256:${'a'.repeat(64)}`;
+
+function view(name: string, patch: Partial<RuntimeView['state']> = {}, refreshing = false): RuntimeView {
+  return { config: { name, image: `ghcr.io/o/${name}:latest` }, state: { ...emptyRuntimeState(), seenDigest: D, ...patch }, refreshing };
+}
+
+function state(runtimes: RuntimeView[], checking = false, autoRefresh = false): AppState {
+  const s: AppState = {
+    status: 'idle',
+    checking,
+    runtimes,
+    settings: { autoRefresh, autoRefreshForcedByEnv: false, intervalSeconds: 300, recreate: 'replace', credentialRegistries: [] },
+    warnings: [],
+  };
+  s.status = appStatus(s);
+  return s;
+}
+
+const labels = (items: TrayMenuItem[]): string[] => items.map((i) => (i.type === 'separator' ? '---' : i.label ?? ''));
+
+describe('tray menu, built from state', () => {
+  it.each([
+    ['idle', state([view('crewai'), view('hermes')]), 'Up to date', ['crewai: up to date', 'hermes: up to date']],
+    ['checking', state([view('crewai')], true), 'Checking for updates', ['crewai: up to date']],
+    ['update available', state([view('crewai', { updateAvailable: true }), view('hermes')]), 'Update available', ['crewai: update available', 'hermes: up to date']],
+    ['refreshing', state([view('crewai', {}, true)]), 'Refreshing', ['crewai: refreshing…']],
+    ['error', state([view('crewai', { lastError: { at: 'x', phase: 'refresh', message: 'boom' } })]), 'A runtime has a problem', ['crewai: refresh failed']],
+  ])('%s', (_name, s, headline, lines) => {
+    const menu = buildTrayMenu(s, false);
+    expect(menu[0]).toEqual({ label: headline, enabled: false });
+    expect(labels(menu)).toEqual([headline, '---', ...lines, '---', 'Refresh all', 'Auto-refresh', '---', 'Open imagewatch', 'Start at login', 'Quit']);
+  });
+
+  it('puts "Refresh now" under each runtime, disabled while that runtime refreshes', () => {
+    const menu = buildTrayMenu(state([view('crewai', {}, true), view('hermes')]), false);
+    const [crewai, hermes] = [menu[2]!, menu[3]!];
+    expect(crewai.submenu![0]).toEqual({ label: 'Refresh now', enabled: false, action: { kind: 'refresh', runtime: 'crewai' } });
+    expect(hermes.submenu![0]).toEqual({ label: 'Refresh now', enabled: true, action: { kind: 'refresh', runtime: 'hermes' } });
+    expect(hermes.submenu![1]).toEqual({ label: 'Show in window', action: { kind: 'open', runtime: 'hermes' } });
+  });
+
+  it('toggles auto-refresh and start-at-login as checkboxes', () => {
+    const off = buildTrayMenu(state([view('a')], false, false), false);
+    const on = buildTrayMenu(state([view('a')], false, true), true);
+    const find = (menu: TrayMenuItem[], label: string): TrayMenuItem => menu.find((i) => i.label === label)!;
+    expect(find(off, 'Auto-refresh')).toMatchObject({ type: 'checkbox', checked: false, action: { kind: 'set-auto-refresh', enabled: true } });
+    expect(find(on, 'Auto-refresh')).toMatchObject({ checked: true, action: { kind: 'set-auto-refresh', enabled: false } });
+    expect(find(on, 'Start at login')).toMatchObject({ checked: true, action: { kind: 'set-start-at-login', enabled: false } });
+    expect(buildTrayMenu(state([]), false)[2]).toEqual({ label: 'No runtimes watched', enabled: false });
+  });
+
+  it('says the status in words in the tooltip', () => {
+    const s = state([view('crewai', { updateAvailable: true }), view('hermes', { lastError: { at: 'x', phase: 'check', message: 'down' } })]);
+    expect(trayTooltip(s)).toBe('imagewatch: A runtime has a problem · update for crewai · problem with hermes');
+  });
+
+  it('the tray owner swaps the icon with the status and wires menu clicks to actions', () => {
+    const actions: unknown[] = [];
+    const controller = new TrayController((a) => actions.push(a), () => false);
+    const tray = Tray.current!;
+    controller.update(state([view('crewai')]));
+    const idleIcon = tray.image;
+    controller.update(state([view('crewai', { updateAvailable: true })]));
+    expect(tray.image).not.toEqual(idleIcon);
+    expect(tray.tooltip).toContain('Update available');
+    const template = tray.menu!.template as Array<{ label?: string; click?: () => void; submenu?: Array<{ label?: string; click?: () => void }> }>;
+    template.find((i) => i.label === 'Refresh all')!.click!();
+    template[2]!.submenu![0]!.click!();
+    expect(actions).toEqual([{ kind: 'refresh-all' }, { kind: 'refresh', runtime: 'crewai' }]);
+  });
+});
