@@ -23,6 +23,7 @@ export default defineConfig({
         },
       },
       {
+        oxc: { jsx: { runtime: 'automatic' } },
         test: {
           name: 'components',
           include: ['test/components/**/*.test.tsx'],

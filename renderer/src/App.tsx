@@ -39,8 +39,8 @@ function RuntimeTable({ onHistory }: { onHistory: (name: string) => void }): Rea
 
 
 /** `initialRuntime` opens the history of a runtime (a notification click lands there). */
-export function App({ api, initialRuntime }: { api: ImagewatchApi; initialRuntime?: string | null }): ReactElement {
-  const store = useMemo(() => new WindowStore(), []);
+export function App({ api, initialRuntime, store: given }: { api: ImagewatchApi; initialRuntime?: string | null; store?: WindowStore }): ReactElement {
+  const store = useMemo(() => given ?? new WindowStore(), [given]);
   const [errors, setErrors] = useState<string[]>([]);
   const [history, setHistory] = useState<string | null>(initialRuntime ?? null);
   const report = useCallback((error: unknown) => {

@@ -1,0 +1,138 @@
+import { act, cleanup, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ApiEvent, AppState, ImagewatchApi, RuntimeView } from '../../shared/api.js';
+import type { RuntimeState } from '../../shared/dto.js';
+import { App } from '../../renderer/src/App.js';
+import { WindowStore } from '../../renderer/src/store.js';
+
+const D1 = `sha256:${'1'.repeat(64)}`;
+const D2 = `sha256:${'2'.repeat(64)}`;
+
+function runtimeState(patch: Partial<RuntimeState> = {}): RuntimeState {
+  return { seenDigest: D1, appliedDigest: D1, lastCheckAt: new Date().toISOString(), lastRefreshAt: null, lastError: null, updateAvailable: false, retry: null, history: [], ...patch };
+}
+
+function appState(runtimes: RuntimeView[]): AppState {
+  return { status: 'idle', checking: false, runtimes, settings: { autoRefresh: false, autoRefreshForcedByEnv: false, intervalSeconds: 300, recreate: 'replace', credentialRegistries: [] }, warnings: [] };
+}
+
+function fakeApi(state: AppState): ImagewatchApi & { emit: (e: ApiEvent) => void; calls: Array<[string, unknown[]]> } {
+  const listeners = new Set<(e: ApiEvent) => void>();
+  const calls: Array<[string, unknown[]]> = [];
+  const record = (name: string) => vi.fn(async (...args: unknown[]) => {
+    calls.push([name, args]);
+    return name === 'getHistory' ? [{ at: new Date().toISOString(), kind: 'moved', digest: D2, previousDigest: D1 }] : state;
+  });
+  return {
+    calls,
+    emit: (e) => act(() => listeners.forEach((l) => l(e))),
+    getState: vi.fn(async () => state),
+    checkNow: record('checkNow'),
+    refresh: record('refresh'),
+    setAutoRefresh: record('setAutoRefresh'),
+    updateSettings: record('updateSettings'),
+    addRuntime: record('addRuntime'),
+    removeRuntime: record('removeRuntime'),
+    getHistory: record('getHistory'),
+    setCredential: record('setCredential'),
+    removeCredential: record('removeCredential'),
+    onEvent: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+  } as never;
+}
+
+const view = (name: string, patch: Partial<RuntimeState> = {}, refreshing = false): RuntimeView => ({
+  config: { name, image: `ghcr.io/o/${name}:latest` },
+  state: runtimeState(patch),
+  refreshing,
+});
+
+afterEach(cleanup);
+
+describe('the runtime table', () => {
+  it('shows each runtime as a row named after it, with its digest, update state and a Refresh now button', async () => {
+    const api = fakeApi(appState([view('crewai', { updateAvailable: true, seenDigest: D2 }), view('hermes', { lastError: { at: new Date().toISOString(), phase: 'refresh', message: 'ws-1: new container exited (code 3)' } })]));
+    render(<App api={api} />);
+    const crewai = await screen.findByRole('row', { name: 'crewai' });
+    expect(within(crewai).getByText('222222222222')).toBeTruthy();
+    expect(within(crewai).getByText('Update available')).toBeTruthy();
+    expect(within(crewai).getByRole('button', { name: 'Copy full digest of crewai' }).getAttribute('title')).toBe(D2);
+    const hermes = screen.getByRole('row', { name: 'hermes' });
+    expect(within(hermes).getByText(/Refresh failed/)).toBeTruthy();
+    expect(within(hermes).getByText('ws-1: new container exited (code 3)')).toBeTruthy();
+    // Relative time shown, the exact time on hover.
+    const time = crewai.querySelector('time')!;
+    expect(time.textContent).toMatch(/now|second/);
+    expect(time.getAttribute('title')).toBe(new Date(time.getAttribute('datetime')!).toLocaleString());
+
+    await userEvent.click(within(crewai).getByRole('button', { name: 'Refresh now' }));
+    expect(api.calls).toContainEqual(['refresh', ['crewai']]);
+  });
+
+  it('is usable from the keyboard', async () => {
+    const api = fakeApi(appState([view('crewai')]));
+    render(<App api={api} />);
+    const button = within(await screen.findByRole('row', { name: 'crewai' })).getByRole('button', { name: 'Refresh now' });
+    button.focus();
+    await userEvent.keyboard('{Enter}');
+    expect(api.calls).toContainEqual(['refresh', ['crewai']]);
+    await userEvent.click(screen.getByRole('checkbox', { name: 'Auto-refresh' }));
+    expect(api.calls).toContainEqual(['setAutoRefresh', [true]]);
+  });
+
+  it('shows live progress in its own row and disables only that row', async () => {
+    const api = fakeApi(appState([view('crewai'), view('hermes')]));
+    render(<App api={api} />);
+    const crewai = await screen.findByRole('row', { name: 'crewai' });
+    api.emit({ type: 'refresh-started', runtime: 'crewai' });
+    api.emit({ type: 'refresh-progress', progress: { runtime: 'crewai', phase: 'pull', layersDone: 1, layersTotal: 3, bytesCurrent: 2048, bytesTotal: 4096 } });
+    expect(within(crewai).getByText(/Pulling: 1 of 3 layers, 2.0 KiB of 4.0 KiB/)).toBeTruthy();
+    expect((within(crewai).getByRole('button', { name: 'Refresh now' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((within(screen.getByRole('row', { name: 'hermes' })).getByRole('button', { name: 'Refresh now' }) as HTMLButtonElement).disabled).toBe(false);
+    api.emit({ type: 'refresh-progress', progress: { runtime: 'crewai', phase: 'recreate', container: 'ws-crewai-1', step: 'stop-old' } });
+    expect(within(crewai).getByText('ws-crewai-1: stopping old container')).toBeTruthy();
+    api.emit({ type: 'refresh-finished', runtime: 'crewai', detail: { image: 'x', ok: true, containers: [{ name: 'ws-crewai-1', id: 'a', action: 'replaced' }] } });
+    expect(within(crewai).getByText('Refreshed: 1 container replaced')).toBeTruthy();
+    expect((within(crewai).getByRole('button', { name: 'Refresh now' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('with 200 runtimes, a progress event touches only its own row', async () => {
+    const names = Array.from({ length: 200 }, (_, i) => `rt-${i}`);
+    const api = fakeApi(appState(names.map((n) => view(n))));
+    const store = new WindowStore();
+    render(<App api={api} store={store} />);
+    await screen.findByRole('row', { name: 'rt-199' });
+    const reads = vi.spyOn(store, 'getRow');
+    api.emit({ type: 'refresh-started', runtime: 'rt-100' });
+    for (let i = 0; i < 20; i++) {
+      api.emit({ type: 'refresh-progress', progress: { runtime: 'rt-100', phase: 'pull', layersDone: 0, layersTotal: 2, bytesCurrent: i * 100, bytesTotal: 5000 } });
+    }
+    const touched = new Set(reads.mock.calls.map(([name]) => name));
+    expect([...touched]).toEqual(['rt-100']);
+    expect(within(screen.getByRole('row', { name: 'rt-100' })).getByText(/1\.9 KiB of 4\.9 KiB/)).toBeTruthy();
+  });
+
+  it('opens the history of a runtime', async () => {
+    const api = fakeApi(appState([view('crewai')]));
+    render(<App api={api} />);
+    await userEvent.click(within(await screen.findByRole('row', { name: 'crewai' })).getByRole('button', { name: 'History' }));
+    const dialog = await screen.findByRole('dialog', { name: 'History of crewai' });
+    expect(await within(dialog).findByText('New version published')).toBeTruthy();
+    await userEvent.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('adds a runtime and shows a rejected one in the alert area', async () => {
+    const api = fakeApi(appState([]));
+    (api.addRuntime as ReturnType<typeof vi.fn>).mockRejectedValueOnce(new Error('addRuntime: image: invalid image reference "Bad"'));
+    render(<App api={api} />);
+    await screen.findByText(/No runtimes are watched/);
+    await userEvent.type(screen.getByLabelText('Name'), 'web');
+    await userEvent.type(screen.getByLabelText('Image'), 'Bad');
+    await userEvent.click(screen.getByRole('button', { name: 'Add runtime' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('invalid image reference "Bad"');
+  });
+});
