@@ -1,5 +1,5 @@
 import { act, cleanup, render, screen, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ApiEvent, AppState, ImagewatchApi, RuntimeView } from '../../shared/api.js';
 import type { RuntimeState } from '../../shared/dto.js';
@@ -17,7 +17,9 @@ function appState(runtimes: RuntimeView[]): AppState {
   return { status: 'idle', checking: false, runtimes, settings: { autoRefresh: false, autoRefreshForcedByEnv: false, intervalSeconds: 300, recreate: 'replace', credentialRegistries: [] }, warnings: [] };
 }
 
-function fakeApi(state: AppState): ImagewatchApi & { emit: (e: ApiEvent) => void; calls: Array<[string, unknown[]]> } {
+type FakeApi = ImagewatchApi & { emit: (e: ApiEvent) => void; calls: Array<[string, unknown[]]> };
+
+function fakeApi(state: AppState): FakeApi {
   const listeners = new Set<(e: ApiEvent) => void>();
   const calls: Array<[string, unknown[]]> = [];
   const record = (name: string) => vi.fn(async (...args: unknown[]) => {
@@ -26,7 +28,7 @@ function fakeApi(state: AppState): ImagewatchApi & { emit: (e: ApiEvent) => void
   });
   return {
     calls,
-    emit: (e) => act(() => listeners.forEach((l) => l(e))),
+    emit: (e: ApiEvent) => act(() => listeners.forEach((l) => l(e))),
     getState: vi.fn(async () => state),
     checkNow: record('checkNow'),
     refresh: record('refresh'),
@@ -37,11 +39,11 @@ function fakeApi(state: AppState): ImagewatchApi & { emit: (e: ApiEvent) => void
     getHistory: record('getHistory'),
     setCredential: record('setCredential'),
     removeCredential: record('removeCredential'),
-    onEvent: (l) => {
+    onEvent: (l: (e: ApiEvent) => void) => {
       listeners.add(l);
       return () => listeners.delete(l);
     },
-  } as never;
+  } as unknown as FakeApi;
 }
 
 const view = (name: string, patch: Partial<RuntimeState> = {}, refreshing = false): RuntimeView => ({
