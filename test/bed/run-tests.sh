@@ -12,4 +12,9 @@ if ! npm run --silent build; then
   echo "0 passed, 1 failed"
   exit 1
 fi
+if ! npm run --silent typecheck; then
+  echo "typecheck failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 npx vitest run "$@"

@@ -58,7 +58,7 @@ describe.skipIf(bed === null)('the window in Chromium', () => {
     });
     serve = await startServe(config, path.join(dir, 'state.json'));
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1360, height: 760 } });
+    page = await browser.newPage({ viewport: { width: 1440, height: 720 } });
   });
 
   afterAll(async () => {
