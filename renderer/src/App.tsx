@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore, type ReactElement } from 'react';
 import type { ImagewatchApi } from '../../shared/api.js';
 import { AddRuntime } from './components/AddRuntime.js';
+import { Credentials } from './components/Credentials.js';
 import { Header } from './components/Header.js';
 import { HistoryPanel } from './components/HistoryPanel.js';
 import { RuntimeRow } from './components/RuntimeRow.js';
@@ -85,6 +86,10 @@ export function App({ api, initialRuntime, store: given }: { api: ImagewatchApi;
         </main>
         <footer>
           <AddRuntime />
+          <details className="more">
+            <summary>Registry credentials</summary>
+            <Credentials />
+          </details>
         </footer>
       </div>
     </ServicesContext.Provider>

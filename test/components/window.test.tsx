@@ -137,4 +137,21 @@ describe('the runtime table', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Add runtime' }));
     expect((await screen.findByRole('alert')).textContent).toContain('invalid image reference "Bad"');
   });
+
+  it('sends credentials once and lists only registry names afterwards', async () => {
+    const withSaved = appState([view('crewai')]);
+    withSaved.settings.credentialRegistries = ['registry.lan:5000'];
+    const api = fakeApi(withSaved);
+    render(<App api={api} />);
+    await screen.findByRole('row', { name: 'crewai' });
+    const form = screen.getByRole('form', { name: 'Registry credentials' });
+    await userEvent.type(within(form).getByLabelText('Registry'), 'ghcr.io');
+    await userEvent.type(within(form).getByLabelText('Username'), 'me');
+    await userEvent.type(within(form).getByLabelText('Password or token'), 'tok');
+    await userEvent.click(within(form).getByRole('button', { name: 'Save credentials' }));
+    expect(api.calls).toContainEqual(['setCredential', [{ registry: 'ghcr.io', username: 'me', password: 'tok' }]]);
+    expect((within(form).getByLabelText('Password or token') as HTMLInputElement).value).toBe('');
+    await userEvent.click(within(form).getByRole('button', { name: 'Forget credentials for registry.lan:5000' }));
+    expect(api.calls).toContainEqual(['removeCredential', ['registry.lan:5000']]);
+  });
 });

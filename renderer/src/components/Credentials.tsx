@@ -1,0 +1,54 @@
+// Registry credentials: sent once to the engine side, which encrypts them (safeStorage on the
+// desktop); the window only ever gets back the list of registries that have some.
+import { useState, useSyncExternalStore, type FormEvent, type ReactElement } from 'react';
+import { useServices } from '../context.js';
+
+export function Credentials(): ReactElement {
+  const { api, store, report } = useServices();
+  const header = useSyncExternalStore(store.subscribeHeader, store.getHeader);
+  const [registry, setRegistry] = useState('');
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+
+  const submit = (event: FormEvent): void => {
+    event.preventDefault();
+    api
+      .setCredential({ registry: registry.trim(), username: username.trim(), password })
+      .then(() => {
+        setRegistry('');
+        setUsername('');
+        setPassword('');
+      })
+      .catch(report);
+  };
+
+  return (
+    <form className="credentials" onSubmit={submit} aria-label="Registry credentials">
+      <label>
+        Registry
+        <input value={registry} onChange={(e) => setRegistry(e.currentTarget.value)} required placeholder="ghcr.io" />
+      </label>
+      <label>
+        Username
+        <input value={username} onChange={(e) => setUsername(e.currentTarget.value)} required autoComplete="off" />
+      </label>
+      <label>
+        Password or token
+        <input type="password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} required autoComplete="off" />
+      </label>
+      <button type="submit">Save credentials</button>
+      {header?.settings.credentialRegistries.length ? (
+        <ul className="saved" aria-label="Saved credentials">
+          {header.settings.credentialRegistries.map((r) => (
+            <li key={r}>
+              {r}
+              <button type="button" className="icon" aria-label={`Forget credentials for ${r}`} onClick={() => void api.removeCredential(r).catch(report)}>
+                Forget
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </form>
+  );
+}
