@@ -1,30 +1,13 @@
 // The whole product in real Chromium against `imagewatch serve`, the real registry and the
 // real engine: see the runtimes, see an update appear, refresh it by hand, let auto-refresh
 // take the next one, and see a failed refresh reported while the old container keeps running.
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, docker, inspect, publish, requireBed, tempDir, uid, writeConfig } from '../integration/helpers.js';
+import { docker, inspect, publish, requireBed, startServe, tempDir, uid, writeConfig, type ServeProcess } from '../integration/helpers.js';
 import { launchChromium, screenshot } from './browser.js';
 
 const bed = requireBed();
-
-async function startServe(config: string, state: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--config', config, '--state', state], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const match = /serving the window at (\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
-  });
-  return { child, url };
-}
 
 const short = (digest: string): string => digest.slice('sha256:'.length, 'sha256:'.length + 12);
 
@@ -36,7 +19,7 @@ describe.skipIf(bed === null)('the window in Chromium', () => {
   const container = `e2e-${id}-web`;
   // Slow to stop, so the refresh stays on screen long enough to be seen.
   const script = "trap 'sleep 2; exit 0' TERM; while :; do sleep 1; done";
-  let serve: { child: ChildProcess; url: string };
+  let serve: ServeProcess;
   let browser: Browser;
   let page: Page;
   let v1: { id: string; digest: string };

@@ -1,5 +1,5 @@
 // Helpers for tests that drive the real engine and registries of the test bed.
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync, cpSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -117,4 +117,30 @@ export function writeConfig(dir: string, config: unknown): string {
   const file = path.join(dir, 'config.json');
   writeFileSync(file, JSON.stringify(config, null, 2));
   return file;
+}
+
+export interface ServeProcess {
+  child: ChildProcess;
+  url: string;
+  port: number;
+}
+
+/** Starts `imagewatch serve` on a free port and waits for the URL it prints. */
+export async function startServe(config: string, state: string, env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--config', config, '--state', state], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const match = /serving the window at (\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+  });
+  return { child, url, port: Number(new URL(url).port) };
 }

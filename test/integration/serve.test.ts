@@ -1,12 +1,11 @@
 // `imagewatch serve` over real HTTP: the access token, DNS-rebinding and cross-origin
 // refusals, contract calls validated before they reach the engine, server-sent events, and
 // the origin's admin endpoint with its exact contract.
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEvent, AppState } from '../../shared/api.js';
-import { CLI, docker, publish, requireBed, tempDir, uid, writeConfig } from './helpers.js';
+import { docker, publish, requireBed, startServe, tempDir, uid, writeConfig, type ServeProcess } from './helpers.js';
 
 const bed = requireBed();
 const TOKEN = 'test-token-0123456789abcdef';
@@ -29,31 +28,12 @@ function raw(port: number, method: string, urlPath: string, headers: Record<stri
   });
 }
 
-async function startServe(config: string, state: string): Promise<{ child: ChildProcess; port: number; url: string }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--config', config, '--state', state], {
-    env: { ...process.env, IMAGEWATCH_TOKEN: TOKEN },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const match = /serving the window at (\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
-  });
-  return { child, port: Number(new URL(url).port), url };
-}
-
 describe.skipIf(bed === null)('imagewatch serve', () => {
   const b = bed!;
   const id = uid();
   const dir = tempDir();
   const image = `${b.registries.open}/serve/app-${id}:latest`;
-  let server: { child: ChildProcess; port: number; url: string };
+  let server: ServeProcess;
   const cookie = `iw_session=${TOKEN}`;
   const call = (method: string, args: unknown[], headers: Record<string, string> = {}): Promise<Reply> =>
     raw(server.port, 'POST', `/api/${method}`, { cookie, 'content-type': 'application/json', ...headers }, JSON.stringify({ args }));
@@ -62,7 +42,7 @@ describe.skipIf(bed === null)('imagewatch serve', () => {
     await publish(b, image, { version: 'v1' });
     await docker(b, ['run', '-d', '--name', `serve-${id}`, image]);
     const config = writeConfig(dir, { runtimes: [{ name: 'app', image, match: { namePrefix: `serve-${id}` } }], dockerHost: b.dockerHost, startGraceSeconds: 0.5 });
-    server = await startServe(config, path.join(dir, 'state.json'));
+    server = await startServe(config, path.join(dir, 'state.json'), { IMAGEWATCH_TOKEN: TOKEN });
   });
 
   afterAll(async () => {
@@ -173,7 +153,7 @@ describe.skipIf(bed === null)('imagewatch serve', () => {
     });
 
     it('answers 500 with the partial result when containers cannot be listed', async () => {
-      const broken = await startServe(writeConfig(tempDir(), { runtimes: [{ name: 'app', image }], dockerHost: `unix://${dir}/none.sock` }), path.join(tempDir(), 's.json'));
+      const broken = await startServe(writeConfig(tempDir(), { runtimes: [{ name: 'app', image }], dockerHost: `unix://${dir}/none.sock` }), path.join(tempDir(), 's.json'), { IMAGEWATCH_TOKEN: TOKEN });
       try {
         const reply = await raw(broken.port, 'POST', '/admin/workspace-images/refresh', { host: `127.0.0.1:${broken.port}`, authorization: `Bearer ${TOKEN}` });
         expect(reply.status).toBe(500);

@@ -1,10 +1,9 @@
 // Where the app's settings live: the config file for the headless daemon, electron-store on
 // the desktop. Both hold the same schema as the CLI's config file.
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { Settings } from '../../../shared/schemas.js';
 import { parseSettings } from '../config/load.js';
+import { writeFileAtomic } from '../util/atomic-file.js';
 
 export interface SettingsStore {
   /** Where the settings live, for messages. */
@@ -29,17 +28,8 @@ export class JsonSettingsFile implements SettingsStore {
     return parseSettings(text, this.location);
   }
 
-  async save(settings: Settings): Promise<void> {
-    await mkdir(path.dirname(this.location), { recursive: true });
-    const temp = `${this.location}.${randomBytes(4).toString('hex')}.tmp`;
-    const handle = await open(temp, 'w', 0o600);
-    try {
-      await handle.writeFile(`${JSON.stringify(settings, null, 2)}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, this.location);
+  save(settings: Settings): Promise<void> {
+    return writeFileAtomic(this.location, `${JSON.stringify(settings, null, 2)}\n`);
   }
 }
 

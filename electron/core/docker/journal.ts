@@ -1,9 +1,8 @@
 // A write-ahead note of each container replacement in progress. If imagewatch dies mid-way
 // (SIGKILL, power loss), the next run finds the note and puts the old container back, so a
 // crash can never leave the user with a parked `X.imagewatch-old` and no `X`.
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../util/atomic-file.js';
 
 export interface JournalEntry {
   /** The container's name, without the leading slash. */
@@ -61,18 +60,9 @@ export class FileJournal implements ReplaceJournal {
     }
   }
 
-  private async write(list: JournalEntry[]): Promise<void> {
-    await mkdir(path.dirname(this.file), { recursive: true });
-    const temp = `${this.file}.${randomBytes(4).toString('hex')}.tmp`;
-    const handle = await open(temp, 'w', 0o600);
-    try {
-      await handle.writeFile(JSON.stringify(list, null, 2));
-      // The note must be on disk before the engine is touched, or it protects nothing.
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, this.file);
+  private write(list: JournalEntry[]): Promise<void> {
+    // Synced to disk before the engine is touched, or the note protects nothing.
+    return writeFileAtomic(this.file, JSON.stringify(list, null, 2));
   }
 
   private serial(update: (list: JournalEntry[]) => JournalEntry[]): Promise<void> {

@@ -1,10 +1,9 @@
 // Persisted watcher state. The headless file store and the desktop's electron-store adapter
 // share the schema and version in shared/schemas.ts.
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile, rename } from 'node:fs/promises';
 import type { RuntimeState } from '../../../shared/dto.js';
 import { describeIssues, PersistedStateSchema, STATE_SCHEMA_VERSION, type PersistedState } from '../../../shared/schemas.js';
+import { writeFileAtomic } from '../util/atomic-file.js';
 
 export interface StateStore {
   load(): Promise<PersistedState>;
@@ -102,22 +101,8 @@ export class JsonFileStateStore implements StateStore {
     return emptyState();
   }
 
-  async save(state: PersistedState): Promise<void> {
-    await mkdir(path.dirname(this.file), { recursive: true });
-    const temp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    const handle = await open(temp, 'w', 0o600);
-    try {
-      await handle.writeFile(`${JSON.stringify(state, null, 2)}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await rename(temp, this.file);
-    } catch (err) {
-      await unlink(temp).catch(() => undefined);
-      throw err;
-    }
+  save(state: PersistedState): Promise<void> {
+    return writeFileAtomic(this.file, `${JSON.stringify(state, null, 2)}\n`);
   }
 }
 
