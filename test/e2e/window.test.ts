@@ -23,6 +23,7 @@ describe.skipIf(bed === null)('the window in Chromium', () => {
   let browser: Browser;
   let page: Page;
   let v1: { id: string; digest: string };
+  let v2: { id: string; digest: string };
 
   const row = () => page.getByRole('row', { name: 'app', exact: true });
 
@@ -62,7 +63,7 @@ describe.skipIf(bed === null)('the window in Chromium', () => {
   });
 
   it('shows "update available" when a new image is pushed', async () => {
-    await publish(b, image, { version: 'v2', script });
+    v2 = await publish(b, image, { version: 'v2', script });
     await expect.poll(() => row().textContent(), { timeout: 30_000 }).toContain('Update available');
     await expect.poll(() => page.getByRole('status', { name: 'Overall status' }).textContent()).toContain('Update available');
     await screenshot(page, 'update-available');
@@ -77,7 +78,9 @@ describe.skipIf(bed === null)('the window in Chromium', () => {
     await screenshot(page, 'refreshing');
     await expect.poll(() => row().textContent(), { timeout: 60_000 }).toContain('Refreshed: 1 container replaced');
     expect(await row().textContent()).not.toContain('Update available');
+    expect(await row().textContent()).toContain(short(v2.digest));
     const info = await inspect(b, container);
+    expect(info.Image).toBe(v2.id);
     expect(await docker(b, ['exec', container, 'cat', '/version'])).toBe('v2');
     expect(info.State.Running).toBe(true);
   });

@@ -2,7 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { emptyRuntimeState, JsonFileStateStore, StateVersionError } from '../../electron/core/state/store.js';
+import { z } from 'zod';
+import type { PersistedState } from '../../shared/schemas.js';
+import { emptyRuntimeState, JsonFileStateStore, migrateState, StateVersionError } from '../../electron/core/state/store.js';
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'iw-state-'));
 const D = `sha256:${'d'.repeat(64)}`;
@@ -43,5 +45,28 @@ describe('JSON state file', () => {
     writeFileSync(file, '{"schemaVersion":99,"runtimes":{}}');
     await expect(new JsonFileStateStore(file).load()).rejects.toBeInstanceOf(StateVersionError);
     expect(readFileSync(file, 'utf8')).toBe('{"schemaVersion":99,"runtimes":{}}');
+  });
+});
+
+describe('state migrations', () => {
+  it('runs each step from the stored version up to the current one, in order', () => {
+    const steps: number[] = [];
+    const migrations = {
+      1: (old: Record<string, unknown>) => (steps.push(1), { ...old, runtimes: old.runtimes, renamed: true }),
+      2: (old: Record<string, unknown>) => (steps.push(2), { ...old, extra: 'added in 3' }),
+    };
+    // A stand-in schema for "version 3", which does not exist yet.
+    const schema = z.looseObject({ schemaVersion: z.literal(3), runtimes: z.record(z.string(), z.never()) }) as unknown as z.ZodType<PersistedState>;
+    const result = migrateState({ schemaVersion: 1, runtimes: {} }, { target: 3, migrations, schema });
+    expect(steps).toEqual([1, 2]);
+    expect(result).toEqual({ state: { schemaVersion: 3, runtimes: {}, renamed: true, extra: 'added in 3' } });
+  });
+
+  it('reports a gap in the migration chain instead of guessing', () => {
+    expect(migrateState({ schemaVersion: 1, runtimes: {} }, { target: 3, migrations: { 1: (o) => o } })).toEqual({ error: 'no migration from schema 2' });
+  });
+
+  it('accepts the current version as it is', () => {
+    expect(migrateState({ schemaVersion: 1, runtimes: {} })).toEqual({ state: { schemaVersion: 1, runtimes: {} } });
   });
 });

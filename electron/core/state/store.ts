@@ -1,6 +1,7 @@
 // Persisted watcher state. The headless file store and the desktop's electron-store adapter
 // share the schema and version in shared/schemas.ts.
 import { readFile, rename } from 'node:fs/promises';
+import type { z } from 'zod';
 import type { RuntimeState } from '../../../shared/dto.js';
 import { describeIssues, PersistedStateSchema, STATE_SCHEMA_VERSION, type PersistedState } from '../../../shared/schemas.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
@@ -36,28 +37,34 @@ export function emptyRuntimeState(): RuntimeState {
   };
 }
 
-type Migration = (old: Record<string, unknown>) => Record<string, unknown>;
+export type Migration = (old: Record<string, unknown>) => Record<string, unknown>;
 
 /** Migrations from version N to N+1, keyed by N. Version 1 is the first. */
 const MIGRATIONS: Record<number, Migration> = {};
 
-export function migrateState(raw: unknown): { state: PersistedState } | { error: string } {
+export function migrateState(
+  raw: unknown,
+  options: { target?: number; migrations?: Record<number, Migration>; schema?: z.ZodType<PersistedState> } = {},
+): { state: PersistedState } | { error: string } {
+  const target = options.target ?? STATE_SCHEMA_VERSION;
+  const migrations = options.migrations ?? MIGRATIONS;
+  const schema = options.schema ?? PersistedStateSchema;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { error: 'not a JSON object' };
   let doc = raw as Record<string, unknown>;
   let version = doc.schemaVersion;
   if (typeof version !== 'number' || !Number.isInteger(version)) return { error: 'missing schemaVersion' };
-  if (version > STATE_SCHEMA_VERSION) {
+  if (version > target) {
     throw new StateVersionError(
-      `state was written by a newer imagewatch (schema ${version}, this one reads up to ${STATE_SCHEMA_VERSION}); refusing to overwrite it`,
+      `state was written by a newer imagewatch (schema ${version}, this one reads up to ${target}); refusing to overwrite it`,
     );
   }
-  while (version < STATE_SCHEMA_VERSION) {
-    const step = MIGRATIONS[version];
+  while (version < target) {
+    const step = migrations[version];
     if (!step) return { error: `no migration from schema ${version}` };
     doc = { ...step(doc), schemaVersion: version + 1 };
     version += 1;
   }
-  const parsed = PersistedStateSchema.safeParse(doc);
+  const parsed = schema.safeParse(doc);
   if (!parsed.success) return { error: describeIssues(parsed.error, 'state').replace(/\n/g, '; ') };
   return { state: parsed.data };
 }
