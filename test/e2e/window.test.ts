@@ -60,6 +60,12 @@ describe.skipIf(bed === null)('the window in Chromium', () => {
     await expect.poll(() => page.getByRole('row', { name: 'tools', exact: true }).textContent()).toContain('Up to date');
     await expect.poll(() => page.getByRole('status', { name: 'Overall status' }).textContent()).toContain('Up to date');
     await screenshot(page, 'idle');
+    // It follows the system theme.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(22, 24, 28)');
+    await screenshot(page, 'idle-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(247, 247, 248)');
   });
 
   it('shows "update available" when a new image is pushed', async () => {

@@ -85,7 +85,10 @@ export class FakeWebContents extends EventEmitter {
   isDestroyed(): boolean {
     return this.destroyed;
   }
-  setWindowOpenHandler(): void {}
+  openHandler: ((details: { url: string }) => { action: string }) | null = null;
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }): void {
+    this.openHandler = handler;
+  }
 }
 
 export class BrowserWindow extends EventEmitter {
@@ -108,6 +111,13 @@ export class BrowserWindow extends EventEmitter {
     this.visible = false;
   }
   focus(): void {}
+  /** What the user closing the window does. */
+  close(): boolean {
+    let prevented = false;
+    this.emit('close', { preventDefault: () => (prevented = true) });
+    if (!prevented) this.visible = false;
+    return prevented;
+  }
   isMinimized(): boolean {
     return false;
   }
@@ -178,7 +188,12 @@ export const session = {
   },
 };
 
-export const shell = { openExternal: async (): Promise<void> => undefined };
+export const shell = {
+  opened: [] as string[],
+  async openExternal(url: string): Promise<void> {
+    this.opened.push(url);
+  },
+};
 
 export const contextBridge = {
   exposed: new Map<string, unknown>(),

@@ -1,0 +1,53 @@
+// The desktop entry wired up with the fake electron module: the window's security settings,
+// close-to-tray, refused navigation and permissions, the tray, and a quit that waits.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { app, BrowserWindow, session, shell, Tray } from '../fakes/electron.js';
+
+describe('desktop entry', () => {
+  it('starts with a locked-down window, a tray, and quits only after stopping', async () => {
+    // A runtime on a closed loopback port: the first check fails fast and touches no network.
+    writeFileSync(path.join(app.getPath('userData'), 'settings.json'), JSON.stringify({ runtimes: [{ name: 'local', image: '127.0.0.1:9/x/y:latest' }], dockerHost: 'unix:///nonexistent.sock' }));
+    await import('../../electron/main/index.js');
+    const deadline = Date.now() + 5000;
+    while ((!Tray.current?.menu || BrowserWindow.created.length === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+
+    const window = BrowserWindow.created[0]!;
+    const prefs = (window.options as { webPreferences: Record<string, unknown> }).webPreferences;
+    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
+    expect(String(prefs.preload)).toMatch(/preload[\\/]index\.cjs$/);
+    expect(window.loaded[0]!.file).toMatch(/renderer[\\/]index\.html$/);
+    expect(window.visible).toBe(true);
+
+    // Closing hides; the app lives on in the tray.
+    expect(window.close()).toBe(true);
+    expect(window.visible).toBe(false);
+    app.emit('second-instance');
+    expect(window.visible).toBe(true);
+
+    // Navigation, new windows and permissions are refused; only https links leave, to the browser.
+    let navigationPrevented = false;
+    window.webContents.emit('will-navigate', { preventDefault: () => (navigationPrevented = true) });
+    expect(navigationPrevented).toBe(true);
+    expect(window.webContents.openHandler!({ url: 'https://example.com/docs' })).toEqual({ action: 'deny' });
+    expect(window.webContents.openHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+    expect(shell.opened).toEqual(['https://example.com/docs']);
+    let granted: boolean | null = null;
+    (session.defaultSession.permissionHandler as (c: unknown, p: string, cb: (ok: boolean) => void) => void)({}, 'media', (ok) => (granted = ok));
+    expect(granted).toBe(false);
+
+    const labels = (Tray.current!.menu!.template as Array<{ label?: string }>).map((i) => i.label);
+    expect(labels).toContain('Open imagewatch');
+    expect(labels.some((l) => l?.startsWith('local:'))).toBe(true);
+
+    let prevented = false;
+    app.emit('before-quit', { preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(true);
+    const quitDeadline = Date.now() + 5000;
+    while (app.quitCalls === 0 && Date.now() < quitDeadline) await new Promise((r) => setTimeout(r, 10));
+    expect(app.quitCalls).toBe(1);
+    // Once stopping has begun, the window closes for real.
+    expect(window.close()).toBe(false);
+  });
+});
