@@ -2,6 +2,7 @@
 // reason on failure. References are held until a notification closes, or its click is lost.
 import { Notification } from 'electron';
 import type { ApiEvent } from '../../shared/api.js';
+import type { EngineEvent } from '../../shared/events.js';
 
 export class Notifier {
   private readonly announced = new Set<string>();
@@ -18,7 +19,7 @@ export class Notifier {
     notification.show();
   }
 
-  handle(event: ApiEvent): void {
+  handle(event: ApiEvent | EngineEvent): void {
     if (event.type === 'digest-moved') {
       const key = `${event.runtime}@${event.to}`;
       if (this.announced.has(key)) return;

@@ -1,7 +1,7 @@
 import { act, cleanup, render, screen, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ApiEvent, AppState, ImagewatchApi, RuntimeView } from '../../shared/api.js';
+import { summarize, type ApiEvent, type AppState, type ImagewatchApi, type RuntimeView } from '../../shared/api.js';
 import type { RuntimeState } from '../../shared/dto.js';
 import { App } from '../../renderer/src/App.js';
 import { WindowStore } from '../../renderer/src/store.js';
@@ -48,7 +48,7 @@ function fakeApi(state: AppState): FakeApi {
 
 const view = (name: string, patch: Partial<RuntimeState> = {}, refreshing = false): RuntimeView => ({
   config: { name, image: `ghcr.io/o/${name}:latest` },
-  state: runtimeState(patch),
+  state: summarize(runtimeState(patch)),
   refreshing,
 });
 

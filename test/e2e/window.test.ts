@@ -62,10 +62,10 @@ describe.skipIf(bed === null)('the window in Chromium', () => {
     await screenshot(page, 'idle');
     // It follows the system theme.
     await page.emulateMedia({ colorScheme: 'dark' });
-    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(22, 24, 28)');
+    expect(await page.evaluate('getComputedStyle(document.body).backgroundColor')).toBe('rgb(22, 24, 28)');
     await screenshot(page, 'idle-dark');
     await page.emulateMedia({ colorScheme: 'light' });
-    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(247, 247, 248)');
+    expect(await page.evaluate('getComputedStyle(document.body).backgroundColor')).toBe('rgb(247, 247, 248)');
   });
 
   it('shows "update available" when a new image is pushed', async () => {

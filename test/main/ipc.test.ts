@@ -35,7 +35,11 @@ describe('IPC handlers', () => {
   it('answers our own page', async () => {
     const reply = await invoke('getState', own);
     expect(reply.ok).toBe(true);
-    expect(((reply as { result: AppState }).result).runtimes[0]!.config.name).toBe('crewai');
+    const runtime = (reply as { result: AppState }).result.runtimes[0]!;
+    expect(runtime.config.name).toBe('crewai');
+    // Histories stay on the engine side until asked for: state pushes stay small with many runtimes.
+    expect('history' in runtime.state).toBe(false);
+    expect(runtime.state.historyLength).toBe(0);
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AppState, RuntimeView } from '../../shared/api.js';
+import { summarize, type AppState, type RuntimeView } from '../../shared/api.js';
 import { appStatus } from '../../shared/status.js';
 import { emptyRuntimeState } from '../../electron/core/state/store.js';
 import { buildTrayMenu, trayTooltip, type TrayMenuItem } from '../../electron/main/tray-menu.js';
@@ -9,7 +9,7 @@ import { Tray } from '../fakes/electron.js';
 const D = `sha256:${'a'.repeat(64)}`;
 
 function view(name: string, patch: Partial<RuntimeView['state']> = {}, refreshing = false): RuntimeView {
-  return { config: { name, image: `ghcr.io/o/${name}:latest` }, state: { ...emptyRuntimeState(), seenDigest: D, ...patch }, refreshing };
+  return { config: { name, image: `ghcr.io/o/${name}:latest` }, state: summarize({ ...emptyRuntimeState(), seenDigest: D, ...patch }), refreshing };
 }
 
 function state(runtimes: RuntimeView[], checking = false, autoRefresh = false): AppState {

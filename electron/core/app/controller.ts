@@ -3,7 +3,7 @@
 import type Docker from 'dockerode';
 import { appStatus } from '../../../shared/status.js';
 import type { AppState, ApiEvent, CredentialInput, RefreshRequestOptions, SettingsPatch } from '../../../shared/api.js';
-import { ALL_RUNTIMES } from '../../../shared/api.js';
+import { ALL_RUNTIMES, summarize } from '../../../shared/api.js';
 import type { HistoryEntry, RefreshResult, RuntimeConfig } from '../../../shared/dto.js';
 import type { EngineEvent } from '../../../shared/events.js';
 import type { Settings } from '../../../shared/schemas.js';
@@ -89,7 +89,7 @@ export class AppController {
     if (event.type === 'refresh-finished') this.refreshing.delete(event.runtime);
     if (event.type === 'check-started') this.checking = true;
     if (event.type === 'check-finished') this.checking = false;
-    this.emit(event);
+    this.emit(event.type === 'state-changed' ? { ...event, state: summarize(event.state) } : event);
   }
 
   private emit(event: ApiEvent): void {
@@ -144,7 +144,7 @@ export class AppController {
     const snapshot = this.engine.watcher.snapshot();
     const runtimes = this.config.runtimes.map((config) => ({
       config,
-      state: snapshot.runtimes[config.name] ?? this.engine.watcher.runtimeState(config.name),
+      state: summarize(snapshot.runtimes[config.name] ?? this.engine.watcher.runtimeState(config.name)),
       refreshing: this.refreshing.has(config.name),
     }));
     const state: AppState = {

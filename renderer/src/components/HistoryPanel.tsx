@@ -17,7 +17,7 @@ export function HistoryPanel({ name, onClose }: { name: string; onClose: () => v
   const subscribe = useCallback((l: () => void) => store.subscribeRow(name, l), [store, name]);
   const row = useSyncExternalStore(subscribe, () => store.getRow(name));
   const [entries, setEntries] = useState<HistoryEntry[] | null>(null);
-  const revision = row?.runtime.state.history.length ?? 0;
+  const revision = `${row?.runtime.state.historyLength ?? 0}/${row?.runtime.state.lastCheckAt ?? ''}`;
 
   useEffect(() => {
     api.getHistory(name).then(setEntries, report);
