@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { summarize } from '../shared/api.js';
 import { parseReference } from '../electron/core/image/reference.js';
 import { RegistryClient } from '../electron/core/registry/client.js';
 import { CredentialChain } from '../electron/core/registry/credentials.js';
@@ -111,6 +112,11 @@ async function main(): Promise<void> {
   const loadStart = performance.now();
   await file.load();
   console.log(`state file: ${mb(statSync(path.join(dir, 'state.json')).size)}, atomic save ${perSave.toFixed(1)} ms, load+validate ${(performance.now() - loadStart).toFixed(1)} ms`);
+
+  // What one app-changed push weighs: runtime summaries versus full states with history.
+  const full = JSON.stringify(Object.values(snapshot.runtimes));
+  const summaries = JSON.stringify(Object.values(snapshot.runtimes).map(summarize));
+  console.log(`app-changed payload for ${runtimes.length} runtimes: ${(summaries.length / 1024).toFixed(1)} KiB as summaries (would be ${mb(full.length)} with histories)`);
 
   const refs = runtimes.map((r) => r.image);
   const parseStart = performance.now();
