@@ -113,10 +113,6 @@ export class AppController {
     return () => this.listeners.delete(listener);
   }
 
-  get engineParts(): Engine {
-    return this.engine;
-  }
-
   /** Starts the watch loop (one tick at once, then every interval). */
   start(): void {
     if (this.loop) return;

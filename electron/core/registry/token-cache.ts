@@ -43,8 +43,4 @@ export class TokenCache {
   deleteRegistry(registry: string): void {
     for (const key of this.entries.keys()) if (key.startsWith(`${registry}\n`)) this.entries.delete(key);
   }
-
-  get size(): number {
-    return this.entries.size;
-  }
 }

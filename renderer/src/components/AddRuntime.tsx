@@ -1,6 +1,7 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
 import type { RuntimeConfig } from '../../../shared/dto.js';
 import { useServices } from '../context.js';
+import { Field } from './Field.js';
 
 export function AddRuntime(): ReactElement {
   const { api, report } = useServices();
@@ -27,18 +28,9 @@ export function AddRuntime(): ReactElement {
 
   return (
     <form className="add-runtime" onSubmit={submit} aria-label="Add runtime">
-      <label>
-        Name
-        <input value={name} onChange={(e) => setName(e.currentTarget.value)} required placeholder="web" />
-      </label>
-      <label>
-        Image
-        <input value={image} onChange={(e) => setImage(e.currentTarget.value)} required placeholder="ghcr.io/owner/app:latest" />
-      </label>
-      <label>
-        Container name prefix
-        <input value={prefix} onChange={(e) => setPrefix(e.currentTarget.value)} placeholder="optional, e.g. web-" />
-      </label>
+      <Field label="Name" value={name} onValue={setName} required placeholder="web" />
+      <Field label="Image" value={image} onValue={setImage} required placeholder="ghcr.io/owner/app:latest" />
+      <Field label="Container name prefix" value={prefix} onValue={setPrefix} placeholder="optional, e.g. web-" />
       <button type="submit" disabled={busy}>
         Add runtime
       </button>

@@ -2,6 +2,7 @@
 // desktop); the window only ever gets back the list of registries that have some.
 import { useState, useSyncExternalStore, type FormEvent, type ReactElement } from 'react';
 import { useServices } from '../context.js';
+import { Field } from './Field.js';
 
 export function Credentials(): ReactElement {
   const { api, store, report } = useServices();
@@ -24,18 +25,9 @@ export function Credentials(): ReactElement {
 
   return (
     <form className="credentials" onSubmit={submit} aria-label="Registry credentials">
-      <label>
-        Registry
-        <input value={registry} onChange={(e) => setRegistry(e.currentTarget.value)} required placeholder="ghcr.io" />
-      </label>
-      <label>
-        Username
-        <input value={username} onChange={(e) => setUsername(e.currentTarget.value)} required autoComplete="off" />
-      </label>
-      <label>
-        Password or token
-        <input type="password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} required autoComplete="off" />
-      </label>
+      <Field label="Registry" value={registry} onValue={setRegistry} required placeholder="ghcr.io" />
+      <Field label="Username" value={username} onValue={setUsername} required autoComplete="off" />
+      <Field label="Password or token" type="password" value={password} onValue={setPassword} required autoComplete="off" />
       <button type="submit">Save credentials</button>
       {header?.settings.credentialRegistries.length ? (
         <ul className="saved" aria-label="Saved credentials">
