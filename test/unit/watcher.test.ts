@@ -277,3 +277,26 @@ describe('watcher beyond the origin', () => {
     expect(h.logs.at(-1)).toBe('image-auto-refresh: stopping (signal SIGTERM)');
   });
 });
+
+describe('watcher resilience', () => {
+  it('keeps running when saving state fails, and says so', async () => {
+    const h = harness([rt('crewai')]);
+    h.remote.set(key(rt('crewai')), A);
+    let failures = 0;
+    h.store.save = async () => {
+      failures++;
+      throw new Error('ENOSPC: no space left on device');
+    };
+    const events: string[] = [];
+    const controller = new AbortController();
+    const running = h.watcher.run(controller.signal);
+    await new Promise((r) => setTimeout(r, 20));
+    controller.abort(new Error('signal SIGTERM'));
+    await running;
+    expect(failures).toBeGreaterThan(0);
+    expect(h.logs).toContain('image-auto-refresh: tick failed: ENOSPC: no space left on device');
+    expect(h.logs.at(-1)).toBe('image-auto-refresh: stopping (signal SIGTERM)');
+    for (const e of h.events) events.push(e.type);
+    expect(events.filter((t) => t === 'check-started').length).toBe(events.filter((t) => t === 'check-finished').length);
+  });
+});

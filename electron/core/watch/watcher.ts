@@ -127,12 +127,15 @@ export class Watcher {
     for (const runtime of runtimes) void lookup(refs.get(runtime.name)!);
 
     const reports: CheckReport[] = [];
-    for (const runtime of runtimes) {
-      if (options.signal?.aborted) break;
-      reports.push(await this.checkOne(runtime, refs.get(runtime.name)!, lookup, autoRefresh, options.signal));
+    try {
+      for (const runtime of runtimes) {
+        if (options.signal?.aborted) break;
+        reports.push(await this.checkOne(runtime, refs.get(runtime.name)!, lookup, autoRefresh, options.signal));
+      }
+      await this.persist();
+    } finally {
+      this.deps.emit?.({ type: 'check-finished' });
     }
-    await this.persist();
-    this.deps.emit?.({ type: 'check-finished' });
     return reports;
   }
 
@@ -177,16 +180,17 @@ export class Watcher {
     const outcome = observe(state, remote, local, at);
     report.outcome = outcome;
     report.remoteDigest = remote;
+    const refresh = autoRefresh && wantsRefresh(state, outcome, this.now());
     if (outcome === 'moved') {
       this.deps.emit?.({ type: 'digest-moved', runtime: runtime.name, image: runtime.image, from: previousDigest!, to: remote });
-      const action = autoRefresh ? 'refreshing' : 'auto-refresh off, update available';
+      const action = refresh ? 'refreshing' : autoRefresh ? 'already applied' : 'auto-refresh off, update available';
       this.log(`image-auto-refresh: ${runtime.name} digest moved ${shortDigest(previousDigest)} → ${shortDigest(remote)}, ${action}`);
     } else if (outcome === 'seeded' && state.updateAvailable) {
       this.log(`image-auto-refresh: ${runtime.name} seeded at ${shortDigest(remote)}; local image differs, update available`);
     }
     this.changed(runtime.name);
 
-    if (autoRefresh && wantsRefresh(state, outcome, this.now())) {
+    if (refresh) {
       if (outcome !== 'moved') {
         this.log(`image-auto-refresh: ${runtime.name} retrying refresh to ${shortDigest(remote)} (attempt ${(state.retry?.attempt ?? 0) + 1})`);
       }
@@ -295,13 +299,13 @@ export class Watcher {
       const settings = this.deps.settings();
       const now = this.now();
       if (now >= nextTick) {
-        await this.tick({ signal });
+        await this.tick({ signal }).catch((err: unknown) => this.log(`image-auto-refresh: tick failed: ${(err as Error).message}`));
         // Small jitter keeps many installs from hitting a registry in the same second.
         const jitter = Math.round(random() * Math.min(settings.intervalMs * 0.1, 30_000));
         nextTick = this.now() + settings.intervalMs + jitter;
       } else {
         const due = settings.autoRefresh ? this.dueRetries(now) : [];
-        if (due.length) await this.tick({ signal, only: due });
+        if (due.length) await this.tick({ signal, only: due }).catch((err: unknown) => this.log(`image-auto-refresh: retry failed: ${(err as Error).message}`));
       }
       const retryAt = settings.autoRefresh ? this.nextRetryAt() : null;
       const wakeAt = retryAt !== null && retryAt > this.now() ? Math.min(nextTick, retryAt) : nextTick;
