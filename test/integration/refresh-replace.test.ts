@@ -53,6 +53,10 @@ function preserved(info: Docker.ContainerInspectInfo): Record<string, unknown> {
     init: h.Init,
     dns: h.Dns,
     ulimits: h.Ulimits,
+    readOnly: h.ReadonlyRootfs,
+    pidsLimit: h.PidsLimit,
+    securityOpt: h.SecurityOpt,
+    shmSize: h.ShmSize,
     binds: [...((h.Binds as string[] | null) ?? [])].filter((b) => !b.includes('/anon')).sort(),
     networkMode: h.NetworkMode,
     networks: Object.fromEntries(
@@ -101,6 +105,7 @@ describe.skipIf(bed === null)('refresh with the replace strategy (real registry,
       '-e', 'FOO=bar', '--label', 'app.role=web', '--hostname', 'custom-host', '--workdir', '/tmp',
       '--stop-signal', 'SIGINT', '--stop-timeout', '5', '--cap-add', 'NET_ADMIN',
       '--add-host', 'foo.internal:127.0.0.2', '--tmpfs', '/scratch', '--log-opt', 'max-size=1m', '--init', '--dns', '127.0.0.53',
+      '--user', '0:0', '--read-only', '--pids-limit', '200', '--security-opt', 'no-new-privileges:true', '--shm-size', '32m',
       image,
     ]);
     await docker(b, ['network', 'connect', '--alias', 'gamma', `back-${id}`, names.web]);
