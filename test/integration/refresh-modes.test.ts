@@ -35,6 +35,24 @@ describe.skipIf(bed === null)('refresh modes and failures (real dockerd)', () =>
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('with auto-refresh off, a move is reported and nothing is pulled (HEAD requests only)', async () => {
+    const image = `${proxy.host}/modes/monitor-${id}:latest`;
+    await publish(b, image, { version: 'v1' });
+    await docker(b, ['run', '-d', '--name', `monitor-${id}`, image]);
+    const cfg = config([{ name: 'monitor', image }]);
+    const monitorState = path.join(dir, 'monitor-state.json');
+    expect((await runCli(['check', '--config', cfg, '--state', monitorState])).code).toBe(0);
+    await publish(b, image, { version: 'v2' });
+    const seenBefore = proxy.seen.length;
+    const run = await runCli(['check', '--config', cfg, '--state', monitorState], { IMAGE_AUTO_REFRESH: 'false' });
+    expect(run.code, run.stderr).toBe(0);
+    const [report] = (JSON.parse(run.stdout) as { runtimes: Array<{ outcome: string; updateAvailable: boolean; refresh?: unknown }> }).runtimes;
+    expect(report).toMatchObject({ outcome: 'moved', updateAvailable: true });
+    expect(report!.refresh).toBeUndefined();
+    const requests = proxy.seen.slice(seenBefore);
+    expect(requests).toEqual([`HEAD /v2/modes/monitor-${id}/manifests/latest`]);
+  });
+
   it('--no-recreate pulls the new image and touches no container', async () => {
     const image = `${repo}-pull:latest`;
     await publish(b, image, { version: 'v1' });
