@@ -1,18 +1,12 @@
 // The one contract between the window and whatever runs the engine (Electron main over IPC,
 // or `imagewatch serve` over HTTP). Both sides type against these maps; the receiving side
 // validates every argument with the schemas in ./api-schemas.ts.
-import type { HistoryEntry, RecreateStrategy, RefreshResult, RuntimeConfig, RuntimeState } from './dto.js';
+import type { HistoryEntry, RecreateStrategy, RefreshResult, RuntimeConfig, RuntimeSummary } from './dto.js';
+
+export { summarize, type RuntimeSummary } from './dto.js';
 import type { EngineEvent } from './events.js';
 
 export type AppStatus = 'idle' | 'checking' | 'update-available' | 'refreshing' | 'error';
-
-/** A runtime's state without its history, which the window fetches with getHistory when shown. */
-export type RuntimeSummary = Omit<RuntimeState, 'history'> & { historyLength: number };
-
-export function summarize(state: RuntimeState): RuntimeSummary {
-  const { history, ...rest } = state;
-  return { ...rest, historyLength: history.length };
-}
 
 export interface RuntimeView {
   config: RuntimeConfig;
@@ -88,11 +82,8 @@ export const API_METHODS: readonly ApiMethod[] = [
 export type ApiArgs<M extends ApiMethod> = ApiMethods[M]['args'];
 export type ApiResult<M extends ApiMethod> = ApiMethods[M]['result'];
 
-/** Engine → renderer: every event the window can receive (runtime states without history). */
-export type ApiEvent =
-  | Exclude<EngineEvent, { type: 'state-changed' }>
-  | { type: 'state-changed'; runtime: string; state: RuntimeSummary }
-  | { type: 'app-changed'; state: AppState };
+/** Engine → renderer: every event the window can receive. */
+export type ApiEvent = EngineEvent | { type: 'app-changed'; state: AppState };
 
 /** The target name that means every runtime. */
 export const ALL_RUNTIMES = 'all';

@@ -56,6 +56,14 @@ export interface RuntimeState {
   history: HistoryEntry[];
 }
 
+/** A runtime's state without its history, which is fetched on its own (getHistory) when shown. */
+export type RuntimeSummary = Omit<RuntimeState, 'history'> & { historyLength: number };
+
+export function summarize(state: RuntimeState): RuntimeSummary {
+  const { history, ...rest } = state;
+  return structuredClone({ ...rest, historyLength: history.length });
+}
+
 export type ContainerAction = 'replaced' | 'removed' | 'skipped' | 'failed';
 
 export interface ContainerOutcome {

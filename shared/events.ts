@@ -1,8 +1,8 @@
 // Events the engine emits; the desktop app forwards them over IPC, the daemon over SSE.
-import type { RefreshProgress, RuntimeRefreshDetail, RuntimeState } from './dto.js';
+import type { RefreshProgress, RuntimeRefreshDetail, RuntimeSummary } from './dto.js';
 
 export type EngineEvent =
-  | { type: 'state-changed'; runtime: string; state: RuntimeState }
+  | { type: 'state-changed'; runtime: string; state: RuntimeSummary }
   | { type: 'digest-moved'; runtime: string; image: string; from: string; to: string }
   | { type: 'refresh-started'; runtime: string }
   | { type: 'refresh-progress'; progress: RefreshProgress }

@@ -6,7 +6,7 @@ import type { ResolvedConfig } from './config/load.js';
 import { connectDocker } from './docker/engine.js';
 import { imageHasDigest, localTagImage } from './docker/images.js';
 import { FileJournal } from './docker/journal.js';
-import { defaultCredentialChain, type CredentialSource } from './registry/credentials.js';
+import { defaultCredentialChain, SettingsCredentials, type CredentialSource } from './registry/credentials.js';
 import { RegistryClient } from './registry/client.js';
 import { TransportPolicy } from './registry/transport.js';
 import { RefreshService } from './refresh/service.js';
@@ -19,6 +19,8 @@ export interface EngineOptions {
   env?: NodeJS.ProcessEnv;
   emit?: (event: EngineEvent) => void;
   log?: (line: string) => void;
+  /** Things the user should be told once (a crash repaired); stderr when not given. */
+  notice?: (line: string) => void;
   /** File noting replacements in progress, for crash recovery; in memory when absent. */
   journalPath?: string;
   /** Injected in tests to count or fault requests. */
@@ -39,7 +41,7 @@ export function createEngine(options: EngineOptions): Engine {
   const { config } = options;
   const env = options.env ?? process.env;
   const docker = options.docker ?? connectDocker(config.dockerHost, env);
-  const credentials = options.credentials ?? defaultCredentialChain(config.credentials, env);
+  const credentials = options.credentials ?? defaultCredentialChain(new SettingsCredentials(config.credentials), env);
   const registry = new RegistryClient({ credentials, transport: new TransportPolicy(config.insecureRegistries) });
   // Getters, so settings changed at run time (the desktop app's controls) apply at once.
   const refresher = new RefreshService({
@@ -55,7 +57,7 @@ export function createEngine(options: EngineOptions): Engine {
       return config.healthTimeoutMs;
     },
     ...(options.journalPath ? { journal: new FileJournal(options.journalPath) } : {}),
-    onRecovered: (note) => (options.log ?? ((line: string) => process.stderr.write(`imagewatch: ${line}\n`)))(note),
+    onRecovered: options.notice ?? ((note) => process.stderr.write(`imagewatch: ${note}\n`)),
     ...(options.emit ? { onProgress: (progress) => options.emit!({ type: 'refresh-progress', progress }) } : {}),
   });
   const settings = (): WatchSettings => ({

@@ -2,7 +2,6 @@
 // reason on failure. References are held until a notification closes, or its click is lost.
 import { Notification } from 'electron';
 import type { ApiEvent } from '../../shared/api.js';
-import type { EngineEvent } from '../../shared/events.js';
 
 export class Notifier {
   private readonly announced = new Set<string>();
@@ -19,7 +18,7 @@ export class Notifier {
     notification.show();
   }
 
-  handle(event: ApiEvent | EngineEvent): void {
+  handle(event: ApiEvent): void {
     if (event.type === 'digest-moved') {
       const key = `${event.runtime}@${event.to}`;
       if (this.announced.has(key)) return;

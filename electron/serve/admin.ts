@@ -6,6 +6,7 @@
 import type http from 'node:http';
 import type { AppController } from '../core/app/controller.js';
 import { RefreshListError } from '../core/refresh/service.js';
+import { UnknownRuntimeError } from '../core/watch/watcher.js';
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
@@ -21,15 +22,14 @@ export async function handleAdminRefresh(controller: AppController, req: http.In
   const runtime = url.searchParams.get('runtime');
   const recreateParam = url.searchParams.get('recreate');
   const recreate = recreateParam === null || recreateParam === 'true';
-  const known = controller.getState().runtimes.map((r) => r.config.name);
-  if (runtime !== null && !known.includes(runtime)) {
-    send(res, 400, { error: `unknown runtime: ${runtime}`, known_runtimes: known });
-    return;
-  }
   try {
-    const result = await controller.refresh(runtime ?? 'all', { recreate });
+    const result = await controller.refreshNamed(runtime === null ? [] : [runtime], { recreate });
     send(res, 200, { pulled: result.pulled, failed: result.failed, recreated: result.recreated });
   } catch (err) {
+    if (err instanceof UnknownRuntimeError) {
+      send(res, 400, { error: `unknown runtime: ${err.runtime}`, known_runtimes: err.known });
+      return;
+    }
     if (err instanceof RefreshListError) {
       const { pulled, failed, recreated } = err.partial;
       send(res, 500, { error: err.message, partial_result: { pulled, failed, recreated } });

@@ -140,6 +140,8 @@ describe.skipIf(bed === null)('imagewatch serve', () => {
       const reply = await admin('?runtime=ghost');
       expect(reply.status).toBe(400);
       expect(JSON.parse(reply.body)).toEqual({ error: 'unknown runtime: ghost', known_runtimes: ['app'] });
+      // As in the origin, "all" is not a runtime name; leaving `runtime` out means all.
+      expect((await admin('?runtime=all')).status).toBe(400);
     });
 
     it('answers 200 with {pulled, failed, recreated}; recreate is true only when absent or exactly true', async () => {

@@ -11,7 +11,7 @@ import { InvalidArgumentError } from '../../../shared/api-schemas.js';
 import { checkRuntimeImages, ConfigError, resolveSettings, type ResolvedConfig } from '../config/load.js';
 import { envAutoRefresh } from '../config/defaults.js';
 import { createEngine, type Engine } from '../engine.js';
-import { CredentialChain, DockerConfigCredentials, GhcrEnvCredentials } from '../registry/credentials.js';
+import { defaultCredentialChain } from '../registry/credentials.js';
 import type { StateStore } from '../state/store.js';
 import { UnknownRuntimeError } from '../watch/watcher.js';
 import { SecretCredentials, SettingsSecrets, type SecretStore } from './secrets.js';
@@ -66,15 +66,16 @@ export class AppController {
       ? this.options.secrets({ settings: () => this.settings, saveSettings })
       : new SettingsSecrets(() => this.settings, saveSettings);
     this.credentialRegistries = await this.secrets.registries();
-    const credentials = new CredentialChain([new SecretCredentials(this.secrets), new DockerConfigCredentials({ env: this.env }), new GhcrEnvCredentials(this.env)]);
+    const credentials = defaultCredentialChain(new SecretCredentials(this.secrets), this.env);
     this.engine = createEngine({
       config: this.config,
       store: this.options.stateStore,
       env: this.env,
       credentials,
       emit: (event) => this.onEngineEvent(event),
-      log: (line) => {
-        if (!line.startsWith('image-auto-refresh:')) this.warnings.push(line);
+      ...(this.options.log ? { log: this.options.log } : {}),
+      notice: (line) => {
+        this.warnings.push(line);
         this.options.log?.(line);
       },
       ...(this.options.docker ? { docker: this.options.docker } : {}),
@@ -89,7 +90,7 @@ export class AppController {
     if (event.type === 'refresh-finished') this.refreshing.delete(event.runtime);
     if (event.type === 'check-started') this.checking = true;
     if (event.type === 'check-finished') this.checking = false;
-    this.emit(event.type === 'state-changed' ? { ...event, state: summarize(event.state) } : event);
+    this.emit(event);
   }
 
   private emit(event: ApiEvent): void {
@@ -137,10 +138,9 @@ export class AppController {
   }
 
   getState(): AppState {
-    const snapshot = this.engine.watcher.snapshot();
     const runtimes = this.config.runtimes.map((config) => ({
       config,
-      state: summarize(snapshot.runtimes[config.name] ?? this.engine.watcher.runtimeState(config.name)),
+      state: summarize(this.engine.watcher.runtimeState(config.name)),
       refreshing: this.refreshing.has(config.name),
     }));
     const state: AppState = {
@@ -181,7 +181,11 @@ export class AppController {
   }
 
   async refresh(target: string, options: RefreshRequestOptions = {}): Promise<RefreshResult> {
-    const names = target === ALL_RUNTIMES ? [] : [this.runtime(target).name];
+    return this.refreshNamed(target === ALL_RUNTIMES ? [] : [target], options);
+  }
+
+  /** Refreshes the named runtimes, or all of them for an empty list; an unknown name changes nothing. */
+  async refreshNamed(names: readonly string[], options: RefreshRequestOptions = {}): Promise<RefreshResult> {
     const result = await this.engine.watcher.refresh(names, options.recreate === false ? { recreate: false } : {});
     this.changed();
     return result;

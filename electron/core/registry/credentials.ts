@@ -193,15 +193,9 @@ export class CredentialChain implements CredentialSource {
   }
 }
 
-export function defaultCredentialChain(
-  settings: Record<string, SettingsCredential>,
-  env: NodeJS.ProcessEnv = process.env,
-): CredentialChain {
-  return new CredentialChain([
-    new SettingsCredentials(settings),
-    new DockerConfigCredentials({ env }),
-    new GhcrEnvCredentials(env),
-  ]);
+/** The users' order: what imagewatch itself holds (settings, or the desktop's keychain), then Docker's config, then GHCR_USER/GHCR_TOKEN. */
+export function defaultCredentialChain(own: CredentialSource, env: NodeJS.ProcessEnv = process.env): CredentialChain {
+  return new CredentialChain([own, new DockerConfigCredentials({ env }), new GhcrEnvCredentials(env)]);
 }
 
 /** The X-Registry-Auth payload the engine expects for a pull. */

@@ -1,6 +1,6 @@
 // The watch loop: look up each watched tag's digest, compare with what was seen before,
 // tell the user when it moves, and (with auto-refresh) refresh that runtime only.
-import type { CheckReport, RefreshResult, RuntimeConfig, RuntimeRefreshDetail, RuntimeState } from '../../../shared/dto.js';
+import { summarize, type CheckReport, type RefreshResult, type RuntimeConfig, type RuntimeRefreshDetail, type RuntimeState } from '../../../shared/dto.js';
 import type { EngineEvent } from '../../../shared/events.js';
 import type { PersistedState } from '../../../shared/schemas.js';
 import { formatReference, parseReference, shortDigest, type ImageReference } from '../image/reference.js';
@@ -100,7 +100,7 @@ export class Watcher {
   }
 
   private changed(runtime: string): void {
-    this.deps.emit?.({ type: 'state-changed', runtime, state: structuredClone(this.runtimeState(runtime)) });
+    this.deps.emit?.({ type: 'state-changed', runtime, state: summarize(this.runtimeState(runtime)) });
   }
 
   async tick(options: TickOptions = {}): Promise<CheckReport[]> {
