@@ -1,11 +1,10 @@
 // The headless CLI's commands. Expected failures (bad config, registry or engine down)
 // end as one clear line on stderr and an exit code, never a stack trace.
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CheckReport, RefreshResult } from '../../shared/dto.js';
 import { ConfigError, loadConfig, type ResolvedConfig } from '../core/config/load.js';
-import { defaultConfigPath, defaultStatePath } from '../core/config/paths.js';
+import { defaultConfigPath, defaultStatePath, journalPathFor } from '../core/config/paths.js';
 import { AppController } from '../core/app/controller.js';
 import { JsonSettingsFile } from '../core/app/settings-store.js';
 import { startServer } from '../serve/server.js';
@@ -65,7 +64,7 @@ async function withEngine<T>(cmd: Exclude<Command, { kind: 'help' | 'version' }>
     config,
     store,
     env: io.env,
-    journalPath: path.join(path.dirname(state), 'replace-journal.json'),
+    journalPath: journalPathFor(state),
     ...(log ? { log } : {}),
   });
   const controller = new AbortController();
@@ -96,7 +95,7 @@ async function serve(cmd: Extract<Command, { kind: 'serve' }>, io: Io): Promise<
     settingsStore: new JsonSettingsFile(configPath),
     stateStore: new JsonFileStateStore(state),
     env: io.env,
-    journalPath: path.join(path.dirname(state), 'replace-journal.json'),
+    journalPath: journalPathFor(state),
     log: stamp,
   });
   for (const warning of controller.getState().warnings) io.stderr(`imagewatch: warning: ${warning}\n`);

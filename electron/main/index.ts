@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ALL_RUNTIMES } from '../../shared/api.js';
 import { AppController } from '../core/app/controller.js';
+import { journalPathFor } from '../core/config/paths.js';
 import { registerIpc, trustedSender } from './ipc.js';
 import { installQuitGuard } from './lifecycle.js';
 import { Notifier } from './notifications.js';
@@ -30,7 +31,7 @@ async function start(): Promise<void> {
     settingsStore,
     stateStore,
     secrets: () => new SafeStorageSecrets(),
-    journalPath: path.join(userData, 'replace-journal.json'),
+    journalPath: journalPathFor(path.join(userData, 'state.json')),
   });
   const windows = new WindowManager(rendererDir, preloadPath);
   const notifier = new Notifier((runtime) => windows.show(runtime));

@@ -22,6 +22,11 @@ export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string 
   return path.join(userConfigDir(env), 'config.json');
 }
 
+/** The replace journal lives beside the state it belongs to. */
+export function journalPathFor(statePath: string): string {
+  return path.join(path.dirname(statePath), 'replace-journal.json');
+}
+
 export function defaultStatePath(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(userDataDir(env), 'state.json');
 }
