@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import bcrypt from 'bcryptjs';
 import { startTokenServer, type TokenServer } from './token-server.js';
+import { hostFreePool } from './address-pool.js';
 
 export interface BedInfo {
   ok: true;
@@ -128,6 +129,23 @@ ${auth}`,
     return rootfs;
   }
 
+  /**
+   * dockerd keeps a network's bridge interface when it stops, and the interface outlives the
+   * deleted data dir, holding its subnet on the host. Removing every container and user
+   * network first takes the bridges down with them.
+   */
+  private removeNetworks(): void {
+    const socket = path.join(this.dir, 'docker.sock');
+    if (!existsSync(socket)) return;
+    try {
+      const containers = docker(socket, ['ps', '-aq']);
+      if (containers) docker(socket, ['rm', '-f', ...containers.split('\n')]);
+      docker(socket, ['network', 'prune', '-f']);
+    } catch {
+      // An engine that does not answer has nothing more to clean here.
+    }
+  }
+
   async start(): Promise<BedInfo> {
     for (const binary of ['dockerd', 'docker-registry', 'docker', 'openssl']) {
       if (!which(binary)) throw new Error(`${binary} is not installed (test/bed/install.sh installs the test bed's packages)`);
@@ -143,6 +161,7 @@ ${auth}`,
         '--iptables=false',
         '--bridge=none',
         '--storage-driver=vfs',
+        '--default-address-pool', `base=${hostFreePool()},size=24`,
       ],
       'dockerd.log',
     );
@@ -178,6 +197,7 @@ ${auth}`,
 
   async stop(): Promise<void> {
     await this.tokenServer?.close();
+    this.removeNetworks();
     for (const child of this.children.reverse()) {
       if (child.pid === undefined || child.exitCode !== null) continue;
       try {
@@ -202,6 +222,10 @@ ${auth}`,
       // left for the OS to clean
     }
   }
+}
+
+function docker(socket: string, args: string[]): string {
+  return execFileSync('docker', ['--host', `unix://${socket}`, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000 }).trim();
 }
 
 function isAlive(pid: number): boolean {
