@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +35,17 @@ describe('credentials', () => {
     expect(await source.lookup('registry.example.com:5000')).toMatchObject({ username: 'me', password: 'p:with:colons' });
     expect(await source.lookup('ghcr.io')).toMatchObject({ identityToken: 'refresh-me' });
     expect(await source.lookup('quay.io')).toBeNull();
+  });
+
+  it('picks up a docker login or logout made while it runs', async () => {
+    const dir = dockerConfig({ auths: { 'ghcr.io': { auth: b64('old:one') } } });
+    const source = new DockerConfigCredentials({ env: { DOCKER_CONFIG: dir } });
+    expect(await source.lookup('ghcr.io')).toMatchObject({ username: 'old', password: 'one' });
+    expect(await source.lookup('ghcr.io')).toMatchObject({ username: 'old', password: 'one' });
+    writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ auths: { 'ghcr.io': { auth: b64('new:token-2') } } }));
+    expect(await source.lookup('ghcr.io')).toMatchObject({ username: 'new', password: 'token-2' });
+    rmSync(path.join(dir, 'config.json'));
+    expect(await source.lookup('ghcr.io')).toBeNull();
   });
 
   it('asks the per-registry credHelper, then credsStore', async () => {

@@ -2,7 +2,7 @@
 // then the Docker CLI's config (auths, per-registry credHelpers, the global credsStore),
 // then GHCR_USER/GHCR_TOKEN for ghcr.io as the origin did.
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DOCKER_HUB } from '../image/reference.js';
@@ -102,7 +102,7 @@ export interface DockerConfigOptions {
 }
 
 export class DockerConfigCredentials implements CredentialSource {
-  private config: Promise<DockerConfigFile | null> | null = null;
+  private config: { version: string; file: Promise<DockerConfigFile | null> } | null = null;
   private readonly env: NodeJS.ProcessEnv;
   private readonly home: string;
   private readonly runHelper: HelperRunner;
@@ -118,8 +118,26 @@ export class DockerConfigCredentials implements CredentialSource {
     return path.join(dir, 'config.json');
   }
 
-  private load(): Promise<DockerConfigFile | null> {
-    this.config ??= readFile(this.configPath, 'utf8').then(
+  /**
+   * Re-read when the file changes, so a `docker login` while the daemon runs is picked up on
+   * the next authentication without a restart. A stat per lookup is cheap: lookups happen only
+   * when a registry challenges, not on every check.
+   */
+  private async load(): Promise<DockerConfigFile | null> {
+    let version: string;
+    try {
+      const info = await stat(this.configPath, { bigint: true });
+      version = `${info.ino}:${info.size}:${info.mtimeNs}`;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw new Error(`cannot read ${this.configPath}: ${(err as Error).message}`);
+    }
+    if (this.config?.version !== version) this.config = { version, file: this.read() };
+    return this.config.file;
+  }
+
+  private read(): Promise<DockerConfigFile | null> {
+    return readFile(this.configPath, 'utf8').then(
       (text) => {
         try {
           return JSON.parse(text) as DockerConfigFile;
@@ -132,7 +150,6 @@ export class DockerConfigCredentials implements CredentialSource {
         throw new Error(`cannot read ${this.configPath}: ${err.message}`);
       },
     );
-    return this.config;
   }
 
   async lookup(registry: string): Promise<Credential | null> {
