@@ -1,6 +1,8 @@
 // The registry client against real registries: Basic auth, the Bearer token flow with a
 // token server, token reuse across ticks, and injected faults (429, missing or malformed
 // digest headers, silence, a closed port).
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReference } from '../../electron/core/image/reference.js';
 import { RegistryClient } from '../../electron/core/registry/client.js';
@@ -70,6 +72,23 @@ describe.skipIf(bed === null)('registry client against real registries', () => {
       await expect(client.getDigest(parseReference(basicRef))).rejects.toThrow(/unauthorized/);
       await client.close();
     });
+  });
+
+  it('uses a docker login made after a refusal, without a restart (Basic and Bearer)', async () => {
+    const dir = tempDir('iw-late-login-');
+    const client = new RegistryClient({ credentials: new DockerConfigCredentials({ env: { DOCKER_CONFIG: dir } }) });
+    const login = (registry: string, password: string): void =>
+      writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ auths: { [registry]: { auth: Buffer.from(`${b.user.username}:${password}`).toString('base64') } } }));
+
+    await expect(client.getDigest(parseReference(basicRef))).rejects.toThrow(/no credentials are configured/);
+    login(b.registries.basic, b.user.password);
+    expect((await client.getDigest(parseReference(basicRef))).digest).toBe(basicDigest);
+
+    login(b.registries.token, 'wrong');
+    await expect(client.getDigest(parseReference(tokenRef))).rejects.toThrow(/answered 401 with credentials from docker config/);
+    login(b.registries.token, b.user.password);
+    expect((await client.getDigest(parseReference(tokenRef))).digest).toBe(tokenDigest);
+    await client.close();
   });
 
   describe('Bearer tokens', () => {

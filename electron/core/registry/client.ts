@@ -256,6 +256,17 @@ export class RegistryClient {
 
   /** The current digest of `ref`'s tag. */
   async getDigest(ref: ImageReference, signal?: AbortSignal): Promise<DigestResult> {
+    try {
+      return await this.lookupDigest(ref, signal);
+    } catch (err) {
+      // Credentials are remembered while they work. Once the registry refuses them (or the
+      // anonymous attempt), look them up again next time: the user may have logged in since.
+      if (err instanceof RegistryError && (err.status === 401 || err.status === 403)) this.credentialCache.delete(ref.registry);
+      throw err;
+    }
+  }
+
+  private async lookupDigest(ref: ImageReference, signal?: AbortSignal): Promise<DigestResult> {
     if (ref.tag === undefined) throw new RegistryError(`${formatReference(ref)} has no tag to look up`);
     const registry = ref.registry;
     const scope = `repository:${ref.repository}:pull`;
