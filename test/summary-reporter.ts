@@ -5,15 +5,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 
 function underFailedSuite(test: TestCase): boolean {
-  for (let parent: TestCase['parent'] | undefined = test.parent; parent; ) {
-    // errors() holds what threw outside a test: collection, and the suite's own hooks.
+  // errors() holds what threw outside a test: collection, and the suite's own hooks.
+  for (let parent = test.parent; ; parent = parent.parent) {
     if (parent.errors().length > 0) return true;
-    parent = parent.type === 'suite' ? parent.parent : undefined;
+    if (parent.type === 'module') return false;
   }
-  return false;
 }
 
-export function countResults(modules: ReadonlyArray<TestModule>, errors: ReadonlyArray<unknown>): { passed: number; failed: number; skipped: number } {
+function countResults(modules: ReadonlyArray<TestModule>, errors: ReadonlyArray<unknown>): { passed: number; failed: number; skipped: number } {
   let passed = 0;
   let failed = errors.length;
   let skipped = 0;

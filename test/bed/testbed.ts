@@ -134,7 +134,7 @@ ${auth}`,
    * deleted data dir, holding its subnet on the host. Removing every container and user
    * network first takes the bridges down with them.
    */
-  private removeNetworks(): void {
+  private removeContainersAndNetworks(): void {
     const socket = path.join(this.dir, 'docker.sock');
     if (!existsSync(socket)) return;
     try {
@@ -197,7 +197,7 @@ ${auth}`,
 
   async stop(): Promise<void> {
     await this.tokenServer?.close();
-    this.removeNetworks();
+    this.removeContainersAndNetworks();
     for (const child of this.children.reverse()) {
       if (child.pid === undefined || child.exitCode !== null) continue;
       try {
