@@ -51,7 +51,8 @@ export interface RuntimeState {
   lastCheckAt: string | null;
   lastRefreshAt: string | null;
   lastError: RuntimeError | null;
-  updateAvailable: boolean;
+  /** null while unknown: the engine could not be asked when the tag was first seen. */
+  updateAvailable: boolean | null;
   retry: RetryPlan | null;
   history: HistoryEntry[];
 }
@@ -125,7 +126,7 @@ export interface CheckReport {
   outcome: CheckOutcome;
   remoteDigest: string | null;
   previousDigest: string | null;
-  updateAvailable: boolean;
+  updateAvailable: boolean | null;
   refresh?: RefreshResult;
   error?: string;
 }

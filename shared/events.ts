@@ -4,6 +4,8 @@ import type { RefreshProgress, RuntimeRefreshDetail, RuntimeSummary } from './dt
 export type EngineEvent =
   | { type: 'state-changed'; runtime: string; state: RuntimeSummary }
   | { type: 'digest-moved'; runtime: string; image: string; from: string; to: string }
+  /** The engine's image differs from the tag's digest, found without the digest moving (first check, engine back). */
+  | { type: 'update-found'; runtime: string; image: string; digest: string }
   | { type: 'refresh-started'; runtime: string }
   | { type: 'refresh-progress'; progress: RefreshProgress }
   | { type: 'refresh-finished'; runtime: string; detail: RuntimeRefreshDetail }

@@ -40,6 +40,8 @@ export const SettingsSchema = z.strictObject({
   /** How long a replacement without a healthcheck must keep running before the old one is removed. */
   startGraceSeconds: z.number().min(0).max(600).optional(),
   healthTimeoutSeconds: z.number().min(1).max(3600).optional(),
+  /** A pull whose stream shows no progress for this long is aborted and counted as failed. */
+  pullStallSeconds: z.number().min(1).max(3600).optional(),
   /** Registry lookups in flight at once. */
   concurrency: z.number().int().min(1).max(32).optional(),
 });
@@ -64,7 +66,8 @@ export const RuntimeStateSchema = z.strictObject({
   lastCheckAt: IsoDate.nullable(),
   lastRefreshAt: IsoDate.nullable(),
   lastError: z.strictObject({ at: IsoDate, phase: z.enum(['check', 'refresh']), message: z.string() }).nullable(),
-  updateAvailable: z.boolean(),
+  /** null: not known yet, the engine has not answered since the tag was first seen. */
+  updateAvailable: z.boolean().nullable(),
   retry: z.strictObject({ digest: Digest, attempt: z.number().int().min(1), nextAt: IsoDate }).nullable(),
   history: z.array(HistoryEntrySchema),
 });

@@ -1,6 +1,7 @@
 // The headless CLI's commands. Expected failures (bad config, registry or engine down)
 // end as one clear line on stderr and an exit code, never a stack trace.
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CheckReport, RefreshResult } from '../../shared/dto.js';
 import { ConfigError, loadConfig, type ResolvedConfig } from '../core/config/load.js';
@@ -14,6 +15,10 @@ import { RefreshListError } from '../core/refresh/service.js';
 import { JsonFileStateStore, StateVersionError } from '../core/state/store.js';
 import { UnknownRuntimeError } from '../core/watch/watcher.js';
 import { parseCommand, USAGE, UsageError, type Command } from './args.js';
+import { claimStateDir, type OwnerClaim } from '../core/owner/claim.js';
+import { handoffHandler, remoteTarget, type HandoffTarget } from '../core/owner/handoff.js';
+import type { OwnerInfo, OwnerKind } from '../core/owner/lock.js';
+import { ShutdownError } from '../core/util/shutdown.js';
 
 export interface Io {
   stdout: (text: string) => void;
@@ -56,7 +61,29 @@ function humanRefresh(result: RefreshResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function withEngine<T>(cmd: Exclude<Command, { kind: 'help' | 'version' }>, io: Io, log: ((line: string) => void) | undefined, body: (engine: Engine, signal: AbortSignal) => Promise<T>): Promise<T> {
+/** How long a CLI waits for a lock held by a process that is starting, ending or died. */
+const CLAIM_WAIT_MS = 120_000;
+
+function waitNote(io: Io): (owner: OwnerInfo | null) => void {
+  return (owner) =>
+    io.stderr(`imagewatch: waiting for ${owner ? `imagewatch ${owner.kind} (pid ${owner.identity.pid})` : 'another imagewatch'} to let go of the state directory\n`);
+}
+
+/** Owns the state directory for `kind`, or fails with who does. */
+async function own(cmd: { state?: string }, io: Io, kind: OwnerKind): Promise<OwnerClaim> {
+  const dir = path.dirname(statePath(cmd, io.env));
+  const claim = await claimStateDir(dir, { kind, waitMs: 10 * 60_000, onWait: waitNote(io) });
+  if (claim.role !== 'owner') throw new Error(`internal: ${kind} cannot be a client`);
+  return claim;
+}
+
+async function withEngine<T>(
+  cmd: Exclude<Command, { kind: 'help' | 'version' | 'serve' }>,
+  io: Io,
+  claim: OwnerClaim,
+  log: ((line: string) => void) | undefined,
+  body: (engine: Engine, signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const config: ResolvedConfig = await loadConfig(cmd.config, io.env);
   const state = statePath(cmd, io.env);
   const store = new JsonFileStateStore(state);
@@ -68,11 +95,15 @@ async function withEngine<T>(cmd: Exclude<Command, { kind: 'help' | 'version' }>
     ...(log ? { log } : {}),
   });
   const controller = new AbortController();
+  claim.lock.lost.addEventListener('abort', () => {
+    io.stderr(`imagewatch: ${(claim.lock.lost.reason as Error).message}; stopping\n`);
+    controller.abort(claim.lock.lost.reason);
+  });
   let signals = 0;
   const dispose = io.onSignal((signal) => {
     signals++;
-    if (signals === 1) controller.abort(new Error(`signal ${signal}`));
-    if (engine.refresher.busy) {
+    if (signals === 1) controller.abort(new ShutdownError(signal));
+    if (engine.refresher.replacing) {
       io.stderr(`imagewatch: ${signal}: finishing the container replacement in progress before exiting\n`);
     }
   });
@@ -80,24 +111,61 @@ async function withEngine<T>(cmd: Exclude<Command, { kind: 'help' | 'version' }>
     await engine.watcher.init();
     await engine.refresher.recover();
     for (const warning of store.warnings) io.stderr(`imagewatch: warning: ${warning}\n`);
+    await claim.serve(handoffHandler(localTarget(engine, controller.signal)));
     return await body(engine, controller.signal);
   } finally {
     dispose();
+    await claim.stopServing();
     await engine.close();
+    await claim.release();
   }
+}
+
+function localTarget(engine: Engine, signal: AbortSignal): HandoffTarget {
+  return {
+    check: (autoRefresh) => engine.watcher.tick({ signal, ...(autoRefresh ? { autoRefresh: true } : {}) }),
+    refresh: (runtimes, recreate) => {
+      // Validate names before touching anything, so a typo changes nothing.
+      engine.watcher.resolveRuntimes(runtimes);
+      return engine.watcher.refresh(runtimes, { recreate, signal });
+    },
+  };
+}
+
+/**
+ * `check` and `refresh` run on whoever owns the state directory: this process when nobody
+ * does, else the owner, so two processes never replace, recover or write state at once.
+ */
+async function onOwner(cmd: Extract<Command, { kind: 'check' | 'refresh' }>, io: Io, body: (target: HandoffTarget) => Promise<number>): Promise<number> {
+  // A broken config file is reported even when the owner's settings will be the ones used.
+  await loadConfig(cmd.config, io.env);
+  const dir = path.dirname(statePath(cmd, io.env));
+  const claim = await claimStateDir(dir, { kind: cmd.kind, waitMs: CLAIM_WAIT_MS, onWait: waitNote(io) });
+  if (claim.role === 'client') {
+    io.stderr(`imagewatch: handing this ${cmd.kind} to the running imagewatch ${claim.owner.kind} (pid ${claim.owner.identity.pid}), which owns ${dir}; its settings apply\n`);
+    return body(remoteTarget(claim));
+  }
+  return withEngine(cmd, io, claim, undefined, (engine, signal) => body(localTarget(engine, signal)));
 }
 
 async function serve(cmd: Extract<Command, { kind: 'serve' }>, io: Io): Promise<number> {
   const stamp = (line: string): void => io.stderr(`${logLine()(line)}\n`);
   const configPath = cmd.config ?? (io.env.IMAGEWATCH_CONFIG || defaultConfigPath(io.env));
   const state = statePath(cmd, io.env);
-  const controller = await AppController.create({
-    settingsStore: new JsonSettingsFile(configPath),
-    stateStore: new JsonFileStateStore(state),
-    env: io.env,
-    journalPath: journalPathFor(state),
-    log: stamp,
-  });
+  const claim = await own(cmd, io, 'serve');
+  let controller: AppController;
+  try {
+    controller = await AppController.create({
+      settingsStore: new JsonSettingsFile(configPath),
+      stateStore: new JsonFileStateStore(state),
+      env: io.env,
+      journalPath: journalPathFor(state),
+      log: stamp,
+    });
+  } catch (err) {
+    await claim.release();
+    throw err;
+  }
   for (const warning of controller.getState().warnings) io.stderr(`imagewatch: warning: ${warning}\n`);
   const token = io.env.IMAGEWATCH_TOKEN || randomBytes(24).toString('base64url');
   const server = await startServer({
@@ -113,15 +181,23 @@ async function serve(cmd: Extract<Command, { kind: 'serve' }>, io: Io): Promise<
   }
   io.stdout(`imagewatch: serving the window at ${server.url}\n`);
   controller.start();
+  await claim.serve(controller.handoff());
   await new Promise<void>((resolve) => {
     const dispose = io.onSignal((signal) => {
-      if (controller.busy) io.stderr(`imagewatch: ${signal}: finishing the container replacement in progress before exiting\n`);
+      if (controller.replacing) io.stderr(`imagewatch: ${signal}: finishing the container replacement in progress before exiting\n`);
+      dispose();
+      resolve();
+    });
+    claim.lock.lost.addEventListener('abort', () => {
+      io.stderr(`imagewatch: ${(claim.lock.lost.reason as Error).message}; stopping\n`);
       dispose();
       resolve();
     });
   });
   await server.close();
+  await claim.stopServing();
   await controller.stop();
+  await claim.release();
   return 0;
 }
 
@@ -134,19 +210,17 @@ async function execute(cmd: Command, io: Io): Promise<number> {
       io.stdout(`imagewatch ${io.version}\n`);
       return 0;
     case 'check':
-      return withEngine(cmd, io, undefined, async (engine, signal) => {
-        const reports = await engine.watcher.tick({ signal, ...(cmd.autoRefresh ? { autoRefresh: true } : {}) });
+      return onOwner(cmd, io, async (target) => {
+        const reports = await target.check(cmd.autoRefresh);
         io.stdout(cmd.json || !io.isTty ? `${JSON.stringify({ runtimes: reports }, null, 2)}\n` : humanCheck(reports));
         const failed = reports.some((r) => r.outcome === 'error' || (r.refresh && r.refresh.failed.length > 0));
         return failed ? 1 : 0;
       });
     case 'refresh':
-      return withEngine(cmd, io, undefined, async (engine, signal) => {
-        // Validate names before touching anything, so a typo changes nothing.
-        engine.watcher.resolveRuntimes(cmd.runtimes);
+      return onOwner(cmd, io, async (target) => {
         let result: RefreshResult;
         try {
-          result = await engine.watcher.refresh(cmd.runtimes, { recreate: cmd.recreate, signal });
+          result = await target.refresh(cmd.runtimes, cmd.recreate);
         } catch (err) {
           if (err instanceof RefreshListError) {
             io.stdout(`${JSON.stringify({ error: err.message, partial_result: err.partial }, null, 2)}\n`);
@@ -162,7 +236,8 @@ async function execute(cmd: Command, io: Io): Promise<number> {
       return serve(cmd, io);
     case 'watch': {
       const stamp = (line: string): void => io.stderr(`${logLine()(line)}\n`);
-      return withEngine(cmd, io, stamp, async (engine, signal) => {
+      const claim = await own(cmd, io, 'watch');
+      return withEngine(cmd, io, claim, stamp, async (engine, signal) => {
         await engine.watcher.run(signal);
         return 0;
       });

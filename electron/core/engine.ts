@@ -46,7 +46,10 @@ export function createEngine(options: EngineOptions): Engine {
   // Getters, so settings changed at run time (the desktop app's controls) apply at once.
   const refresher = new RefreshService({
     docker,
-    credentials,
+    pullCredential: (ref, signal) => registry.pullCredential(ref, signal),
+    get pullStallMs() {
+      return config.pullStallMs;
+    },
     get strategy() {
       return config.recreate;
     },

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { ALL_RUNTIMES } from '../../shared/api.js';
 import { AppController } from '../core/app/controller.js';
 import { journalPathFor } from '../core/config/paths.js';
+import { claimStateDir } from '../core/owner/claim.js';
 import { registerIpc, trustedSender } from './ipc.js';
 import { installQuitGuard } from './lifecycle.js';
 import { Notifier } from './notifications.js';
@@ -25,6 +26,17 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   const userData = app.getPath('userData');
+  // One owner per state directory: a `check` from cron hands its work to us instead of racing us.
+  let claim: Awaited<ReturnType<typeof claimStateDir>>;
+  try {
+    claim = await claimStateDir(userData, { kind: 'app', waitMs: 60_000 });
+  } catch (err) {
+    console.error(`imagewatch: ${(err as Error).message}`);
+    app.quit();
+    return;
+  }
+  if (claim.role !== 'owner') throw new Error('internal: the app cannot be a client');
+  const owner = claim;
   const settingsStore = new ElectronSettingsStore();
   const stateStore = new ElectronStateStore();
   const controller = await AppController.create({
@@ -32,6 +44,10 @@ async function start(): Promise<void> {
     stateStore,
     secrets: () => new SafeStorageSecrets(),
     journalPath: journalPathFor(path.join(userData, 'state.json')),
+  });
+  owner.lock.lost.addEventListener('abort', () => {
+    console.error(`imagewatch: ${(owner.lock.lost.reason as Error).message}; quitting`);
+    app.quit();
   });
   const windows = new WindowManager(rendererDir, preloadPath);
   const notifier = new Notifier((runtime) => windows.show(runtime));
@@ -79,10 +95,21 @@ async function start(): Promise<void> {
   app.on('activate', () => windows.show());
   // Closing the window leaves imagewatch in the tray.
   app.on('window-all-closed', () => undefined);
-  installQuitGuard(app, controller, () => {
+  const stoppable = {
+    get busy() {
+      return controller.busy;
+    },
+    async stop() {
+      await owner.stopServing();
+      await controller.stop();
+      await owner.release();
+    },
+  };
+  installQuitGuard(app, stoppable, () => {
     windows.quitting = true;
   });
   app.on('will-quit', () => tray.destroy());
   controller.start();
+  await owner.serve(controller.handoff());
   windows.show();
 }

@@ -26,6 +26,13 @@ export class Notifier {
       this.show(`New version of ${event.runtime}`, `${event.image} now points at ${event.to.slice(0, 19)}`, event.runtime);
       return;
     }
+    if (event.type === 'update-found') {
+      const key = `${event.runtime}@${event.digest}`;
+      if (this.announced.has(key)) return;
+      this.announced.add(key);
+      this.show(`Update available for ${event.runtime}`, `${event.image} is at ${event.digest.slice(0, 19)}; your engine has an older image`, event.runtime);
+      return;
+    }
     if (event.type === 'refresh-finished') {
       const { detail } = event;
       if (detail.ok) {

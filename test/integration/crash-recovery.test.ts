@@ -1,11 +1,17 @@
 // imagewatch killed with SIGKILL in the middle of a replacement: the next run must put the
 // old container back (name, running state, data) before doing anything else.
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RefreshResult } from '../../shared/dto.js';
 import { CLI, docker, inspect, publish, requireBed, runCli, tempDir, uid, writeConfig } from './helpers.js';
+
+function tempDirIn(parent: string, name: string): string {
+  const d = path.join(parent, name);
+  mkdirSync(d, { recursive: true });
+  return d;
+}
 
 const bed = requireBed();
 
@@ -60,5 +66,54 @@ describe.skipIf(bed === null)('recovery after a crash mid-replace', () => {
     expect((JSON.parse(refresh.stdout) as RefreshResult).recreated).toEqual([name]);
     expect((await inspect(b, name)).Image).toBe(v2.id);
     expect(await docker(b, ['exec', name, 'cat', '/data/f'])).toBe('precious');
+  });
+
+  it('a kill during the old container\'s stop, then an immediate restart, waits out the stop and leaves it running', async () => {
+    const image = `${b.registries.open}/crash/stop-${id}:latest`;
+    const slow = `stop-${id}`;
+    // The engine takes 8s to stop it: longer than a restarted imagewatch takes to get going.
+    const slowStop = "trap 'sleep 8; exit 0' TERM; while :; do sleep 1; done";
+    await publish(b, image, { version: 'v1', script: slowStop });
+    await docker(b, ['run', '-d', '--name', slow, '--stop-timeout', '30', '-v', `stopvol-${id}:/data`, image]);
+    await docker(b, ['exec', slow, 'sh', '-c', 'echo precious > /data/f']);
+    const original = await inspect(b, slow);
+    const v2 = await publish(b, image, { version: 'v2' });
+
+    const stateDir = tempDirIn(dir, 'stop');
+    const statePath = path.join(stateDir, 'state.json');
+    const config = writeConfig(stateDir, { runtimes: [{ name: 'app', image, match: { namePrefix: slow } }], dockerHost: b.dockerHost, startGraceSeconds: 1 });
+    const journal = path.join(stateDir, 'replace-journal.json');
+    const child = spawn(process.execPath, [CLI, 'refresh', '--config', config, '--state', statePath], { stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const deadline = Date.now() + 60_000;
+    while (!(existsSync(journal) && readFileSync(journal, 'utf8').includes('"step": "stop-old"'))) {
+      if (Date.now() > deadline) throw new Error('never reached the old container\'s stop');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // Give the engine a moment to begin the stop, then kill imagewatch and restart it at once.
+    await new Promise((r) => setTimeout(r, 300));
+    const killedAt = Date.now();
+    child.kill('SIGKILL');
+    await exited;
+
+    const restarted = await runCli(['check', '--config', config, '--state', statePath]);
+    expect(restarted.code, restarted.stderr).toBe(0);
+    expect(restarted.stderr).toContain(`imagewatch: restored ${slow} after a replacement interrupted at`);
+    // Past the moment the engine's stop for the killed process ends, it must still run.
+    const settle = killedAt + 10_000 - Date.now();
+    if (settle > 0) await new Promise((r) => setTimeout(r, settle));
+    const after = await inspect(b, slow);
+    expect(after.Id).toBe(original.Id);
+    expect(after.State.Running).toBe(true);
+    expect(await docker(b, ['exec', slow, 'cat', '/data/f'])).toBe('precious');
+    expect(JSON.parse(readFileSync(journal, 'utf8'))).toEqual([]);
+
+    // The refresh is tried again and lands, data intact.
+    const retried = await runCli(['refresh', '--config', config, '--state', statePath]);
+    expect(retried.code, retried.stderr).toBe(0);
+    const final = await inspect(b, slow);
+    expect(final.Image).toBe(v2.id);
+    expect(final.State.Running).toBe(true);
+    expect(await docker(b, ['exec', slow, 'cat', '/data/f'])).toBe('precious');
   });
 });

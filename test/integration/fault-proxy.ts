@@ -8,7 +8,11 @@ export type Fault =
   | { kind: 'status'; status: number; headers?: Record<string, string>; times?: number }
   | { kind: 'strip-digest' }
   | { kind: 'digest'; value: string }
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /** Headers and the first bytes of the body go through, then nothing more. */
+  | { kind: 'stall-body'; bytes: number }
+  /** Requests without a Bearer token get a 401 sending them to this realm; others pass, token stripped. */
+  | { kind: 'bearer-challenge'; realm: string };
 
 export interface FaultProxy {
   host: string;
@@ -32,6 +36,18 @@ export function startFaultProxy(target: string): Promise<FaultProxy> {
       hanging.add(res);
       return;
     }
+    if (fault?.kind === 'bearer-challenge') {
+      if (!/^Bearer /i.test(req.headers.authorization ?? '')) {
+        res.writeHead(401, {
+          'content-type': 'application/json',
+          'docker-distribution-api-version': 'registry/2.0',
+          'www-authenticate': `Bearer realm="${fault.realm}",service="fake"`,
+        });
+        res.end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'injected challenge' }] }));
+        return;
+      }
+      delete req.headers.authorization;
+    }
     if (fault?.kind === 'status') {
       if (fault.times !== undefined) {
         fault.times--;
@@ -48,6 +64,17 @@ export function startFaultProxy(target: string): Promise<FaultProxy> {
         if (fault?.kind === 'strip-digest') delete headers['docker-content-digest'];
         if (fault?.kind === 'digest') headers['docker-content-digest'] = fault.value;
         res.writeHead(up.statusCode ?? 502, headers);
+        if (fault?.kind === 'stall-body') {
+          hanging.add(res);
+          let sent = 0;
+          up.on('data', (chunk: Buffer) => {
+            if (sent >= fault.bytes) return;
+            const part = chunk.subarray(0, fault.bytes - sent);
+            sent += part.length;
+            res.write(part);
+          });
+          return;
+        }
         up.pipe(res);
       },
     );

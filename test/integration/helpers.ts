@@ -24,6 +24,17 @@ export function requireBed(): BedInfo | null {
   return null;
 }
 
+/** Polls `probe` until it gives a value (not undefined or false), or fails naming `what`. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 export function uid(): string {
   return Math.random().toString(36).slice(2, 8);
 }

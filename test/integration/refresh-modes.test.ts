@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RefreshResult } from '../../shared/dto.js';
 import { connectDocker } from '../../electron/core/docker/engine.js';
 import { RefreshService } from '../../electron/core/refresh/service.js';
-import { CredentialChain } from '../../electron/core/registry/credentials.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { docker, inspect, publish, requireBed, runCli, tempDir, uid, writeConfig } from './helpers.js';
 
@@ -183,7 +182,8 @@ describe.skipIf(bed === null)('refresh modes and failures (real dockerd)', () =>
     await docker(b, ['rmi', image]);
     const service = new RefreshService({
       docker: connectDocker(b.dockerHost),
-      credentials: new CredentialChain([]),
+      pullCredential: async () => ({ credential: null }),
+      pullStallMs: 120_000,
       strategy: 'replace',
       startGraceMs: 500,
       healthTimeoutMs: 10_000,

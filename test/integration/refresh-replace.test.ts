@@ -32,7 +32,8 @@ function preserved(info: Docker.ContainerInspectInfo): Record<string, unknown> {
     name: info.Name,
     env: (info.Config.Env ?? []).filter((e) => e.startsWith('FOO=')),
     // The image's own labels belong to the image and are expected to change with it.
-    labels: Object.fromEntries(Object.entries(info.Config.Labels).filter(([k]) => !k.startsWith('org.example.'))),
+    // imagewatch's own marks name the process that made the container, and differ by design.
+    labels: Object.fromEntries(Object.entries(info.Config.Labels).filter(([k]) => !k.startsWith('org.example.') && !k.startsWith('io.imagewatch.'))),
     hostname: info.Config.Hostname,
     workingDir: info.Config.WorkingDir,
     user: info.Config.User,
@@ -168,6 +169,9 @@ describe.skipIf(bed === null)('refresh with the replace strategy (real registry,
     expect(preserved(after)).toEqual(preserved(before[names.web]!));
     // The new image's own defaults apply; the old image's are not pinned on.
     expect(after.Config.Labels['org.example.release']).toBe('two');
+    // It names the imagewatch that made it and the container it replaced, and nothing older.
+    expect(after.Config.Labels['io.imagewatch.replaces']).toBe(before[names.web]!.Id);
+    expect(after.Config.Labels['io.imagewatch.owner']).toMatch(/^.+\/\d+\/(\d+|-)$/);
     expect(after.Config.Env).toContain('IMAGE_VERSION=v2');
     expect(await exec(b, names.web, 'cat /version')).toBe('v2');
     expect(await exec(b, names.web, 'cat /named/keep /anon/keep /bound/keep')).toBe('named-data\nanon-data\nbind-data');

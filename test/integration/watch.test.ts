@@ -4,19 +4,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, docker, inspect, publish, requireBed, tempDir, uid, writeConfig } from './helpers.js';
+import { CLI, docker, inspect, publish, requireBed, tempDir, uid, until, writeConfig } from './helpers.js';
 
 const bed = requireBed();
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe.skipIf(bed === null)('imagewatch watch', () => {
   const b = bed!;

@@ -16,6 +16,8 @@ import type { StateStore } from '../state/store.js';
 import { UnknownRuntimeError } from '../watch/watcher.js';
 import { SecretCredentials, SettingsSecrets, type SecretStore } from './secrets.js';
 import type { SettingsStore } from './settings-store.js';
+import type { HandoffHandler } from '../owner/channel.js';
+import { handoffHandler } from '../owner/handoff.js';
 
 export class ConflictError extends Error {
   constructor(message: string) {
@@ -135,6 +137,26 @@ export class AppController {
   /** Whether a refresh is running, for "quit waits" messages. */
   get busy(): boolean {
     return this.engine.refresher.busy;
+  }
+
+  /** Whether a container is being replaced (quit waits for it; a pull is aborted). */
+  get replacing(): boolean {
+    return this.engine.refresher.replacing;
+  }
+
+  /** The work `check` and `refresh` hand over while this process owns the state directory. */
+  handoff(): HandoffHandler {
+    return handoffHandler({
+      check: async (autoRefresh) => {
+        const reports = await this.engine.watcher.tick(autoRefresh ? { autoRefresh: true } : {});
+        this.changed();
+        return reports;
+      },
+      refresh: (runtimes, recreate) => {
+        this.engine.watcher.resolveRuntimes(runtimes);
+        return this.refreshNamed(runtimes, recreate ? {} : { recreate: false });
+      },
+    });
   }
 
   getState(): AppState {

@@ -16,6 +16,7 @@ export const DEFAULT_INTERVAL_SECONDS = 300;
 export const DEFAULT_START_GRACE_SECONDS = 3;
 export const DEFAULT_HEALTH_TIMEOUT_SECONDS = 120;
 export const DEFAULT_CONCURRENCY = 4;
+export const DEFAULT_PULL_STALL_SECONDS = 120;
 
 export function defaultRuntimes(env: NodeJS.ProcessEnv = process.env): RuntimeConfig[] {
   const registry = (env.MOLECULE_IMAGE_REGISTRY || 'ghcr.io/molecule-ai').replace(/\/+$/, '');

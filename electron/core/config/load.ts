@@ -7,6 +7,7 @@ import {
   DEFAULT_CONCURRENCY,
   DEFAULT_HEALTH_TIMEOUT_SECONDS,
   DEFAULT_INTERVAL_SECONDS,
+  DEFAULT_PULL_STALL_SECONDS,
   DEFAULT_START_GRACE_SECONDS,
   defaultRuntimes,
   envAutoRefresh,
@@ -32,6 +33,7 @@ export interface ResolvedConfig {
   credentials: NonNullable<Settings['credentials']>;
   startGraceMs: number;
   healthTimeoutMs: number;
+  pullStallMs: number;
   concurrency: number;
 }
 
@@ -64,6 +66,7 @@ export function resolveSettings(settings: Settings, source: string, env: NodeJS.
     credentials: settings.credentials ?? {},
     startGraceMs: (settings.startGraceSeconds ?? DEFAULT_START_GRACE_SECONDS) * 1000,
     healthTimeoutMs: (settings.healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS) * 1000,
+    pullStallMs: (settings.pullStallSeconds ?? DEFAULT_PULL_STALL_SECONDS) * 1000,
     concurrency: settings.concurrency ?? DEFAULT_CONCURRENCY,
   };
 }

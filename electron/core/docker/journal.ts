@@ -10,6 +10,12 @@ export interface JournalEntry {
   oldId: string;
   wasRunning: boolean;
   startedAt: string;
+  /** host/pid/start of the imagewatch doing it; recovery leaves a live owner's entry alone. */
+  owner?: string;
+  /** The step under way, and when it began: a crash during 'stop-old' leaves the engine stopping. */
+  step?: 'create' | 'stop-old';
+  stepAt?: string;
+  stopTimeoutSeconds?: number;
 }
 
 export interface ReplaceJournal {

@@ -17,6 +17,8 @@ export interface PullOptions {
   authconfig?: { username?: string; password?: string; identitytoken?: string; serveraddress: string };
   onProgress?: (progress: PullProgress) => void;
   signal?: AbortSignal;
+  /** Abort when the stream shows no progress for this long; a stalled registry must not hang a refresh. */
+  stallMs?: number;
 }
 
 export interface PullOutcome {
@@ -89,13 +91,34 @@ export async function pullImage(docker: Docker, name: string, options: PullOptio
   const pullOptions: Record<string, unknown> = {};
   if (options.platform) pullOptions.platform = options.platform;
   if (options.authconfig) pullOptions.authconfig = options.authconfig;
-  if (options.signal) pullOptions.abortSignal = options.signal;
+  const stalled = new AbortController();
+  const signals = [stalled.signal, ...(options.signal ? [options.signal] : [])];
+  pullOptions.abortSignal = AbortSignal.any(signals);
+  const stallMs = options.stallMs;
+  let stream: NodeJS.ReadableStream | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  // Every chunk counts as progress: the engine sends a line per layer step and byte batch.
+  const arm = (): void => {
+    if (stallMs === undefined) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      stalled.abort(new PullError(`pull ${name}: no progress for ${Math.round(stallMs / 1000)}s (pullStallSeconds); aborted`));
+      (stream as unknown as { destroy?: (err?: Error) => void } | null)?.destroy?.(stalled.signal.reason as Error);
+    }, stallMs);
+  };
+  const stallReason = (): PullError | null => (stalled.signal.aborted ? (stalled.signal.reason as PullError) : null);
+  arm();
+  try {
+    return await consume();
+  } finally {
+    clearTimeout(timer);
+  }
 
-  let stream: NodeJS.ReadableStream;
+  async function consume(): Promise<PullOutcome> {
   try {
     stream = (await docker.pull(name, pullOptions)) as NodeJS.ReadableStream;
   } catch (err) {
-    throw new PullError(`pull ${name}: ${engineMessage(err)}`);
+    throw stallReason() ?? new PullError(`pull ${name}: ${engineMessage(err)}`);
   }
 
   const tracker = new PullTracker();
@@ -113,6 +136,7 @@ export async function pullImage(docker: Docker, name: string, options: PullOptio
   };
   try {
     for await (const chunk of stream) {
+      arm();
       buffered += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
       let newline = buffered.indexOf('\n');
       while (newline >= 0) {
@@ -123,10 +147,13 @@ export async function pullImage(docker: Docker, name: string, options: PullOptio
     }
     handleLine(buffered);
   } catch (err) {
-    throw new PullError(`pull ${name}: stream broke: ${engineMessage(err)}`);
+    throw stallReason() ?? new PullError(`pull ${name}: stream broke: ${engineMessage(err)}`);
   }
+  const stall = stallReason();
+  if (stall) throw stall;
   if (tracker.error !== undefined) throw new PullError(`pull ${name}: ${tracker.error}`);
   const outcome: PullOutcome = {};
   if (tracker.digest !== undefined) outcome.digest = tracker.digest;
   return outcome;
+  }
 }

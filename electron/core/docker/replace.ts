@@ -5,8 +5,11 @@ import type Docker from 'dockerode';
 import type { ContainerOutcome, RecreateStep } from '../../../shared/dto.js';
 import { buildCloneSpec, type ImageDefaults } from './clone-spec.js';
 import { engineMessage, statusOf } from './engine.js';
-import type { ReplaceJournal } from './journal.js';
+import type { JournalEntry, ReplaceJournal } from './journal.js';
+import { formatIdentity, selfIdentity } from '../owner/identity.js';
 import { lastLogLines } from './logs.js';
+import { markOf, replacementLabels, replacementsOf } from './marks.js';
+import { safeText } from '../util/safe-text.js';
 
 export interface ReplaceOptions {
   /** How long a started container without a healthcheck must stay up to count as running. */
@@ -16,10 +19,49 @@ export interface ReplaceOptions {
   pollMs?: number;
   onStep?: (step: RecreateStep) => void;
   journal?: ReplaceJournal;
+  /** Whether the container is to be running afterwards; its own state when not given. */
+  wasRunning?: boolean;
+}
+
+/** Another imagewatch is replacing this container; nothing was touched. */
+export class ReplacementInProgressError extends Error {
+  constructor(readonly owner: string) {
+    super(`being replaced by another imagewatch (${owner}); left alone, will retry`);
+    this.name = 'ReplacementInProgressError';
+  }
+}
+
+/** The container's configured values, masked wherever its output is shown. */
+export function envSecrets(info: Pick<Docker.ContainerInspectInfo, 'Config'>): string[] {
+  return (info.Config.Env ?? []).map((e) => e.slice(e.indexOf('=') + 1));
 }
 
 export const TEMP_SUFFIX_NEW = '.imagewatch-new';
 export const TEMP_SUFFIX_OLD = '.imagewatch-old';
+
+/** The engine's stop timeout when the container names none. */
+export const DEFAULT_STOP_TIMEOUT_SECONDS = 10;
+
+/**
+ * Looks for other replacements of this container. A live (or unknowable) imagewatch's are
+ * left alone; a dead one's temporary, never swapped in since the old container still has
+ * its name, is removed so it does not block the name.
+ */
+async function clearLeftovers(docker: Docker, oldId: string, name: string): Promise<void> {
+  const found = new Map<string, Record<string, string> | undefined>();
+  for (const c of await replacementsOf(docker, oldId)) found.set(c.Id, c.Labels);
+  try {
+    const byName = await docker.getContainer(`${name}${TEMP_SUFFIX_NEW}`).inspect();
+    found.set(byName.Id, byName.Config.Labels ?? undefined);
+  } catch (err) {
+    if (statusOf(err) !== 404) throw err;
+  }
+  for (const [id, labels] of found) {
+    const mark = markOf(labels);
+    if (mark.liveness === 'alive' || mark.liveness === 'unknown') throw new ReplacementInProgressError(mark.owner);
+    await ignoreStatus(docker.getContainer(id).remove({ force: true, v: false }), 404);
+  }
+}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -28,10 +70,14 @@ function hasHealthcheck(info: Docker.ContainerInspectInfo): boolean {
   return Array.isArray(test) && test.length > 0 && test[0] !== 'NONE';
 }
 
-async function describeExit(container: Docker.Container, state: Docker.ContainerInspectInfo['State']): Promise<string> {
-  const logs = await lastLogLines(container, 3).catch(() => '');
+async function describeExit(container: Docker.Container, info: Docker.ContainerInspectInfo): Promise<string> {
+  const state = info.State;
+  // Output and engine errors are the container's text: escapes stripped, its own env values masked.
+  const secrets = envSecrets(info);
+  const logs = safeText(await lastLogLines(container, 3).catch(() => ''), { secrets, max: 300 });
   const what = state.Restarting ? 'keeps restarting' : `exited (code ${state.ExitCode})`;
-  return `new container ${what}${state.Error ? `: ${state.Error}` : ''}${logs ? `; last output: ${logs}` : ''}`;
+  const error = state.Error ? safeText(state.Error, { secrets, max: 200 }) : '';
+  return `new container ${what}${error ? `: ${error}` : ''}${logs ? `; last output: ${logs}` : ''}`;
 }
 
 /** Waits until the container is running and stays so (or turns healthy); throws with the reason otherwise. */
@@ -46,14 +92,14 @@ export async function waitReady(container: Docker.Container, options: ReplaceOpt
     const info = await container.inspect();
     const state = info.State;
     if (!state.Running || state.Restarting || info.RestartCount !== restarts) {
-      throw new Error(await describeExit(container, state));
+      throw new Error(await describeExit(container, info));
     }
     const elapsed = Date.now() - started;
     if (health) {
       const status = state.Health?.Status;
       if (status === 'healthy') return;
       if (status === 'unhealthy') {
-        const last = state.Health?.Log?.at(-1)?.Output?.trim().slice(0, 200);
+        const last = safeText(state.Health?.Log?.at(-1)?.Output ?? '', { secrets: envSecrets(info), max: 200 });
         throw new Error(`new container is unhealthy${last ? `: ${last}` : ''}`);
       }
       if (elapsed >= options.healthTimeoutMs) {
@@ -104,7 +150,15 @@ async function rollback(old: Docker.Container, name: string, wasRunning: boolean
       problems.push(`could not restart the old container: ${engineMessage(err)}`);
     }
   }
-  return problems.length ? problems.join('; ') : null;
+  // Report what is, not what the steps above meant to do.
+  try {
+    const final = await old.inspect();
+    if (final.Name.replace(/^\//, '') !== name) problems.push(`the old container is named ${final.Name.replace(/^\//, '')}, not ${name}`);
+    if (wasRunning && !final.State.Running) problems.push(`the old container is not running (${final.State.Status})`);
+  } catch (err) {
+    problems.push(`cannot inspect the old container: ${engineMessage(err)}`);
+  }
+  return problems.length ? [...new Set(problems)].join('; ') : null;
 }
 
 /**
@@ -120,22 +174,44 @@ export async function replaceContainer(
 ): Promise<ContainerOutcome> {
   const name = info.Name.replace(/^\//, '');
   const old = docker.getContainer(info.Id);
-  const wasRunning = info.State.Running || info.State.Restarting;
+  const wasRunning = options.wasRunning ?? (info.State.Running || info.State.Restarting);
   const progress: Progress = { oldStopped: false, oldRenamed: false };
   const step = (s: RecreateStep): void => options.onStep?.(s);
+  const notTouched = (reason: string): ContainerOutcome => ({ name, id: info.Id, action: 'failed', reason, restored: true });
 
-  const journal = options.journal;
   try {
-    await journal?.record({ name, oldId: info.Id, wasRunning, startedAt: new Date().toISOString() });
+    await clearLeftovers(docker, info.Id, name);
   } catch (err) {
-    return { name, id: info.Id, action: 'failed', reason: `not replaced: cannot write the replace journal: ${(err as Error).message}`, restored: true };
+    return notTouched(err instanceof ReplacementInProgressError ? err.message : `not replaced: ${engineMessage(err)}`);
+  }
+  const journal = options.journal;
+  const configured = (info.Config as { StopTimeout?: number }).StopTimeout;
+  const entry: JournalEntry = {
+    name,
+    oldId: info.Id,
+    wasRunning,
+    startedAt: new Date().toISOString(),
+    owner: formatIdentity(selfIdentity()),
+    step: 'create',
+    stepAt: new Date().toISOString(),
+    stopTimeoutSeconds: typeof configured === 'number' && configured >= 0 ? configured : DEFAULT_STOP_TIMEOUT_SECONDS,
+  };
+  try {
+    await journal?.record(entry);
+  } catch (err) {
+    return notTouched(`not replaced: cannot write the replace journal: ${(err as Error).message}`);
   }
   try {
     step('create');
     const spec = buildCloneSpec(info, oldImage, `${name}${TEMP_SUFFIX_NEW}`);
-    // A leftover from an interrupted earlier run would block the temporary name.
-    await ignoreStatus(docker.getContainer(`${name}${TEMP_SUFFIX_NEW}`).remove({ force: true, v: false }), 404);
-    progress.created = await docker.createContainer(spec.create);
+    spec.create.Labels = { ...spec.create.Labels, ...replacementLabels(info.Id) };
+    try {
+      progress.created = await docker.createContainer(spec.create);
+    } catch (err) {
+      // Another imagewatch took the temporary name between our look and our create.
+      if (statusOf(err) === 409) throw new ReplacementInProgressError(`it holds ${name}${TEMP_SUFFIX_NEW}`);
+      throw err;
+    }
     for (const network of spec.extraNetworks) {
       await docker.getNetwork(network.name).connect({ Container: progress.created.id, EndpointConfig: network.endpoint });
     }
@@ -146,8 +222,9 @@ export async function replaceContainer(
 
     if (wasRunning) {
       step('stop-old');
-      const timeout = (info.Config as { StopTimeout?: number }).StopTimeout;
-      await ignoreStatus(old.stop(typeof timeout === 'number' ? { t: timeout } : {}), 304);
+      // Noted first: recovery after a crash here must wait out the engine's stop before it decides.
+      await journal?.record({ ...entry, step: 'stop-old', stepAt: new Date().toISOString() });
+      await ignoreStatus(old.stop(typeof configured === 'number' ? { t: configured } : {}), 304);
       progress.oldStopped = true;
     }
     step('rename');
@@ -162,6 +239,10 @@ export async function replaceContainer(
       await waitReady(progress.created, options);
     }
   } catch (err) {
+    if (err instanceof ReplacementInProgressError) {
+      await journal?.clear(info.Id).catch(() => undefined);
+      return notTouched(err.message);
+    }
     const reason = engineMessage(err);
     step('rollback');
     const problem = await rollback(old, name, wasRunning, progress);

@@ -11,7 +11,8 @@ import type {
   RuntimeRefreshDetail,
 } from '../../../shared/dto.js';
 import { engineName, parseReference } from '../image/reference.js';
-import { engineAuthConfig, type CredentialSource } from '../registry/credentials.js';
+import { engineAuthConfig, type Credential } from '../registry/credentials.js';
+import type { ImageReference } from '../image/reference.js';
 import { engineMessage } from '../docker/engine.js';
 import { inspectImage, localTagImage, repoDigestFor } from '../docker/images.js';
 import { pullImage } from '../docker/pull.js';
@@ -23,7 +24,10 @@ import { Mutex } from '../util/limit.js';
 
 export interface RefreshServiceOptions {
   docker: Docker;
-  credentials: CredentialSource;
+  /** The credential the engine may be given for a pull, or why it is withheld. */
+  pullCredential: (ref: ImageReference, signal?: AbortSignal) => Promise<{ credential: Credential | null; withheld?: string }>;
+  /** A pull without progress for this long is aborted. */
+  pullStallMs: number;
   /** Global strategy; a runtime's own `recreate` wins. */
   strategy: RecreateStrategy;
   startGraceMs: number;
@@ -80,6 +84,7 @@ export class RefreshService {
 
   private readonly journal: ReplaceJournal;
   private recovery: Promise<void> | null = null;
+  private replacements = 0;
 
   constructor(private readonly options: RefreshServiceOptions) {
     this.journal = options.journal ?? new MemoryJournal();
@@ -91,7 +96,11 @@ export class RefreshService {
    */
   recover(): Promise<void> {
     this.recovery ??= recoverInterrupted(this.options.docker, this.journal).then(
-      (notes) => notes.forEach((note) => this.options.onRecovered?.(note)),
+      ({ notes, unresolved }) => {
+        notes.forEach((note) => this.options.onRecovered?.(note));
+        // Not all put back: try again before the next refresh, not only at the next start.
+        if (unresolved > 0) this.recovery = null;
+      },
       () => {
         // Engine unreachable: try again next time.
         this.recovery = null;
@@ -103,6 +112,11 @@ export class RefreshService {
   /** Whether any runtime is being refreshed right now. */
   get busy(): boolean {
     return this.inflight.size > 0;
+  }
+
+  /** Whether a container is being replaced right now (a shutdown waits for that; a pull it aborts). */
+  get replacing(): boolean {
+    return this.replacements > 0;
   }
 
   /** Resolves once every in-flight refresh has finished. */
@@ -163,13 +177,20 @@ export class RefreshService {
       if (before) detail.imageIdBefore = before.id;
       const platform = await this.platformFor(selection.containers);
       if (platform) detail.platform = platform;
-      const credential = await this.options.credentials.lookup(ref.registry);
-      const pulled = await pullImage(docker, engineName(ref), {
-        ...(platform ? { platform } : {}),
-        ...(credential ? { authconfig: engineAuthConfig(credential, ref.registry)! } : {}),
-        onProgress: this.progressEmitter(runtime.name),
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
+      const { credential, withheld } = await this.options.pullCredential(ref, options.signal);
+      let pulled: Awaited<ReturnType<typeof pullImage>>;
+      try {
+        pulled = await pullImage(docker, engineName(ref), {
+          ...(platform ? { platform } : {}),
+          ...(credential ? { authconfig: engineAuthConfig(credential, ref.registry)! } : {}),
+          onProgress: this.progressEmitter(runtime.name),
+          stallMs: this.options.pullStallMs,
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+      } catch (err) {
+        if (withheld) throw new Error(`${engineMessage(err)} (pulled without credentials: ${withheld})`);
+        throw err;
+      }
       const after = await localTagImage(docker, ref);
       if (!after) throw new Error(`pulled ${engineName(ref)} but the engine does not list it`);
       detail.imageIdAfter = after.id;
@@ -234,12 +255,20 @@ export class RefreshService {
         return outcome('failed', `not replaced: ${dependents.join(', ')} share its network namespace and would lose it`);
       }
       const oldImage = await inspectImage(this.options.docker, info.Image);
-      return replaceContainer(this.options.docker, info, oldImage?.defaults ?? {}, imageId, {
-        startGraceMs: this.options.startGraceMs,
-        healthTimeoutMs: this.options.healthTimeoutMs,
-        onStep: step,
-        journal: this.journal,
-      });
+      // A container imagewatch stopped and could not restart is still meant to run.
+      const noted = (await this.journal.entries()).find((e) => e.oldId === info.Id);
+      this.replacements++;
+      try {
+        return await replaceContainer(this.options.docker, info, oldImage?.defaults ?? {}, imageId, {
+          startGraceMs: this.options.startGraceMs,
+          healthTimeoutMs: this.options.healthTimeoutMs,
+          onStep: step,
+          journal: this.journal,
+          ...(noted?.wasRunning ? { wasRunning: true } : {}),
+        });
+      } finally {
+        this.replacements--;
+      }
     });
   }
 }

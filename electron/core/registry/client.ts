@@ -254,6 +254,36 @@ export class RegistryClient {
     this.blockedUntil.delete(registry);
   }
 
+  /**
+   * The credential the engine may be given to pull `ref`. The engine sends it on to the
+   * registry's token realm, so the rule our own lookups follow applies to it too: no
+   * credential to a plain-HTTP realm on another host. Withheld, the pull goes anonymous.
+   */
+  async pullCredential(ref: ImageReference, signal?: AbortSignal): Promise<{ credential: Credential | null; withheld?: string }> {
+    const credential = await this.credentialsFor(ref.registry);
+    if (!credential) return { credential: null };
+    try {
+      if (!this.hints.has(ref.registry)) {
+        const res = await this.send('GET', new URL(`${this.transport.baseUrl(ref.registry)}/v2/`), {}, signal);
+        if (res.status === 401) this.learnChallenge(ref.registry, res);
+      }
+    } catch (err) {
+      return { credential: null, withheld: `could not read the registry's auth challenge: ${(err as Error).message}` };
+    }
+    const hint = this.hints.get(ref.registry);
+    if (!hint) return { credential };
+    let target: URL;
+    try {
+      target = new URL(hint.scheme === 'bearer' ? hint.realm : this.transport.baseUrl(ref.registry));
+    } catch {
+      return { credential: null, withheld: `token realm "${hint.scheme === 'bearer' ? hint.realm : ''}" is not a URL` };
+    }
+    if (!this.transport.mayCarryCredentials(target, ref.registry)) {
+      return { credential: null, withheld: `token realm ${target.origin} is plain HTTP on another host` };
+    }
+    return { credential };
+  }
+
   /** The current digest of `ref`'s tag. */
   async getDigest(ref: ImageReference, signal?: AbortSignal): Promise<DigestResult> {
     try {

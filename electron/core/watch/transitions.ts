@@ -38,15 +38,27 @@ export function observe(state: RuntimeState, remote: string, local: LocalView | 
   state.seenDigest = remote;
   if (previous === null) {
     pushHistory(state, { at, kind: 'seeded', digest: remote });
-    if (local?.hasDigest) state.appliedDigest = remote;
-    state.updateAvailable = local !== null && local.present && !local.hasDigest;
+    learnLocal(state, remote, local);
     return 'seeded';
   }
-  if (previous === remote) return 'unchanged';
+  if (previous === remote) {
+    if (state.updateAvailable === null) learnLocal(state, remote, local);
+    return 'unchanged';
+  }
   pushHistory(state, { at, kind: 'moved', digest: remote, previousDigest: previous });
   if (state.retry && state.retry.digest !== remote) state.retry = null;
   state.updateAvailable = state.appliedDigest !== remote;
   return 'moved';
+}
+
+/** What the engine holds decides `updateAvailable`; with no answer it stays unknown (null). */
+function learnLocal(state: RuntimeState, remote: string, local: LocalView | null): void {
+  if (local === null) {
+    state.updateAvailable = null;
+    return;
+  }
+  if (local.hasDigest) state.appliedDigest = remote;
+  state.updateAvailable = local.present && !local.hasDigest;
 }
 
 export function recordCheckError(state: RuntimeState, message: string, at: string): void {

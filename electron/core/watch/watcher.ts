@@ -9,6 +9,7 @@ import { addDetail, emptyResult, RefreshListError, type RefreshOptions } from '.
 import { emptyRuntimeState, type StateStore } from '../state/store.js';
 import { Semaphore } from '../util/limit.js';
 import { abortableSleep, formatGoDuration } from '../util/time.js';
+import { safeText } from '../util/safe-text.js';
 import { DEFAULT_RETRY, observe, recordCheckError, recordRefresh, wantsRefresh, type LocalView, type RetryPolicy } from './transitions.js';
 
 export interface WatchSettings {
@@ -43,6 +44,11 @@ export interface TickOptions {
   signal?: AbortSignal;
   /** Overrides the setting for this tick (the CLI's --auto-refresh). */
   autoRefresh?: boolean;
+  /**
+   * false: return once every runtime is checked, leaving refreshes to finish on their own (the
+   * loop, so a slow pull never delays the next check). Default: the reports include them.
+   */
+  awaitRefreshes?: boolean;
 }
 
 const goList = (items: readonly string[]): string => `[${items.join(' ')}]`;
@@ -66,6 +72,8 @@ export class Watcher {
 
   private waker: AbortController | null = null;
   private rescheduled = false;
+  /** One recorded refresh per runtime at a time: a second request shares the first's outcome. */
+  private readonly refreshing = new Map<string, Promise<{ detail: RuntimeRefreshDetail; listError?: ContainerListError }>>();
 
   constructor(private readonly deps: WatcherDeps) {
     this.now = deps.now ?? Date.now;
@@ -127,12 +135,16 @@ export class Watcher {
     for (const runtime of runtimes) void lookup(refs.get(runtime.name)!);
 
     const reports: CheckReport[] = [];
+    const refreshes: Promise<unknown>[] = [];
     try {
       for (const runtime of runtimes) {
         if (options.signal?.aborted) break;
-        reports.push(await this.checkOne(runtime, refs.get(runtime.name)!, lookup, autoRefresh, options.signal));
+        const report = await this.checkOne(runtime, refs.get(runtime.name)!, lookup, autoRefresh, options.signal);
+        reports.push(report.report);
+        if (report.refresh) refreshes.push(report.refresh);
       }
       await this.persist();
+      if (options.awaitRefreshes !== false) await Promise.all(refreshes);
     } finally {
       this.deps.emit?.({ type: 'check-finished' });
     }
@@ -145,7 +157,7 @@ export class Watcher {
     lookup: (ref: ImageReference) => Promise<string>,
     autoRefresh: boolean,
     signal: AbortSignal | undefined,
-  ): Promise<CheckReport> {
+  ): Promise<{ report: CheckReport; refresh?: Promise<void> }> {
     const state = this.runtimeState(runtime.name);
     const at = new Date(this.now()).toISOString();
     const previousDigest = state.seenDigest;
@@ -161,22 +173,29 @@ export class Watcher {
     try {
       remote = await lookup(ref);
     } catch (err) {
-      const message = (err as Error).message;
+      if (signal?.aborted) {
+        // A shutdown cut the lookup short: not a registry failure, so nothing is recorded.
+        report.error = 'interrupted: imagewatch is stopping';
+        return { report };
+      }
+      const message = safeText((err as Error).message, { max: 500 });
       this.log(`image-auto-refresh: ${runtime.name} digest fetch failed: ${message}`);
       recordCheckError(state, message, at);
       this.changed(runtime.name);
       report.error = message;
-      return report;
+      return { report };
     }
 
     let local: LocalView | null = null;
-    if (previousDigest === null) {
+    // Until the engine has answered once, whether the user runs the latest image is unknown.
+    if (previousDigest === null || state.updateAvailable === null) {
       try {
         local = await this.deps.localView(ref, remote);
       } catch {
         // Engine unreachable: the registry answer still counts; no update is claimed.
       }
     }
+    const wasUnknown = previousDigest !== null && state.updateAvailable === null;
     const outcome = observe(state, remote, local, at);
     report.outcome = outcome;
     report.remoteDigest = remote;
@@ -187,21 +206,45 @@ export class Watcher {
       this.log(`image-auto-refresh: ${runtime.name} digest moved ${shortDigest(previousDigest)} → ${shortDigest(remote)}, ${action}`);
     } else if (outcome === 'seeded' && state.updateAvailable) {
       this.log(`image-auto-refresh: ${runtime.name} seeded at ${shortDigest(remote)}; local image differs, update available`);
+      this.deps.emit?.({ type: 'update-found', runtime: runtime.name, image: runtime.image, digest: remote });
+    } else if (outcome === 'seeded' && state.updateAvailable === null) {
+      this.log(`image-auto-refresh: ${runtime.name} seeded at ${shortDigest(remote)}; engine unreachable, update unknown until it answers`);
+    } else if (wasUnknown && state.updateAvailable) {
+      this.log(`image-auto-refresh: ${runtime.name} engine reachable again; local image differs from ${shortDigest(remote)}, update available`);
+      this.deps.emit?.({ type: 'update-found', runtime: runtime.name, image: runtime.image, digest: remote });
     }
     this.changed(runtime.name);
-
-    if (refresh) {
-      if (outcome !== 'moved') {
-        this.log(`image-auto-refresh: ${runtime.name} retrying refresh to ${shortDigest(remote)} (attempt ${(state.retry?.attempt ?? 0) + 1})`);
-      }
-      const { detail } = await this.runRefresh(runtime, { signal, retry: true });
-      report.refresh = addDetail(emptyResult(), runtime.name, detail);
-    }
     report.updateAvailable = state.updateAvailable;
-    return report;
+
+    if (!refresh) return { report };
+    if (outcome !== 'moved') {
+      this.log(`image-auto-refresh: ${runtime.name} retrying refresh to ${shortDigest(remote)} (attempt ${(state.retry?.attempt ?? 0) + 1})`);
+    }
+    // Not awaited here: a slow or stalled pull must not hold up the other runtimes' checks.
+    const running = this.runRefresh(runtime, { signal, retry: true }).then(({ detail }) => {
+      report.refresh = addDetail(emptyResult(), runtime.name, detail);
+      report.updateAvailable = state.updateAvailable;
+    });
+    running.catch(() => undefined);
+    return { report, refresh: running };
   }
 
-  private async runRefresh(
+  private runRefresh(
+    runtime: RuntimeConfig,
+    options: RefreshOptions & { retry: boolean },
+  ): Promise<{ detail: RuntimeRefreshDetail; listError?: ContainerListError }> {
+    const running = this.refreshing.get(runtime.name);
+    if (running) return running;
+    const work = this.recordedRefresh(runtime, options).finally(() => {
+      this.refreshing.delete(runtime.name);
+      // The loop re-plans: a failed refresh has just set its retry time.
+      this.waker?.abort();
+    });
+    this.refreshing.set(runtime.name, work);
+    return work;
+  }
+
+  private async recordedRefresh(
     runtime: RuntimeConfig,
     options: RefreshOptions & { retry: boolean },
   ): Promise<{ detail: RuntimeRefreshDetail; listError?: ContainerListError }> {
@@ -299,13 +342,13 @@ export class Watcher {
       const settings = this.deps.settings();
       const now = this.now();
       if (now >= nextTick) {
-        await this.tick({ signal }).catch((err: unknown) => this.log(`image-auto-refresh: tick failed: ${(err as Error).message}`));
+        await this.tick({ signal, awaitRefreshes: false }).catch((err: unknown) => this.log(`image-auto-refresh: tick failed: ${(err as Error).message}`));
         // Small jitter keeps many installs from hitting a registry in the same second.
         const jitter = Math.round(random() * Math.min(settings.intervalMs * 0.1, 30_000));
         nextTick = this.now() + settings.intervalMs + jitter;
       } else {
         const due = settings.autoRefresh ? this.dueRetries(now) : [];
-        if (due.length) await this.tick({ signal, only: due }).catch((err: unknown) => this.log(`image-auto-refresh: retry failed: ${(err as Error).message}`));
+        if (due.length) await this.tick({ signal, only: due, awaitRefreshes: false }).catch((err: unknown) => this.log(`image-auto-refresh: retry failed: ${(err as Error).message}`));
       }
       const retryAt = settings.autoRefresh ? this.nextRetryAt() : null;
       const wakeAt = retryAt !== null && retryAt > this.now() ? Math.min(nextTick, retryAt) : nextTick;

@@ -93,7 +93,17 @@ export const RuntimeRow = memo(function RuntimeRow({ name, onHistory }: { name: 
       <td>
         <CopyDigest runtime={name} digest={state.seenDigest} />
       </td>
-      <td>{state.updateAvailable ? <span className="badge">Update available</span> : <span className="muted">Up to date</span>}</td>
+      <td>
+        {state.updateAvailable ? (
+          <span className="badge">Update available</span>
+        ) : state.updateAvailable === null ? (
+          <span className="muted" title="The container engine has not answered since this tag was first seen">
+            Unknown (engine unreachable)
+          </span>
+        ) : (
+          <span className="muted">Up to date</span>
+        )}
+      </td>
       <td>
         <RelativeTime iso={state.lastCheckAt} />
       </td>

@@ -1,0 +1,35 @@
+// The labels imagewatch puts on the containers it creates, so another imagewatch (another
+// state directory, another user's app, a cron job) can tell a replacement in progress from
+// a leftover, and leave the first alone.
+import type Docker from 'dockerode';
+import { formatIdentity, liveness, parseIdentity, selfIdentity, type Liveness } from '../owner/identity.js';
+
+export const LABEL_PREFIX = 'io.imagewatch.';
+/** host/pid/start of the imagewatch process that created the container. */
+export const OWNER_LABEL = `${LABEL_PREFIX}owner`;
+/** The id of the container this one was created to replace. */
+export const REPLACES_LABEL = `${LABEL_PREFIX}replaces`;
+
+export function replacementLabels(oldId: string): Record<string, string> {
+  return { [OWNER_LABEL]: formatIdentity(selfIdentity()), [REPLACES_LABEL]: oldId };
+}
+
+export interface Mark {
+  owner: string;
+  /** 'dead' also for an unlabelled temporary, which only an older imagewatch made. */
+  liveness: Liveness | 'self';
+}
+
+export function markOf(labels: Record<string, string> | null | undefined): Mark {
+  const text = labels?.[OWNER_LABEL];
+  const id = parseIdentity(text);
+  if (!id) return { owner: 'an older imagewatch', liveness: 'dead' };
+  const me = selfIdentity();
+  if (id.host === me.host && id.pid === me.pid && id.start === me.start) return { owner: 'this imagewatch', liveness: 'self' };
+  return { owner: `imagewatch pid ${id.pid} on ${id.host}`, liveness: liveness(id) };
+}
+
+/** Containers created to replace `oldId`, by any imagewatch. */
+export async function replacementsOf(docker: Docker, oldId: string): Promise<Docker.ContainerInfo[]> {
+  return docker.listContainers({ all: true, filters: { label: [`${REPLACES_LABEL}=${oldId}`] } });
+}

@@ -1,0 +1,166 @@
+// The owner's local channel: a unix socket (a named pipe on Windows) where `check` and
+// `refresh` hand their work to the process that owns the state directory. One JSON line
+// each way per connection. The socket is 0600 and every request must carry the token from
+// the 0600 owner.json, so only this user can reach it.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { chmod, unlink } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import type { CheckReport, RefreshResult } from '../../../shared/dto.js';
+
+const MAX_LINE = 64 * 1024;
+
+export const HandoffRequestSchema = z.discriminatedUnion('method', [
+  z.object({ token: z.string(), method: z.literal('check'), autoRefresh: z.boolean() }).strict(),
+  z.object({ token: z.string(), method: z.literal('refresh'), runtimes: z.array(z.string().min(1)).max(1000), recreate: z.boolean() }).strict(),
+]);
+export type HandoffRequest = z.infer<typeof HandoffRequestSchema>;
+export type HandoffWork = { method: 'check'; autoRefresh: boolean } | { method: 'refresh'; runtimes: string[]; recreate: boolean };
+
+/** Failures the CLI turns into its usual exit codes and output. */
+export type HandoffFailure =
+  | { kind: 'unknown-runtime'; message: string; runtime: string; known: string[] }
+  | { kind: 'list-failed'; message: string; partial: RefreshResult }
+  | { kind: 'bad-request'; message: string }
+  | { kind: 'failed'; message: string };
+
+export type HandoffResponse = { ok: true; result: CheckReport[] | RefreshResult } | { ok: false; failure: HandoffFailure };
+
+export type HandoffHandler = (work: HandoffWork) => Promise<HandoffResponse>;
+
+/** Where the channel of a state directory lives; unix socket paths are limited to ~100 bytes. */
+export function channelAddress(dir: string, platform: NodeJS.Platform = process.platform): string {
+  const hash = createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 16);
+  if (platform === 'win32') return `\\\\?\\pipe\\imagewatch-${hash}`;
+  const inDir = path.join(dir, 'owner.sock');
+  return Buffer.byteLength(inDir) < 100 ? inDir : path.join(os.tmpdir(), `imagewatch-${hash}.sock`);
+}
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Reads one newline-ended line, bounded; resolves null if the peer closes first. */
+function readLine(socket: net.Socket): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    const done = (value: string | null, err?: Error): void => {
+      socket.off('data', onData);
+      socket.off('end', onEnd);
+      socket.off('close', onEnd);
+      socket.off('error', onError);
+      if (err) reject(err);
+      else resolve(value);
+    };
+    const onData = (chunk: Buffer): void => {
+      buffered += chunk.toString('utf8');
+      const newline = buffered.indexOf('\n');
+      if (newline >= 0) done(buffered.slice(0, newline));
+      else if (buffered.length > MAX_LINE) done(null, new Error(`message over ${MAX_LINE} bytes`));
+    };
+    const onEnd = (): void => done(null);
+    const onError = (err: Error): void => done(null, err);
+    socket.on('data', onData);
+    socket.on('end', onEnd);
+    socket.on('close', onEnd);
+    socket.on('error', onError);
+  });
+}
+
+export interface ChannelServer {
+  /** Stops taking connections and waits for the requests already taken. */
+  close(): Promise<void>;
+}
+
+export async function startChannel(address: string, token: string, handler: HandoffHandler): Promise<ChannelServer> {
+  const pending = new Set<Promise<unknown>>();
+  const server = net.createServer((socket) => {
+    const work = (async () => {
+      let response: HandoffResponse;
+      try {
+        const line = await readLine(socket);
+        if (line === null) return;
+        let parsed: HandoffRequest;
+        try {
+          parsed = HandoffRequestSchema.parse(JSON.parse(line));
+        } catch (err) {
+          const message = err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ') : 'not JSON';
+          response = { ok: false, failure: { kind: 'bad-request', message: `bad handoff request: ${message}` } };
+          socket.end(`${JSON.stringify(response)}\n`);
+          return;
+        }
+        if (!sameToken(parsed.token, token)) {
+          socket.end(`${JSON.stringify({ ok: false, failure: { kind: 'bad-request', message: 'bad handoff token' } })}\n`);
+          return;
+        }
+        response = await handler(
+          parsed.method === 'check'
+            ? { method: 'check', autoRefresh: parsed.autoRefresh }
+            : { method: 'refresh', runtimes: parsed.runtimes, recreate: parsed.recreate },
+        );
+      } catch (err) {
+        response = { ok: false, failure: { kind: 'failed', message: (err as Error).message } };
+      }
+      if (!socket.destroyed) socket.end(`${JSON.stringify(response)}\n`);
+    })();
+    socket.on('error', () => undefined);
+    pending.add(work);
+    void work.finally(() => pending.delete(work));
+  });
+  if (!address.startsWith('\\\\')) {
+    // We hold the directory's lock, so a socket file here is a dead owner's leftover.
+    await unlink(address).catch(() => undefined);
+  }
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(address, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  if (!address.startsWith('\\\\')) await chmod(address, 0o600);
+  return {
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.allSettled([...pending]);
+    },
+  };
+}
+
+export class ChannelUnreachableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ChannelUnreachableError';
+  }
+}
+
+/** Connects, or throws ChannelUnreachableError (no listener: the owner is starting, ending or dead). */
+export function connectChannel(address: string): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.createConnection(address);
+    socket.once('connect', () => {
+      socket.off('error', onError);
+      resolve(socket);
+    });
+    const onError = (err: Error): void => {
+      socket.destroy();
+      reject(new ChannelUnreachableError(err.message));
+    };
+    socket.once('error', onError);
+  });
+}
+
+/** Sends one request on a connected socket and reads the answer. */
+export async function exchange(socket: net.Socket, request: HandoffRequest): Promise<HandoffResponse> {
+  const answer = readLine(socket);
+  socket.write(`${JSON.stringify(request)}\n`);
+  const line = await answer.finally(() => socket.destroy());
+  if (line === null) throw new Error('the owning imagewatch ended before it answered; see its log, then run the command again');
+  const parsed = JSON.parse(line) as HandoffResponse;
+  if (typeof parsed !== 'object' || parsed === null || typeof parsed.ok !== 'boolean') throw new Error('the owning imagewatch sent an unreadable answer');
+  return parsed;
+}

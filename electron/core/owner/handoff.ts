@@ -1,0 +1,47 @@
+// The work a client may hand to the owner, and how its failures cross the channel and come
+// back as the same errors the CLI prints (unknown runtime: exit 2; listing failed: the
+// origin's partial result).
+import type { CheckReport, RefreshResult } from '../../../shared/dto.js';
+import { RefreshListError } from '../refresh/service.js';
+import { UnknownRuntimeError } from '../watch/watcher.js';
+import type { HandoffHandler, HandoffResponse, HandoffWork } from './channel.js';
+import type { ClientClaim } from './claim.js';
+
+export interface HandoffTarget {
+  check(autoRefresh: boolean): Promise<CheckReport[]>;
+  refresh(runtimes: string[], recreate: boolean): Promise<RefreshResult>;
+}
+
+export function handoffHandler(target: HandoffTarget): HandoffHandler {
+  return async (work: HandoffWork): Promise<HandoffResponse> => {
+    try {
+      if (work.method === 'check') return { ok: true, result: await target.check(work.autoRefresh) };
+      return { ok: true, result: await target.refresh(work.runtimes, work.recreate) };
+    } catch (err) {
+      if (err instanceof UnknownRuntimeError) return { ok: false, failure: { kind: 'unknown-runtime', message: err.message, runtime: err.runtime, known: err.known } };
+      if (err instanceof RefreshListError) return { ok: false, failure: { kind: 'list-failed', message: err.message, partial: err.partial } };
+      return { ok: false, failure: { kind: 'failed', message: (err as Error).message } };
+    }
+  };
+}
+
+function unwrap(response: HandoffResponse): CheckReport[] | RefreshResult {
+  if (response.ok) return response.result;
+  const failure = response.failure;
+  switch (failure.kind) {
+    case 'unknown-runtime':
+      throw new UnknownRuntimeError(failure.runtime, failure.known);
+    case 'list-failed':
+      throw new RefreshListError(failure.message, failure.partial);
+    default:
+      throw new Error(failure.message);
+  }
+}
+
+/** The owner, seen from a client, as the same target the owner itself works on. */
+export function remoteTarget(client: ClientClaim): HandoffTarget {
+  return {
+    check: async (autoRefresh) => unwrap(await client.send({ method: 'check', autoRefresh })) as CheckReport[],
+    refresh: async (runtimes, recreate) => unwrap(await client.send({ method: 'refresh', runtimes, recreate })) as RefreshResult,
+  };
+}

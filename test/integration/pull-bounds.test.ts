@@ -1,0 +1,105 @@
+// Pulls against registries that misbehave: one that stops sending blob data (the refresh
+// must end within pullStallSeconds and not hold up other runtimes' checks), and one whose
+// token realm is plain HTTP on another host (the engine must never be handed the password
+// it would send there).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CheckReport, RefreshResult, RuntimeState } from '../../shared/dto.js';
+import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
+import { docker, publish, requireBed, runCli, tempDir, uid, writeConfig } from './helpers.js';
+
+const bed = requireBed();
+
+describe.skipIf(bed === null)('pull bounds', () => {
+  const b = bed!;
+  const id = uid();
+  const dir = tempDir();
+  let proxy: FaultProxy;
+
+  beforeAll(async () => {
+    proxy = await startFaultProxy(b.registries.open);
+  });
+
+  afterAll(async () => {
+    await proxy?.close();
+    const all = await docker(b, ['ps', '-aq', '--filter', `name=${id}`]).catch(() => '');
+    if (all) await docker(b, ['rm', '-f', ...all.split('\n')]).catch(() => '');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a blob stall ends in pullStallSeconds as a failed refresh to retry, with other runtimes checked meanwhile', async () => {
+    const stuck = `${proxy.host}/stall/stuck-${id}:latest`;
+    const fine = `${b.registries.open}/stall/fine-${id}:latest`;
+    await publish(b, stuck, { version: 'v1' });
+    await publish(b, fine, { version: 'v1' });
+    const statePath = path.join(dir, 'state.json');
+    const config = writeConfig(dir, {
+      runtimes: [
+        { name: 'stuck', image: stuck, match: { namePrefix: 'none-' } },
+        { name: 'fine', image: fine, match: { namePrefix: 'none-' } },
+      ],
+      dockerHost: b.dockerHost,
+      pullStallSeconds: 2,
+    });
+    expect((await runCli(['check', '--config', config, '--state', statePath])).code).toBe(0);
+    await publish(b, stuck, { version: 'v2' });
+    // The engine must fetch the new layer; the proxy sends a few bytes of it and then nothing.
+    await docker(b, ['rmi', stuck]);
+    proxy.setFault((method, p) => method === 'GET' && p.includes(`/stall/stuck-${id}/blobs/`), { kind: 'stall-body', bytes: 10 });
+    try {
+      const run = await runCli(['check', '--auto-refresh', '--config', config, '--state', statePath]);
+      expect(run.code).toBe(1);
+      const reports = (JSON.parse(run.stdout) as { runtimes: CheckReport[] }).runtimes;
+      const stuckReport = reports.find((r) => r.name === 'stuck')!;
+      expect(stuckReport.refresh?.failed).toEqual(['stuck']);
+      expect(stuckReport.refresh?.details.stuck?.error).toMatch(/no progress for 2s \(pullStallSeconds\); aborted/);
+      expect(reports.find((r) => r.name === 'fine')!.outcome).toBe('unchanged');
+    } finally {
+      proxy.setFault(() => false, null);
+    }
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as { runtimes: Record<string, RuntimeState> };
+    const failedAt = state.runtimes.stuck!.history.find((h) => h.kind === 'refresh-failed')!.at;
+    // "fine" was checked while "stuck" was still pulling, not after its stall ended.
+    expect(Date.parse(state.runtimes.fine!.lastCheckAt!)).toBeLessThan(Date.parse(failedAt));
+    expect(state.runtimes.stuck!.retry).toMatchObject({ attempt: 1 });
+  });
+
+  it('the engine never sends the password to a plain-HTTP token realm on another host', async () => {
+    const seen: string[] = [];
+    const realm = http.createServer((req, res) => {
+      seen.push(req.headers.authorization ?? '(none)');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ token: 'anonymous-token', expires_in: 300 }));
+    });
+    // 127.0.0.2: loopback, so reachable here, but another host than the registry's 127.0.0.1.
+    await new Promise<void>((resolve) => realm.listen(0, '127.0.0.2', resolve));
+    const realmUrl = `http://127.0.0.2:${(realm.address() as AddressInfo).port}/token`;
+    try {
+      await publish(b, `${b.registries.open}/realm/app-${id}:latest`, { version: 'v1' });
+      const image = `${proxy.host}/realm/app-${id}:latest`;
+      proxy.setFault(() => true, { kind: 'bearer-challenge', realm: realmUrl });
+      const realmDir = path.join(dir, 'realm');
+      const config = writeConfig(dir, {
+        runtimes: [{ name: 'app', image }],
+        dockerHost: b.dockerHost,
+        credentials: { [proxy.host]: { username: 'realm-user', password: 'realm-secret-pw' } },
+      });
+      const run = await runCli(['refresh', '--no-recreate', '--config', config, '--state', path.join(realmDir, 'state.json')]);
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect((JSON.parse(run.stdout) as RefreshResult).pulled).toEqual(['app']);
+      // The engine did go to the realm (so this proves something), and never with the password.
+      expect(seen.length).toBeGreaterThan(0);
+      const basic = Buffer.from('realm-user:realm-secret-pw').toString('base64');
+      for (const auth of seen) {
+        expect(auth).not.toContain(basic);
+        expect(auth).not.toContain('realm-secret-pw');
+      }
+    } finally {
+      proxy.setFault(() => false, null);
+      await new Promise((r) => realm.close(r));
+    }
+  });
+});
