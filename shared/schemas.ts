@@ -7,7 +7,9 @@ export const RecreateStrategySchema = z.enum(['replace', 'remove', 'none']);
 
 export const RuntimeNameSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'runtime names are 1-63 letters, digits, ".", "_" or "-"');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'runtime names are 1-63 letters, digits, ".", "_" or "-"')
+  // The window's API and the admin endpoint give "all" different meanings; no runtime may take it.
+  .refine((name) => name.toLowerCase() !== 'all', '"all" is reserved (it means every runtime)');
 
 export const RuntimeMatchSchema = z.strictObject({
   namePrefix: z.string().min(1).optional(),
@@ -72,11 +74,14 @@ export const RuntimeStateSchema = z.strictObject({
   history: z.array(HistoryEntrySchema),
 });
 
-export const STATE_SCHEMA_VERSION = 1;
+/** 2: `updateAvailable` may be null (unknown), and registries' 429 waits are kept. */
+export const STATE_SCHEMA_VERSION = 2;
 
 export const PersistedStateSchema = z.strictObject({
   schemaVersion: z.literal(STATE_SCHEMA_VERSION),
   runtimes: z.record(z.string(), RuntimeStateSchema),
+  /** Registry → the time a 429 said to wait until, so the next run (a cron `check`) waits too. */
+  rateLimits: z.record(z.string(), IsoDate).optional(),
 });
 
 export type PersistedState = z.infer<typeof PersistedStateSchema>;

@@ -19,6 +19,8 @@ import { claimStateDir, type OwnerClaim } from '../core/owner/claim.js';
 import { handoffHandler, remoteTarget, type HandoffTarget } from '../core/owner/handoff.js';
 import type { OwnerInfo, OwnerKind } from '../core/owner/lock.js';
 import { ShutdownError } from '../core/util/shutdown.js';
+import { safeText } from '../core/util/safe-text.js';
+import { DockerHostError } from '../core/docker/engine.js';
 
 export interface Io {
   stdout: (text: string) => void;
@@ -92,6 +94,7 @@ async function withEngine<T>(
     store,
     env: io.env,
     journalPath: journalPathFor(state),
+    notice: (line) => io.stderr(`imagewatch: ${safeText(line, { max: 2000 })}\n`),
     ...(log ? { log } : {}),
   });
   const controller = new AbortController();
@@ -249,20 +252,22 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   try {
     return await execute(parseCommand(argv), io);
   } catch (err) {
+    // Messages quote config values, runtime names and engine text: never raw to the terminal.
+    const say = (text: string): void => io.stderr(`imagewatch: ${safeText(text, { multiline: true, max: 20_000 })}\n`);
     if (err instanceof UsageError) {
-      io.stderr(`imagewatch: ${err.message}\n${USAGE}\n`);
+      say(`${err.message}\n${USAGE}`);
       return 2;
     }
     if (err instanceof UnknownRuntimeError) {
-      io.stderr(`imagewatch: unknown runtime: ${err.runtime} (known: ${err.known.join(', ')})\n`);
+      say(`unknown runtime: ${err.runtime} (known: ${err.known.join(', ')})`);
       return 2;
     }
-    if (err instanceof ConfigError || err instanceof StateVersionError) {
-      io.stderr(`imagewatch: ${err.message}\n`);
+    if (err instanceof ConfigError || err instanceof StateVersionError || err instanceof DockerHostError) {
+      say(err.message);
       return 2;
     }
     const message = err instanceof Error ? err.message : String(err);
-    io.stderr(`imagewatch: ${message}\n`);
+    say(message);
     if (io.env.IMAGEWATCH_DEBUG && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
     return 1;
   }

@@ -78,6 +78,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
     refresher,
     store: options.store,
+    restoreRateLimits: (until) => registry.restoreRateLimits(until),
     ...(options.emit ? { emit: options.emit } : {}),
     ...(options.log ? { log: options.log } : {}),
   });

@@ -36,7 +36,14 @@ export function checkHostAndOrigin(req: IncomingMessage, hosts: ReadonlySet<stri
 function cookie(req: IncomingMessage, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        // Malformed %-escapes: no token, so a 401, not a 500.
+        return undefined;
+      }
+    }
   }
   return undefined;
 }

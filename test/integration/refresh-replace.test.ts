@@ -207,7 +207,7 @@ describe.skipIf(bed === null)('refresh with the replace strategy (real registry,
 
   it('records v2 as applied in the state file', () => {
     const state = JSON.parse(readFileSync(statePath, 'utf8')) as { schemaVersion: number; runtimes: Record<string, { seenDigest: string; appliedDigest: string; lastRefreshAt: string | null }> };
-    expect(state.schemaVersion).toBe(1);
+    expect(state.schemaVersion).toBe(2);
     expect(state.runtimes.app).toMatchObject({ seenDigest: v2.digest, appliedDigest: v2.digest });
     expect(state.runtimes.app!.lastRefreshAt).not.toBeNull();
   });

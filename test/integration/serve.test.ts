@@ -72,6 +72,18 @@ describe.skipIf(bed === null)('imagewatch serve', () => {
     expect((await call('getState', [], { origin: `http://localhost:${server.port}` })).status).toBe(200);
   });
 
+  it('refuses a wrong token of the right length through the URL, the cookie and Bearer, and a malformed cookie', async () => {
+    // Same length, last character changed: a compare that looked only at the length would pass it.
+    const near = `${TOKEN.slice(0, -1)}${TOKEN.endsWith('f') ? 'e' : 'f'}`;
+    expect(near).toHaveLength(TOKEN.length);
+    expect((await raw(server.port, 'GET', `/?token=${near}`)).status).toBe(401);
+    expect((await raw(server.port, 'POST', '/api/getState', { cookie: `iw_session=${near}` }, '{"args":[]}')).status).toBe(401);
+    expect((await raw(server.port, 'POST', '/api/getState', { authorization: `Bearer ${near}` }, '{"args":[]}')).status).toBe(401);
+    expect((await raw(server.port, 'POST', '/admin/workspace-images/refresh', { authorization: `Bearer ${near}` })).status).toBe(401);
+    expect((await raw(server.port, 'POST', '/api/getState', { cookie: 'iw_session=%E0%A4%A' }, '{"args":[]}')).status).toBe(401);
+    expect((await raw(server.port, 'POST', '/api/getState', { authorization: `Bearer ${TOKEN}` }, '{"args":[]}')).status).toBe(200);
+  });
+
   it('answers contract calls and validates their arguments before the engine sees them', async () => {
     const state = JSON.parse((await call('getState', [])).body).result as AppState;
     expect(state.runtimes.map((r) => r.config.name)).toEqual(['app']);

@@ -16,7 +16,7 @@ describe('electron-store adapters', () => {
     const state = await store.load();
     state.runtimes.app = { ...emptyRuntimeState(), seenDigest: D };
     await store.save(state);
-    expect(JSON.parse(readFileSync(path.join(cwd, 'state.json'), 'utf8'))).toEqual({ schemaVersion: 1, runtimes: { app: { ...emptyRuntimeState(), seenDigest: D } } });
+    expect(JSON.parse(readFileSync(path.join(cwd, 'state.json'), 'utf8'))).toEqual({ schemaVersion: 2, runtimes: { app: { ...emptyRuntimeState(), seenDigest: D } } });
     expect(await new ElectronStateStore(cwd).load()).toEqual(state);
   });
 
@@ -27,7 +27,7 @@ describe('electron-store adapters', () => {
     const cwd = dir();
     writeFileSync(path.join(cwd, 'state.json'), content);
     const store = new ElectronStateStore(cwd);
-    expect(await store.load()).toEqual({ schemaVersion: 1, runtimes: {} });
+    expect(await store.load()).toEqual({ schemaVersion: 2, runtimes: {} });
     const backups = readdirSync(cwd).filter((f) => f.startsWith('state.json.corrupt-'));
     expect(backups).toHaveLength(1);
     expect(readFileSync(path.join(cwd, backups[0]!), 'utf8')).toBe(content);

@@ -67,6 +67,35 @@ describe('CLI exit codes and errors', () => {
     expect(capture.out).toContain('imagewatch refresh [--runtime NAME]...');
   });
 
+  it('exits 2 on an unusable dockerHost, naming it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'iw-cli-'));
+    const config = path.join(dir, 'c.json');
+    writeFileSync(config, JSON.stringify({ runtimes: [{ name: 'a', image: '127.0.0.1:9/x/y:latest' }], dockerHost: 'ftp://engine.lan' }));
+    const capture = io({ HOME: dir });
+    expect(await runCli(['check', '--config', config, '--state', path.join(dir, 's.json')], capture)).toBe(2);
+    expect(capture.err).toBe('imagewatch: invalid Docker host "ftp://engine.lan": unsupported scheme ftp\n');
+  });
+
+  it('never echoes control characters from a config file to the terminal', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'iw-cli-'));
+    const config = path.join(dir, 'c.json');
+    writeFileSync(config, JSON.stringify({ '\u001b]0;pwned\u0007\u001b[31mkey': 1 }));
+    const capture = io({ HOME: dir });
+    expect(await runCli(['check', '--config', config, '--state', path.join(dir, 's.json')], capture)).toBe(2);
+    expect(capture.err).toContain('unknown key "key"');
+    expect(capture.err).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+  });
+
+  it('says on a plain check that the replace journal is unreadable', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'iw-cli-'));
+    const config = path.join(dir, 'c.json');
+    writeFileSync(config, JSON.stringify({ runtimes: [{ name: 'a', image: '127.0.0.1:9/x/y:latest' }], dockerHost: `unix://${path.join(dir, 'none.sock')}` }));
+    writeFileSync(path.join(dir, 'replace-journal.json'), '{not json');
+    const capture = io({ HOME: dir });
+    expect(await runCli(['check', '--config', config, '--state', path.join(dir, 's.json')], capture)).toBe(1);
+    expect(capture.err).toContain(`imagewatch: replace journal ${path.join(dir, 'replace-journal.json')} is not valid JSON`);
+  });
+
   it('exits 2 when the state file comes from a newer imagewatch, leaving it alone', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'iw-cli-'));
     const state = path.join(dir, 's.json');

@@ -48,6 +48,7 @@ describe('config', () => {
     [`{"runtimes":[{"name":"a","image":"nginx@sha256:${'a'.repeat(64)}"}]}`, /pinned to a digest/],
     ['{"runtimes":[{"name":"a","image":"x"},{"name":"a","image":"y"}]}', /runtime names must be unique/],
     ['{"runtimes":[{"name":"a b","image":"x"}]}', /runtimes\[0\]\.name/],
+    ['{"runtimes":[{"name":"All","image":"x"}]}', /runtimes\[0\]\.name: "all" is reserved/],
     ['{"runtimes": [', /not valid JSON/],
     ['[]', /expected object/i],
   ])('rejects %s with an error naming the problem', async (content, message) => {

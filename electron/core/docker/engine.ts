@@ -5,6 +5,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
 
+/** The engine endpoint cannot be used as given: bad configuration, not an engine failure. */
+export class DockerHostError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DockerHostError';
+  }
+}
+
 export function defaultDockerHost(platform: NodeJS.Platform = process.platform): string {
   return platform === 'win32' ? 'npipe:////./pipe/docker_engine' : 'unix:///var/run/docker.sock';
 }
@@ -14,11 +22,11 @@ export function dockerOptions(host: string, env: NodeJS.ProcessEnv = process.env
   try {
     url = new URL(host);
   } catch {
-    throw new Error(`invalid Docker host "${host}": want unix:///path, npipe:////./pipe/name, tcp://host:port`);
+    throw new DockerHostError(`invalid Docker host "${host}": want unix:///path, npipe:////./pipe/name, tcp://host:port`);
   }
   switch (url.protocol) {
     case 'unix:':
-      if (!url.pathname) throw new Error(`invalid Docker host "${host}": missing socket path`);
+      if (!url.pathname) throw new DockerHostError(`invalid Docker host "${host}": missing socket path`);
       return { socketPath: decodeURIComponent(url.pathname) };
     case 'npipe:':
       return { socketPath: host.replace(/^npipe:\/\//, '').replace(/\//g, '\\') };
@@ -33,14 +41,18 @@ export function dockerOptions(host: string, env: NodeJS.ProcessEnv = process.env
       };
       if (tls && env.DOCKER_CERT_PATH) {
         const dir = env.DOCKER_CERT_PATH;
-        options.ca = readFileSync(path.join(dir, 'ca.pem'));
-        options.cert = readFileSync(path.join(dir, 'cert.pem'));
-        options.key = readFileSync(path.join(dir, 'key.pem'));
+        try {
+          options.ca = readFileSync(path.join(dir, 'ca.pem'));
+          options.cert = readFileSync(path.join(dir, 'cert.pem'));
+          options.key = readFileSync(path.join(dir, 'key.pem'));
+        } catch (err) {
+          throw new DockerHostError(`Docker host "${host}": cannot read TLS files from DOCKER_CERT_PATH: ${(err as Error).message}`);
+        }
       }
       return options;
     }
     default:
-      throw new Error(`invalid Docker host "${host}": unsupported scheme ${url.protocol.replace(/:$/, '')}`);
+      throw new DockerHostError(`invalid Docker host "${host}": unsupported scheme ${url.protocol.replace(/:$/, '')}`);
   }
 }
 

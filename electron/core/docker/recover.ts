@@ -87,7 +87,14 @@ async function restore(docker: Docker, entry: JournalEntry, options: RecoveryOpt
 export async function recoverInterrupted(docker: Docker, journal: ReplaceJournal, options: RecoveryOptions = {}): Promise<RecoveryReport> {
   const notes: string[] = [];
   let unresolved = 0;
-  for (const entry of await journal.entries()) {
+  let entries: JournalEntry[];
+  try {
+    entries = await journal.entries();
+  } catch (err) {
+    // Unreadable: said on every run (check included) until the user deals with it.
+    return { notes: [(err as Error).message], unresolved: 1 };
+  }
+  for (const entry of entries) {
     if (!orphaned(entry)) {
       notes.push(`left ${entry.name} alone: the imagewatch replacing it (${entry.owner}) still runs`);
       unresolved++;

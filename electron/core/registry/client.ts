@@ -247,6 +247,13 @@ export class RegistryClient {
     }
   }
 
+  /** Carries over 429 waits from an earlier run; past ones are ignored. */
+  restoreRateLimits(until: Readonly<Record<string, number>>): void {
+    for (const [registry, at] of Object.entries(until)) {
+      if (at > this.now() && at > (this.blockedUntil.get(registry) ?? 0)) this.blockedUntil.set(registry, at);
+    }
+  }
+
   private checkBlocked(registry: string): void {
     const until = this.blockedUntil.get(registry);
     if (until === undefined) return;

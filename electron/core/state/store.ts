@@ -40,7 +40,10 @@ export function emptyRuntimeState(): RuntimeState {
 export type Migration = (old: Record<string, unknown>) => Record<string, unknown>;
 
 /** Migrations from version N to N+1, keyed by N. Version 1 is the first. */
-const MIGRATIONS: Record<number, Migration> = {};
+const MIGRATIONS: Record<number, Migration> = {
+  // 1 → 2 only widened what may be stored; version 1 documents are valid version 2 ones.
+  1: (old) => old,
+};
 
 export function migrateState(
   raw: unknown,

@@ -88,13 +88,19 @@ export function recordRefresh(
   const at = new Date(nowMs).toISOString();
   const containers = detail.containers.filter((c) => c.action === 'replaced' || c.action === 'removed').map((c) => c.name);
   if (detail.ok) {
-    state.appliedDigest = detail.digest ?? target ?? state.appliedDigest;
+    // The pull got what the tag named then. A registry (or a proxy in front of it) whose HEAD
+    // answers another digest than its pulls would otherwise show "update available" for ever.
+    const mismatch = detail.digest !== undefined && target !== null && detail.digest !== target;
+    state.appliedDigest = mismatch ? target : (detail.digest ?? target ?? state.appliedDigest);
     state.lastRefreshAt = at;
     state.retry = null;
     if (state.lastError?.phase === 'refresh') state.lastError = null;
     state.updateAvailable = state.seenDigest !== null && state.appliedDigest !== state.seenDigest;
     const entry: HistoryEntry = { at, kind: 'refreshed', containers };
     if (state.appliedDigest) entry.digest = state.appliedDigest;
+    if (mismatch) {
+      entry.message = `the registry's lookup answered ${target} but the pull got ${detail.digest}; if this repeats, a proxy or mirror in front of the registry serves another manifest`;
+    }
     pushHistory(state, entry);
     return;
   }

@@ -10,7 +10,8 @@ import { emptyRuntimeState, type StateStore } from '../state/store.js';
 import { Semaphore } from '../util/limit.js';
 import { abortableSleep, formatGoDuration } from '../util/time.js';
 import { safeText } from '../util/safe-text.js';
-import { DEFAULT_RETRY, observe, recordCheckError, recordRefresh, wantsRefresh, type LocalView, type RetryPolicy } from './transitions.js';
+import { RateLimitedError } from '../registry/errors.js';
+import { DEFAULT_RETRY, HISTORY_LIMIT, observe, recordCheckError, recordRefresh, wantsRefresh, type LocalView, type RetryPolicy } from './transitions.js';
 
 export interface WatchSettings {
   runtimes: RuntimeConfig[];
@@ -31,6 +32,8 @@ export interface WatcherDeps {
   localView: (ref: ImageReference, digest: string) => Promise<LocalView>;
   refresher: Refresher;
   store: StateStore;
+  /** Told the registries' 429 waits saved by an earlier run, at load. */
+  restoreRateLimits?: (until: Record<string, number>) => void;
   emit?: (event: EngineEvent) => void;
   log?: (line: string) => void;
   now?: () => number;
@@ -82,7 +85,27 @@ export class Watcher {
   }
 
   async init(): Promise<void> {
-    this.state ??= await this.deps.store.load();
+    if (this.state) return;
+    const loaded = await this.deps.store.load();
+    // A file from elsewhere (or an older bug) may hold more; memory and saves stay bounded.
+    for (const runtime of Object.values(loaded.runtimes)) {
+      if (runtime.history.length > HISTORY_LIMIT) runtime.history.splice(0, runtime.history.length - HISTORY_LIMIT);
+    }
+    const now = this.now();
+    const limits = Object.fromEntries(
+      Object.entries(loaded.rateLimits ?? {})
+        .map(([registry, at]) => [registry, Date.parse(at)] as const)
+        .filter(([, at]) => at > now),
+    );
+    if (Object.keys(limits).length) this.deps.restoreRateLimits?.(limits);
+    this.state ??= loaded;
+  }
+
+  private rememberRateLimit(err: unknown): void {
+    if (!(err instanceof RateLimitedError)) return;
+    const now = this.now();
+    const kept = Object.entries(this.loaded.rateLimits ?? {}).filter(([, at]) => Date.parse(at) > now);
+    this.loaded.rateLimits = Object.fromEntries([...kept, [err.registry, new Date(err.retryAt).toISOString()]]);
   }
 
   private get loaded(): PersistedState {
@@ -178,6 +201,7 @@ export class Watcher {
         report.error = 'interrupted: imagewatch is stopping';
         return { report };
       }
+      this.rememberRateLimit(err);
       const message = safeText((err as Error).message, { max: 500 });
       this.log(`image-auto-refresh: ${runtime.name} digest fetch failed: ${message}`);
       recordCheckError(state, message, at);
@@ -260,6 +284,8 @@ export class Watcher {
       detail = { image: runtime.image, ok: false, error: (err as Error).message, containers: [] };
     }
     recordRefresh(state, target, detail, this.now(), options.retry ? this.retry : null);
+    const recorded = state.history.at(-1);
+    if (detail.ok && recorded?.kind === 'refreshed' && recorded.message) this.log(`image-auto-refresh: ${runtime.name} warning: ${recorded.message}`);
     const recreated = detail.containers.filter((c) => c.action === 'replaced' || c.action === 'removed').map((c) => c.name);
     const pulled = detail.imageIdAfter ? [runtime.name] : [];
     if (detail.ok) {
