@@ -4,12 +4,13 @@
 // it would send there).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckReport, RefreshResult, RuntimeState } from '../../shared/dto.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
-import { docker, publish, requireBed, runCli, tempDir, uid, writeConfig } from './helpers.js';
+import { CLI, docker, publish, requireBed, runCli, tempDir, uid, until, writeConfig } from './helpers.js';
 
 const bed = requireBed();
 
@@ -65,6 +66,48 @@ describe.skipIf(bed === null)('pull bounds', () => {
     // "fine" was checked while "stuck" was still pulling, not after its stall ended.
     expect(Date.parse(state.runtimes.fine!.lastCheckAt!)).toBeLessThan(Date.parse(failedAt));
     expect(state.runtimes.stuck!.retry).toMatchObject({ attempt: 1 });
+  });
+
+  it('stopping watch during a stalled pull ends at once, and the shutdown is not recorded as a failure', async () => {
+    const image = `${proxy.host}/stall/quit-${id}:latest`;
+    await publish(b, image, { version: 'v1' });
+    const quitDir = path.join(dir, 'quit');
+    mkdirSync(quitDir);
+    const statePath = path.join(quitDir, 'state.json');
+    const config = writeConfig(quitDir, {
+      runtimes: [{ name: 'app', image, match: { namePrefix: 'none-' } }],
+      dockerHost: b.dockerHost,
+      autoRefresh: true,
+      intervalSeconds: 5,
+      pullStallSeconds: 600,
+    });
+    const proc = spawn(process.execPath, [CLI, 'watch', '--config', config, '--state', statePath], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    proc.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    let code: number | null | undefined;
+    proc.on('exit', (c) => (code = c));
+    try {
+      await until('seeded state', () => existsSync(statePath) && readFileSync(statePath, 'utf8').includes('"seenDigest": "sha256:'));
+      await publish(b, image, { version: 'v2' });
+      await docker(b, ['rmi', image]);
+      const blobs = (): number => proxy.seen.filter((s) => s.includes(`/stall/quit-${id}/blobs/`)).length;
+      const before = blobs();
+      proxy.setFault((method, p) => method === 'GET' && p.includes(`/stall/quit-${id}/blobs/`), { kind: 'stall-body', bytes: 10 });
+      await until('the pull to stall', () => blobs() > before, 30_000);
+      proc.kill('SIGTERM');
+      // The stall bound is 600s: ending now means the shutdown aborted the pull.
+      await until('watch to exit', () => code !== undefined, 15_000);
+    } finally {
+      proxy.setFault(() => false, null);
+      if (code === undefined) proc.kill('SIGKILL');
+    }
+    expect(code).toBe(0);
+    expect(log).not.toContain('finishing the container replacement');
+    expect(log).toContain('app refresh interrupted by shutdown; retried on the next start');
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as { runtimes: Record<string, RuntimeState> };
+    expect(state.runtimes.app!.lastError).toBeNull();
+    expect(state.runtimes.app!.history.map((h) => h.kind)).not.toContain('refresh-failed');
+    expect(state.runtimes.app!.retry).toMatchObject({ attempt: 1 });
   });
 
   it('the engine never sends the password to a plain-HTTP token realm on another host', async () => {

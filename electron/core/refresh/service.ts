@@ -21,6 +21,7 @@ import { ContainerListError, namespaceDependents, selectContainers } from '../do
 import { MemoryJournal, type ReplaceJournal } from '../docker/journal.js';
 import { recoverInterrupted } from '../docker/recover.js';
 import { Mutex } from '../util/limit.js';
+import { safeText } from '../util/safe-text.js';
 
 export interface RefreshServiceOptions {
   docker: Docker;
@@ -197,7 +198,8 @@ export class RefreshService {
       const digest = pulled.digest ?? repoDigestFor(after, ref);
       if (digest) detail.digest = digest;
     } catch (err) {
-      detail.error = engineMessage(err);
+      // Pull errors carry the registry's and the engine's words: made safe like container text.
+      detail.error = safeText(engineMessage(err), { max: 1000 });
       return detail;
     }
 
@@ -208,7 +210,7 @@ export class RefreshService {
     }
     const failed = detail.containers.filter((c) => c.action === 'failed');
     detail.ok = failed.length === 0;
-    if (!detail.ok) detail.error = failed.map((c) => `${c.name}: ${c.reason ?? 'failed'}`).join('; ');
+    if (!detail.ok) detail.error = safeText(failed.map((c) => `${c.name}: ${c.reason ?? 'failed'}`).join('; '), { max: 2000 });
     return detail;
   }
 

@@ -78,6 +78,13 @@ export function wantsRefresh(state: RuntimeState, outcome: CheckOutcome, nowMs: 
   return retry !== null && retry.digest === remote && Date.parse(retry.nextAt) <= nowMs;
 }
 
+/** A refresh the user's shutdown cut short: due again at once, with no failure recorded. */
+export function planRetryNow(state: RuntimeState, target: string | null, nowMs: number): void {
+  if (!target) return;
+  const attempt = state.retry?.digest === target ? state.retry.attempt : 1;
+  state.retry = { digest: target, attempt, nextAt: new Date(nowMs).toISOString() };
+}
+
 export function recordRefresh(
   state: RuntimeState,
   target: string | null,

@@ -11,7 +11,7 @@ import { Semaphore } from '../util/limit.js';
 import { abortableSleep, formatGoDuration } from '../util/time.js';
 import { safeText } from '../util/safe-text.js';
 import { RateLimitedError } from '../registry/errors.js';
-import { DEFAULT_RETRY, HISTORY_LIMIT, observe, recordCheckError, recordRefresh, wantsRefresh, type LocalView, type RetryPolicy } from './transitions.js';
+import { DEFAULT_RETRY, HISTORY_LIMIT, observe, planRetryNow, recordCheckError, recordRefresh, wantsRefresh, type LocalView, type RetryPolicy } from './transitions.js';
 
 export interface WatchSettings {
   runtimes: RuntimeConfig[];
@@ -282,6 +282,16 @@ export class Watcher {
     } catch (err) {
       if (err instanceof ContainerListError) listError = err;
       detail = { image: runtime.image, ok: false, error: (err as Error).message, containers: [] };
+    }
+    const touched = detail.containers.some((c) => c.action === 'replaced' || c.action === 'removed');
+    if (!detail.ok && options.signal?.aborted && !touched) {
+      // Cut short by a shutdown before any container changed: not a failure; the next start retries.
+      if (options.retry) planRetryNow(state, target, this.now());
+      this.log(`image-auto-refresh: ${runtime.name} refresh interrupted by shutdown${options.retry ? '; retried on the next start' : ''}`);
+      this.deps.emit?.({ type: 'refresh-finished', runtime: runtime.name, detail });
+      this.changed(runtime.name);
+      await this.persist();
+      return { detail };
     }
     recordRefresh(state, target, detail, this.now(), options.retry ? this.retry : null);
     const recorded = state.history.at(-1);
