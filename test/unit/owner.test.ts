@@ -1,7 +1,7 @@
 // The owner of a state directory: who a process is, the lock, the handoff channel, and
 // claiming (owner, client, or refused), including taking over from a holder that was killed.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,7 +10,7 @@ import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { channelAddress, startChannel, type HandoffWork } from '../../electron/core/owner/channel.js';
 import { claimStateDir, OwnerBusyError, type ClientClaim, type OwnerClaim } from '../../electron/core/owner/claim.js';
-import { formatIdentity, liveness, parseIdentity, selfIdentity } from '../../electron/core/owner/identity.js';
+import { formatIdentity, liveness, parseIdentity, procStartTicks, selfIdentity } from '../../electron/core/owner/identity.js';
 import { readOwnerInfo } from '../../electron/core/owner/lock.js';
 
 const temp = (): string => mkdtempSync(path.join(os.tmpdir(), 'iw-owner-'));
@@ -34,6 +34,18 @@ describe('owner identity', () => {
     const pid = child.pid!;
     await new Promise((r) => child.on('exit', r));
     expect(liveness({ host: me.host, pid, start: null })).toBe('dead');
+    if (process.platform === 'linux') {
+      // Killed but not yet reaped by its parent: a zombie is no owner.
+      const sleeper = spawn('sleep', ['30']);
+      const sleeperPid = sleeper.pid!;
+      const start = procStartTicks(sleeperPid);
+      process.kill(sleeperPid, 'SIGKILL');
+      // Node reaps it only on a later turn of its loop; wait here, synchronously, for the zombie.
+      const until = Date.now() + 2000;
+      while (!/\) Z /.test(readFileSync(`/proc/${sleeperPid}/stat`, 'utf8')) && Date.now() < until);
+      expect(liveness({ host: me.host, pid: sleeperPid, start })).toBe('dead');
+      await new Promise((r) => sleeper.on('exit', r));
+    }
     // A live pid whose start time differs is a reused pid: the noted process is gone.
     expect(liveness({ host: me.host, pid: process.ppid, start: 1 })).toBe(process.platform === 'linux' ? 'dead' : 'alive');
     expect(liveness({ host: `${me.host}-elsewhere`, pid: 1, start: 1 })).toBe('unknown');

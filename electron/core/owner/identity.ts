@@ -13,16 +13,20 @@ export interface OwnerIdentity {
 
 export type Liveness = 'alive' | 'dead' | 'unknown';
 
-/** The 22nd field of /proc/PID/stat; the command name before it may hold spaces and parens. */
-export function procStartTicks(pid: number): number | null {
+/** /proc/PID/stat's state (3rd field) and start time (22nd); the name between may hold spaces and parens. */
+function procStat(pid: number): { state: string; start: number | null } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[19]);
-    return Number.isFinite(ticks) ? ticks : null;
+    return { state: fields[0] ?? '', start: Number.isFinite(ticks) ? ticks : null };
   } catch {
     return null;
   }
+}
+
+export function procStartTicks(pid: number): number | null {
+  return procStat(pid)?.start ?? null;
 }
 
 let self: OwnerIdentity | null = null;
@@ -60,8 +64,9 @@ export function liveness(id: OwnerIdentity): Liveness {
     if ((err as NodeJS.ErrnoException).code === 'EPERM') return 'dead';
     return 'unknown';
   }
-  if (id.start === null) return 'alive';
-  const start = procStartTicks(id.pid);
-  if (start === null) return 'alive';
-  return start === id.start ? 'alive' : 'dead';
+  const stat = procStat(id.pid);
+  // A killed process its parent has not reaped yet (a zombie) holds nothing and does nothing.
+  if (stat?.state === 'Z' || stat?.state === 'X') return 'dead';
+  if (id.start === null || stat === null || stat.start === null) return 'alive';
+  return stat.start === id.start ? 'alive' : 'dead';
 }
