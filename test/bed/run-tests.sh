@@ -17,4 +17,9 @@ if ! npm run --silent typecheck; then
   echo "0 passed, 1 failed"
   exit 1
 fi
+if ! npm run --silent lint; then
+  echo "lint failed (eslint, prettier --check): run npm run lint"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 npx vitest run "$@"

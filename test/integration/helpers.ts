@@ -48,7 +48,7 @@ export async function docker(bed: BedInfo, args: string[], options: { env?: Node
     return stdout.trim();
   } catch (err) {
     const e = err as { stderr?: string; message: string };
-    throw new Error(`docker ${args.join(' ')}: ${e.stderr?.trim() || e.message}`);
+    throw new Error(`docker ${args.join(' ')}: ${e.stderr?.trim() || e.message}`, { cause: err });
   }
 }
 

@@ -83,7 +83,7 @@ describe.skipIf(bed === null)('refresh with the replace strategy (real registry,
   let configPath: string;
   let v1: { id: string; digest: string };
   let v2: { id: string; digest: string };
-  let before: Record<string, Docker.ContainerInspectInfo> = {};
+  const before: Record<string, Docker.ContainerInspectInfo> = {};
   let hostPort: number;
 
   beforeAll(async () => {

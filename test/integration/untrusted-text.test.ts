@@ -40,6 +40,7 @@ describe.skipIf(bed === null)('untrusted text and an unreachable engine', () => 
     expect(printed).toContain('DB_PASSWORD=***');
     for (const text of [printed, readFileSync(statePath, 'utf8')]) {
       expect(text).not.toContain(SECRET);
+      // eslint-disable-next-line no-control-regex -- the point is that no control character is there
       expect(text).not.toMatch(/\u001b|\u0007|\\u001b|\\u0007/);
     }
 

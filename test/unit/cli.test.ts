@@ -83,6 +83,7 @@ describe('CLI exit codes and errors', () => {
     const capture = io({ HOME: dir });
     expect(await runCli(['check', '--config', config, '--state', path.join(dir, 's.json')], capture)).toBe(2);
     expect(capture.err).toContain('unknown key "key"');
+    // eslint-disable-next-line no-control-regex -- the point is that no control character is there
     expect(capture.err).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
   });
 

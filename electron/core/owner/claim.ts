@@ -79,13 +79,12 @@ export async function claimStateDir(dir: string, options: ClaimOptions): Promise
   let told = false;
   for (;;) {
     options.signal?.throwIfAborted();
-    let owner: OwnerInfo | null = null;
     try {
       return ownerClaim(await takeLock(dir, options.kind, channel, token));
     } catch (err) {
       if (!(err instanceof LockHeldError)) throw err;
     }
-    owner = await readOwnerInfo(dir);
+    const owner = await readOwnerInfo(dir);
     if (owner) {
       if (mayHandOff) {
         try {

@@ -189,7 +189,7 @@ export class RefreshService {
           ...(options.signal ? { signal: options.signal } : {}),
         });
       } catch (err) {
-        if (withheld) throw new Error(`${engineMessage(err)} (pulled without credentials: ${withheld})`);
+        if (withheld) throw new Error(`${engineMessage(err)} (pulled without credentials: ${withheld})`, { cause: err });
         throw err;
       }
       const after = await localTagImage(docker, ref);

@@ -130,7 +130,7 @@ export class DockerConfigCredentials implements CredentialSource {
       version = `${info.ino}:${info.size}:${info.mtimeNs}`;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw new Error(`cannot read ${this.configPath}: ${(err as Error).message}`);
+      throw new Error(`cannot read ${this.configPath}: ${(err as Error).message}`, { cause: err });
     }
     if (this.config?.version !== version) this.config = { version, file: this.read() };
     return this.config.file;

@@ -93,7 +93,7 @@ export class JsonFileStateStore implements StateStore {
       text = await readFile(this.file, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
-      throw new Error(`cannot read state ${this.file}: ${(err as Error).message}`);
+      throw new Error(`cannot read state ${this.file}: ${(err as Error).message}`, { cause: err });
     }
     let raw: unknown;
     let problem: string;

@@ -1,0 +1,48 @@
+// Lint: typescript-eslint's recommended rules, plus the layer boundaries the design fixes.
+// `no-restricted-imports` matches import specifiers, so each boundary names the folders a
+// layer may not reach, whatever the relative path to them looks like.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const frontEnds = ['**/electron/main/**', '**/main/**', '**/serve/**', '**/cli/**'];
+const electronModules = ['electron', 'electron-store'];
+const tests = ['**/test/**'];
+
+/** One `no-restricted-imports` rule: these specifiers are not for this layer. */
+const forbid = (message, patterns, paths = []) => ({
+  'no-restricted-imports': ['error', { paths: paths.map((name) => ({ name, message })), patterns: [{ group: patterns, message }] }],
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'build/**', 'test/fixtures/reporter/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', fetch: 'readonly', structuredClone: 'readonly', window: 'readonly', document: 'readonly', navigator: 'readonly', EventSource: 'readonly', HTMLElement: 'readonly', KeyboardEvent: 'readonly', URLSearchParams: 'readonly', TextDecoder: 'readonly', TextEncoder: 'readonly', queueMicrotask: 'readonly', requestAnimationFrame: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  // Everything outside test/ (and the bench, which measures the core) stays out of test/.
+  { files: ['electron/**/*.ts', 'shared/**/*.ts', 'renderer/**/*.{ts,tsx}', 'bench/**/*.ts'], rules: forbid('nothing imports from test/', tests) },
+  // The core runs under plain Node for every front end: it reaches none of them, nor Electron.
+  {
+    files: ['electron/core/**/*.ts'],
+    rules: forbid('electron/core is the engine under every front end: no front end, Electron or test import', [...frontEnds, ...tests], electronModules),
+  },
+  // shared/ is the contract both sides type against: it imports nothing but itself and zod.
+  {
+    files: ['shared/**/*.ts'],
+    rules: forbid('shared/ is the contract: it imports only itself and zod', ['**/electron/**', ...frontEnds, ...tests, '**/renderer/**'], electronModules),
+  },
+  // The window speaks only through the contract.
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    rules: forbid(
+      'renderer/ imports only shared/ and its own files',
+      ['**/electron/**', ...tests, 'node:*'],
+      [...electronModules, 'dockerode', 'undici', 'zod'],
+    ),
+  },
+);
