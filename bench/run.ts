@@ -83,7 +83,9 @@ async function main(): Promise<void> {
   const steady = durations.slice(1);
   const avg = steady.reduce((a, b) => a + b, 0) / steady.length;
   console.log(`runtimes=${runtimes.length} unique references=${uniqueRefs} ticks=${ticks}`);
-  console.log(`first tick: ${durations[0]!.toFixed(1)} ms; steady tick: ${avg.toFixed(1)} ms (${((uniqueRefs / avg) * 1000).toFixed(0)} lookups/s at concurrency 4)`);
+  console.log(
+    `first tick: ${durations[0]!.toFixed(1)} ms; steady tick: ${avg.toFixed(1)} ms (${((uniqueRefs / avg) * 1000).toFixed(0)} lookups/s at concurrency 4)`,
+  );
   console.log(`registry requests: manifest=${counters.manifest} token=${counters.token} 401=${counters.unauthorized}`);
   console.log(`steady-state requests per reference per tick: ${((counters.manifest - uniqueRefs) / (uniqueRefs * (ticks - 1))).toFixed(2)}`);
   console.log(`client requests total=${client.metrics.requests} tokens=${client.metrics.tokenRequests}`);
@@ -111,12 +113,16 @@ async function main(): Promise<void> {
   const perSave = (performance.now() - started) / saves;
   const loadStart = performance.now();
   await file.load();
-  console.log(`state file: ${mb(statSync(path.join(dir, 'state.json')).size)}, atomic save ${perSave.toFixed(1)} ms, load+validate ${(performance.now() - loadStart).toFixed(1)} ms`);
+  console.log(
+    `state file: ${mb(statSync(path.join(dir, 'state.json')).size)}, atomic save ${perSave.toFixed(1)} ms, load+validate ${(performance.now() - loadStart).toFixed(1)} ms`,
+  );
 
   // What one app-changed push weighs: runtime summaries versus full states with history.
   const full = JSON.stringify(Object.values(snapshot.runtimes));
   const summaries = JSON.stringify(Object.values(snapshot.runtimes).map(summarize));
-  console.log(`app-changed payload for ${runtimes.length} runtimes: ${(summaries.length / 1024).toFixed(1)} KiB as summaries (would be ${mb(full.length)} with histories)`);
+  console.log(
+    `app-changed payload for ${runtimes.length} runtimes: ${(summaries.length / 1024).toFixed(1)} KiB as summaries (would be ${mb(full.length)} with histories)`,
+  );
 
   const refs = runtimes.map((r) => r.image);
   const parseStart = performance.now();

@@ -17,7 +17,12 @@ export const API_ARG_SCHEMAS = {
   setAutoRefresh: z.tuple([z.boolean()]),
   updateSettings: z.tuple([
     z.strictObject({
-      intervalSeconds: z.number().int().min(5).max(7 * 24 * 3600).optional(),
+      intervalSeconds: z
+        .number()
+        .int()
+        .min(5)
+        .max(7 * 24 * 3600)
+        .optional(),
       recreate: RecreateStrategySchema.optional(),
       autoRefresh: z.boolean().optional(),
     }),

@@ -97,16 +97,7 @@ export interface RefreshResult {
   details: Record<string, RuntimeRefreshDetail>;
 }
 
-export type RecreateStep =
-  | 'create'
-  | 'stop-old'
-  | 'rename'
-  | 'start'
-  | 'wait-running'
-  | 'wait-healthy'
-  | 'remove-old'
-  | 'rollback'
-  | 'remove';
+export type RecreateStep = 'create' | 'stop-old' | 'rename' | 'start' | 'wait-running' | 'wait-healthy' | 'remove-old' | 'rollback' | 'remove';
 
 export type RefreshProgress =
   | {

@@ -33,7 +33,12 @@ export const SettingsSchema = z.strictObject({
     .array(RuntimeConfigSchema)
     .optional()
     .refine((list) => !list || new Set(list.map((r) => r.name)).size === list.length, 'runtime names must be unique'),
-  intervalSeconds: z.number().int().min(5).max(7 * 24 * 3600).optional(),
+  intervalSeconds: z
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 3600)
+    .optional(),
   autoRefresh: z.boolean().optional(),
   recreate: RecreateStrategySchema.optional(),
   dockerHost: z.string().min(1).optional(),
@@ -90,10 +95,7 @@ export type PersistedState = z.infer<typeof PersistedStateSchema>;
 export function describeIssues(error: z.ZodError, where: string): string {
   return error.issues
     .map((issue) => {
-      const path = issue.path.reduce<string>(
-        (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)),
-        '',
-      );
+      const path = issue.path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)), '');
       if (issue.code === 'unrecognized_keys') {
         const keys = issue.keys.map((k) => `"${k}"`).join(', ');
         return `${where}: unknown key ${keys}${path ? ` in ${path}` : ''}`;

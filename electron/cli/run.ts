@@ -68,7 +68,9 @@ const CLAIM_WAIT_MS = 120_000;
 
 function waitNote(io: Io): (owner: OwnerInfo | null) => void {
   return (owner) =>
-    io.stderr(`imagewatch: waiting for ${owner ? `imagewatch ${owner.kind} (pid ${owner.identity.pid})` : 'another imagewatch'} to let go of the state directory\n`);
+    io.stderr(
+      `imagewatch: waiting for ${owner ? `imagewatch ${owner.kind} (pid ${owner.identity.pid})` : 'another imagewatch'} to let go of the state directory\n`,
+    );
 }
 
 /** Owns the state directory for `kind`, or fails with who does. */
@@ -145,7 +147,9 @@ async function onOwner(cmd: Extract<Command, { kind: 'check' | 'refresh' }>, io:
   const dir = path.dirname(statePath(cmd, io.env));
   const claim = await claimStateDir(dir, { kind: cmd.kind, waitMs: CLAIM_WAIT_MS, onWait: waitNote(io) });
   if (claim.role === 'client') {
-    io.stderr(`imagewatch: handing this ${cmd.kind} to the running imagewatch ${claim.owner.kind} (pid ${claim.owner.identity.pid}), which owns ${dir}; its settings apply\n`);
+    io.stderr(
+      `imagewatch: handing this ${cmd.kind} to the running imagewatch ${claim.owner.kind} (pid ${claim.owner.identity.pid}), which owns ${dir}; its settings apply\n`,
+    );
     return body(remoteTarget(claim));
   }
   return withEngine(cmd, io, claim, undefined, (engine, signal) => body(localTarget(engine, signal)));

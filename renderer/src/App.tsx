@@ -14,30 +14,29 @@ function RuntimeTable({ onHistory }: { onHistory: (name: string) => void }): Rea
   if (order.length === 0) return <p className="empty">No runtimes are watched. Add one below.</p>;
   return (
     <div className="table-wrap">
-    <table className="runtimes" aria-label="Runtimes">
-      <thead>
-        <tr>
-          <th scope="col">Runtime</th>
-          <th scope="col">Digest</th>
-          <th scope="col">Update</th>
-          <th scope="col">Last check</th>
-          <th scope="col">Last refresh</th>
-          <th scope="col">Status</th>
-          <th scope="col">
-            <span className="visually-hidden">Actions</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {order.map((name) => (
-          <RuntimeRow key={name} name={name} onHistory={onHistory} />
-        ))}
-      </tbody>
-    </table>
+      <table className="runtimes" aria-label="Runtimes">
+        <thead>
+          <tr>
+            <th scope="col">Runtime</th>
+            <th scope="col">Digest</th>
+            <th scope="col">Update</th>
+            <th scope="col">Last check</th>
+            <th scope="col">Last refresh</th>
+            <th scope="col">Status</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {order.map((name) => (
+            <RuntimeRow key={name} name={name} onHistory={onHistory} />
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }
-
 
 /** `initialRuntime` opens the history of a runtime (a notification click lands there). */
 export function App({ api, initialRuntime, store: given }: { api: ImagewatchApi; initialRuntime?: string | null; store?: WindowStore }): ReactElement {

@@ -123,7 +123,10 @@ export class WindowStore {
       case 'refresh-progress': {
         const p = event.progress;
         if (p.phase === 'pull') {
-          this.updateRow(p.runtime, (row) => ({ ...row, pull: { layersDone: p.layersDone, layersTotal: p.layersTotal, bytesCurrent: p.bytesCurrent, bytesTotal: p.bytesTotal } }));
+          this.updateRow(p.runtime, (row) => ({
+            ...row,
+            pull: { layersDone: p.layersDone, layersTotal: p.layersTotal, bytesCurrent: p.bytesCurrent, bytesTotal: p.bytesTotal },
+          }));
         } else {
           this.updateRow(p.runtime, (row) => ({ ...row, step: { container: p.container, step: p.step } }));
         }

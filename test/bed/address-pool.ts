@@ -31,7 +31,7 @@ function littleEndianHex(hex: string): number | null {
 
 function overlaps(a: Route, b: Route): boolean {
   const common = (a.mask & b.mask) >>> 0;
-  return ((a.network & common) >>> 0) === ((b.network & common) >>> 0);
+  return (a.network & common) >>> 0 === (b.network & common) >>> 0;
 }
 
 /** The first 10.x.0.0/16 (counting down from 10.250) that no route overlaps, as CIDR. */

@@ -25,7 +25,26 @@ export interface BedInfo {
 export type BedState = BedInfo | { ok: false; error: string };
 
 export const BED_USER = { username: 'tester', password: 'pa55-word' };
-const BUSYBOX_APPLETS = ['sh', 'sleep', 'echo', 'cat', 'ls', 'test', 'true', 'false', 'touch', 'mkdir', 'wc', 'printf', 'grep', 'nslookup', 'ping', 'wget', 'hostname', 'env'];
+const BUSYBOX_APPLETS = [
+  'sh',
+  'sleep',
+  'echo',
+  'cat',
+  'ls',
+  'test',
+  'true',
+  'false',
+  'touch',
+  'mkdir',
+  'wc',
+  'printf',
+  'grep',
+  'nslookup',
+  'ping',
+  'wget',
+  'hostname',
+  'env',
+];
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -114,7 +133,12 @@ http:
 ${auth}`,
     );
     this.spawnLogged('docker-registry', ['serve', config], `registry-${name}.log`);
-    await waitFor(`registry ${name}`, () => httpOk(`http://127.0.0.1:${port}/v2/`), 20_000, () => tail(path.join(this.dir, `registry-${name}.log`)));
+    await waitFor(
+      `registry ${name}`,
+      () => httpOk(`http://127.0.0.1:${port}/v2/`),
+      20_000,
+      () => tail(path.join(this.dir, `registry-${name}.log`)),
+    );
     return `127.0.0.1:${port}`;
   }
 
@@ -154,23 +178,37 @@ ${auth}`,
     this.spawnLogged(
       'dockerd',
       [
-        '--data-root', path.join(this.dir, 'docker-data'),
-        '--exec-root', path.join(this.dir, 'docker-exec'),
-        '--host', `unix://${socket}`,
-        '--pidfile', path.join(this.dir, 'docker.pid'),
+        '--data-root',
+        path.join(this.dir, 'docker-data'),
+        '--exec-root',
+        path.join(this.dir, 'docker-exec'),
+        '--host',
+        `unix://${socket}`,
+        '--pidfile',
+        path.join(this.dir, 'docker.pid'),
         '--iptables=false',
         '--bridge=none',
         '--storage-driver=vfs',
-        '--default-address-pool', `base=${hostFreePool()},size=24`,
+        '--default-address-pool',
+        `base=${hostFreePool()},size=24`,
       ],
       'dockerd.log',
     );
-    const dockerWait = waitFor('dockerd', () => httpOk('/_ping', socket), 60_000, () => tail(path.join(this.dir, 'dockerd.log')));
+    const dockerWait = waitFor(
+      'dockerd',
+      () => httpOk('/_ping', socket),
+      60_000,
+      () => tail(path.join(this.dir, 'dockerd.log')),
+    );
 
     // Bearer tokens for the third registry are JWTs signed by a key its config trusts.
     const key = path.join(this.dir, 'token.key');
     const cert = path.join(this.dir, 'token.crt');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=imagewatch-test-token'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=imagewatch-test-token'],
+      { stdio: 'ignore' },
+    );
     this.tokenServer = await startTokenServer({ keyFile: key, certFile: cert, user: BED_USER, issuer: 'imagewatch-test', service: 'imagewatch-registry' });
 
     const htpasswd = path.join(this.dir, 'htpasswd');

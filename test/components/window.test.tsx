@@ -10,11 +10,27 @@ const D1 = `sha256:${'1'.repeat(64)}`;
 const D2 = `sha256:${'2'.repeat(64)}`;
 
 function runtimeState(patch: Partial<RuntimeState> = {}): RuntimeState {
-  return { seenDigest: D1, appliedDigest: D1, lastCheckAt: new Date().toISOString(), lastRefreshAt: null, lastError: null, updateAvailable: false, retry: null, history: [], ...patch };
+  return {
+    seenDigest: D1,
+    appliedDigest: D1,
+    lastCheckAt: new Date().toISOString(),
+    lastRefreshAt: null,
+    lastError: null,
+    updateAvailable: false,
+    retry: null,
+    history: [],
+    ...patch,
+  };
 }
 
 function appState(runtimes: RuntimeView[]): AppState {
-  return { status: 'idle', checking: false, runtimes, settings: { autoRefresh: false, autoRefreshForcedByEnv: false, intervalSeconds: 300, recreate: 'replace', credentialRegistries: [] }, warnings: [] };
+  return {
+    status: 'idle',
+    checking: false,
+    runtimes,
+    settings: { autoRefresh: false, autoRefreshForcedByEnv: false, intervalSeconds: 300, recreate: 'replace', credentialRegistries: [] },
+    warnings: [],
+  };
 }
 
 type FakeApi = ImagewatchApi & { emit: (e: ApiEvent) => void; calls: Array<[string, unknown[]]> };
@@ -22,10 +38,11 @@ type FakeApi = ImagewatchApi & { emit: (e: ApiEvent) => void; calls: Array<[stri
 function fakeApi(state: AppState): FakeApi {
   const listeners = new Set<(e: ApiEvent) => void>();
   const calls: Array<[string, unknown[]]> = [];
-  const record = (name: string) => vi.fn(async (...args: unknown[]) => {
-    calls.push([name, args]);
-    return name === 'getHistory' ? [{ at: new Date().toISOString(), kind: 'moved', digest: D2, previousDigest: D1 }] : state;
-  });
+  const record = (name: string) =>
+    vi.fn(async (...args: unknown[]) => {
+      calls.push([name, args]);
+      return name === 'getHistory' ? [{ at: new Date().toISOString(), kind: 'moved', digest: D2, previousDigest: D1 }] : state;
+    });
   return {
     calls,
     emit: (e: ApiEvent) => act(() => listeners.forEach((l) => l(e))),
@@ -56,7 +73,12 @@ afterEach(cleanup);
 
 describe('the runtime table', () => {
   it('shows each runtime as a row named after it, with its digest, update state and a Refresh now button', async () => {
-    const api = fakeApi(appState([view('crewai', { updateAvailable: true, seenDigest: D2 }), view('hermes', { lastError: { at: new Date().toISOString(), phase: 'refresh', message: 'ws-1: new container exited (code 3)' } })]));
+    const api = fakeApi(
+      appState([
+        view('crewai', { updateAvailable: true, seenDigest: D2 }),
+        view('hermes', { lastError: { at: new Date().toISOString(), phase: 'refresh', message: 'ws-1: new container exited (code 3)' } }),
+      ]),
+    );
     render(<App api={api} />);
     const crewai = await screen.findByRole('row', { name: 'crewai' });
     expect(within(crewai).getByText('222222222222')).toBeTruthy();
@@ -96,7 +118,11 @@ describe('the runtime table', () => {
     expect((within(screen.getByRole('row', { name: 'hermes' })).getByRole('button', { name: 'Refresh now' }) as HTMLButtonElement).disabled).toBe(false);
     api.emit({ type: 'refresh-progress', progress: { runtime: 'crewai', phase: 'recreate', container: 'ws-crewai-1', step: 'stop-old' } });
     expect(within(crewai).getByText('ws-crewai-1: stopping old container')).toBeTruthy();
-    api.emit({ type: 'refresh-finished', runtime: 'crewai', detail: { image: 'x', ok: true, containers: [{ name: 'ws-crewai-1', id: 'a', action: 'replaced' }] } });
+    api.emit({
+      type: 'refresh-finished',
+      runtime: 'crewai',
+      detail: { image: 'x', ok: true, containers: [{ name: 'ws-crewai-1', id: 'a', action: 'replaced' }] },
+    });
     expect(within(crewai).getByText('Refreshed: 1 container replaced')).toBeTruthy();
     expect((within(crewai).getByRole('button', { name: 'Refresh now' }) as HTMLButtonElement).disabled).toBe(false);
   });
@@ -110,7 +136,10 @@ describe('the runtime table', () => {
     const reads = vi.spyOn(store, 'getRow');
     api.emit({ type: 'refresh-started', runtime: 'rt-100' });
     for (let i = 0; i < 20; i++) {
-      api.emit({ type: 'refresh-progress', progress: { runtime: 'rt-100', phase: 'pull', layersDone: 0, layersTotal: 2, bytesCurrent: i * 100, bytesTotal: 5000 } });
+      api.emit({
+        type: 'refresh-progress',
+        progress: { runtime: 'rt-100', phase: 'pull', layersDone: 0, layersTotal: 2, bytesCurrent: i * 100, bytesTotal: 5000 },
+      });
     }
     const touched = new Set(reads.mock.calls.map(([name]) => name));
     expect([...touched]).toEqual(['rt-100']);

@@ -210,4 +210,18 @@ export const ipcRenderer = Object.assign(new EventEmitter(), {
   },
 });
 
-export default { app, ipcMain, BrowserWindow, Tray, Menu, nativeImage, nativeTheme, Notification: FakeNotification, safeStorage, session, shell, contextBridge, ipcRenderer };
+export default {
+  app,
+  ipcMain,
+  BrowserWindow,
+  Tray,
+  Menu,
+  nativeImage,
+  nativeTheme,
+  Notification: FakeNotification,
+  safeStorage,
+  session,
+  shell,
+  contextBridge,
+  ipcRenderer,
+};

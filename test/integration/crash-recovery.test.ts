@@ -68,7 +68,7 @@ describe.skipIf(bed === null)('recovery after a crash mid-replace', () => {
     expect(await docker(b, ['exec', name, 'cat', '/data/f'])).toBe('precious');
   });
 
-  it('a kill during the old container\'s stop, then an immediate restart, waits out the stop and leaves it running', async () => {
+  it("a kill during the old container's stop, then an immediate restart, waits out the stop and leaves it running", async () => {
     const image = `${b.registries.open}/crash/stop-${id}:latest`;
     const slow = `stop-${id}`;
     // The engine takes 8s to stop it: longer than a restarted imagewatch takes to get going.
@@ -87,7 +87,7 @@ describe.skipIf(bed === null)('recovery after a crash mid-replace', () => {
     const exited = new Promise((resolve) => child.on('exit', resolve));
     const deadline = Date.now() + 60_000;
     while (!(existsSync(journal) && readFileSync(journal, 'utf8').includes('"step": "stop-old"'))) {
-      if (Date.now() > deadline) throw new Error('never reached the old container\'s stop');
+      if (Date.now() > deadline) throw new Error("never reached the old container's stop");
       await new Promise((r) => setTimeout(r, 20));
     }
     // Give the engine a moment to begin the stop, then kill imagewatch and restart it at once.

@@ -57,27 +57,24 @@ export function startFaultProxy(target: string): Promise<FaultProxy> {
       res.end(JSON.stringify({ errors: [{ code: 'INJECTED', message: `injected ${fault.status}` }] }));
       return;
     }
-    const upstream = http.request(
-      { host: target.split(':')[0], port: Number(target.split(':')[1]), method, path, headers: req.headers },
-      (up) => {
-        const headers = { ...up.headers };
-        if (fault?.kind === 'strip-digest') delete headers['docker-content-digest'];
-        if (fault?.kind === 'digest') headers['docker-content-digest'] = fault.value;
-        res.writeHead(up.statusCode ?? 502, headers);
-        if (fault?.kind === 'stall-body') {
-          hanging.add(res);
-          let sent = 0;
-          up.on('data', (chunk: Buffer) => {
-            if (sent >= fault.bytes) return;
-            const part = chunk.subarray(0, fault.bytes - sent);
-            sent += part.length;
-            res.write(part);
-          });
-          return;
-        }
-        up.pipe(res);
-      },
-    );
+    const upstream = http.request({ host: target.split(':')[0], port: Number(target.split(':')[1]), method, path, headers: req.headers }, (up) => {
+      const headers = { ...up.headers };
+      if (fault?.kind === 'strip-digest') delete headers['docker-content-digest'];
+      if (fault?.kind === 'digest') headers['docker-content-digest'] = fault.value;
+      res.writeHead(up.statusCode ?? 502, headers);
+      if (fault?.kind === 'stall-body') {
+        hanging.add(res);
+        let sent = 0;
+        up.on('data', (chunk: Buffer) => {
+          if (sent >= fault.bytes) return;
+          const part = chunk.subarray(0, fault.bytes - sent);
+          sent += part.length;
+          res.write(part);
+        });
+        return;
+      }
+      up.pipe(res);
+    });
     upstream.on('error', () => {
       res.writeHead(502);
       res.end();

@@ -45,7 +45,10 @@ describe.skipIf(bed === null)('one owner per state directory', () => {
     const config = writeConfig(d, { runtimes: [{ name: 'app', image, match: { namePrefix: name } }], dockerHost: b.dockerHost, startGraceSeconds: 2 });
 
     const first = runCli(['refresh', '--config', config, '--state', statePath]);
-    await until('the replacement to begin', async () => (await docker(b, ['ps', '-a', '--format', '{{.Names}}', '--filter', `name=${name}.imagewatch-new`])) !== '');
+    await until(
+      'the replacement to begin',
+      async () => (await docker(b, ['ps', '-a', '--format', '{{.Names}}', '--filter', `name=${name}.imagewatch-new`])) !== '',
+    );
 
     // Same state directory: the check is handed to the refreshing process.
     const check = await runCli(['check', '--config', config, '--state', statePath]);
@@ -77,7 +80,10 @@ describe.skipIf(bed === null)('one owner per state directory', () => {
     await runCli(['refresh', '--no-recreate', '--config', otherConfig, '--state', path.join(other, 'state.json')]);
 
     const first = runCli(['refresh', '--config', config, '--state', path.join(d, 'state.json')]);
-    await until('the replacement to begin', async () => (await docker(b, ['ps', '-a', '--format', '{{.Names}}', '--filter', `name=${name}.imagewatch-new`])) !== '');
+    await until(
+      'the replacement to begin',
+      async () => (await docker(b, ['ps', '-a', '--format', '{{.Names}}', '--filter', `name=${name}.imagewatch-new`])) !== '',
+    );
     const foreign = await runCli(['refresh', '--config', otherConfig, '--state', path.join(other, 'state.json')]);
     expect(foreign.code).toBe(1);
     const reason = (JSON.parse(foreign.stdout) as RefreshResult).details.app!.containers[0]!.reason;
@@ -125,7 +131,12 @@ describe.skipIf(bed === null)('one owner per state directory', () => {
     await docker(b, ['run', '-d', '--name', name, image]);
     const d = dir();
     const statePath = path.join(d, 'state.json');
-    const config = writeConfig(d, { runtimes: [{ name: 'app', image, match: { namePrefix: name } }], dockerHost: b.dockerHost, startGraceSeconds: 0.5, intervalSeconds: 3600 });
+    const config = writeConfig(d, {
+      runtimes: [{ name: 'app', image, match: { namePrefix: name } }],
+      dockerHost: b.dockerHost,
+      startGraceSeconds: 0.5,
+      intervalSeconds: 3600,
+    });
     const server = await startServe(config, statePath);
     try {
       await publish(b, image, { version: 'v2' });

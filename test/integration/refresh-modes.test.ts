@@ -99,7 +99,9 @@ describe.skipIf(bed === null)('refresh modes and failures (real dockerd)', () =>
     expect((await inspect(b, `auth-${id}`)).State.Running).toBe(true);
 
     const credentials = { [b.registries.basic]: { username: b.user.username, password: b.user.password } };
-    const withCreds = await runCli(['refresh', '--config', config([{ name: 'auth', image }], { credentials }), '--state', statePath], { DOCKER_CONFIG: tempDir() });
+    const withCreds = await runCli(['refresh', '--config', config([{ name: 'auth', image }], { credentials }), '--state', statePath], {
+      DOCKER_CONFIG: tempDir(),
+    });
     expect(withCreds.code, withCreds.stderr).toBe(0);
     expect((await inspect(b, `auth-${id}`)).Image).toBe(v2.id);
   });
@@ -161,14 +163,31 @@ describe.skipIf(bed === null)('refresh modes and failures (real dockerd)', () =>
   });
 
   it('an unknown runtime is a usage error that lists the known ones', async () => {
-    const run = await runCli(['refresh', '--runtime', 'nope', '--config', config([{ name: 'a', image: `${repo}:latest` }, { name: 'b', image: `${repo}:x` }]), '--state', statePath]);
+    const run = await runCli([
+      'refresh',
+      '--runtime',
+      'nope',
+      '--config',
+      config([
+        { name: 'a', image: `${repo}:latest` },
+        { name: 'b', image: `${repo}:x` },
+      ]),
+      '--state',
+      statePath,
+    ]);
     expect(run.code).toBe(2);
     expect(run.stderr.trim()).toBe('imagewatch: unknown runtime: nope (known: a, b)');
     expect(run.stdout).toBe('');
   });
 
   it('an unreachable engine gives one clear line and the partial result, no stack trace', async () => {
-    const run = await runCli(['refresh', '--config', writeConfig(dir, { runtimes: [{ name: 'a', image: `${repo}:latest` }], dockerHost: `unix://${dir}/no.sock` }), '--state', statePath]);
+    const run = await runCli([
+      'refresh',
+      '--config',
+      writeConfig(dir, { runtimes: [{ name: 'a', image: `${repo}:latest` }], dockerHost: `unix://${dir}/no.sock` }),
+      '--state',
+      statePath,
+    ]);
     expect(run.code).toBe(1);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(/cannot list containers: .*ENOENT/);

@@ -60,9 +60,7 @@ function preserved(info: Docker.ContainerInspectInfo): Record<string, unknown> {
     shmSize: h.ShmSize,
     binds: [...((h.Binds as string[] | null) ?? [])].filter((b) => !b.includes('/anon')).sort(),
     networkMode: h.NetworkMode,
-    networks: Object.fromEntries(
-      Object.entries(networks).map(([net, ep]) => [net, (ep.Aliases ?? []).filter((a) => a !== info.Id.slice(0, 12)).sort()]),
-    ),
+    networks: Object.fromEntries(Object.entries(networks).map(([net, ep]) => [net, (ep.Aliases ?? []).filter((a) => a !== info.Id.slice(0, 12)).sort()])),
     mounts: info.Mounts.map((m) => ({ type: m.Type, name: m.Type === 'volume' ? m.Name : m.Source, dest: m.Destination, rw: m.RW })).sort((a, b) =>
       a.dest.localeCompare(b.dest),
     ),
@@ -96,19 +94,75 @@ describe.skipIf(bed === null)('refresh with the replace strategy (real registry,
     await docker(b, ['network', 'create', `back-${id}`]);
 
     await docker(b, [
-      'run', '-d', '--name', names.web,
-      '--network', `front-${id}`, '--network-alias', 'alpha', '--network-alias', 'beta',
-      '-p', `127.0.0.1:${hostPort}:8080`,
-      '-v', `data-${id}:/named`, '-v', '/anon', '-v', `${bindDir}:/bound`,
-      '--restart', 'unless-stopped',
-      '--health-cmd', 'test -f /version', '--health-interval', '1s', '--health-retries', '2',
-      '--memory', '64m', '--cpu-shares', '512', '--ulimit', 'nofile=1024:2048',
-      '-e', 'FOO=bar', '--label', 'app.role=web',
+      'run',
+      '-d',
+      '--name',
+      names.web,
+      '--network',
+      `front-${id}`,
+      '--network-alias',
+      'alpha',
+      '--network-alias',
+      'beta',
+      '-p',
+      `127.0.0.1:${hostPort}:8080`,
+      '-v',
+      `data-${id}:/named`,
+      '-v',
+      '/anon',
+      '-v',
+      `${bindDir}:/bound`,
+      '--restart',
+      'unless-stopped',
+      '--health-cmd',
+      'test -f /version',
+      '--health-interval',
+      '1s',
+      '--health-retries',
+      '2',
+      '--memory',
+      '64m',
+      '--cpu-shares',
+      '512',
+      '--ulimit',
+      'nofile=1024:2048',
+      '-e',
+      'FOO=bar',
+      '--label',
+      'app.role=web',
       // Compose finds its containers by these; losing them makes `docker compose up` recreate again.
-      '--label', 'com.docker.compose.project=demo', '--label', 'com.docker.compose.config-hash=abc123', '--hostname', 'custom-host', '--workdir', '/tmp',
-      '--stop-signal', 'SIGINT', '--stop-timeout', '5', '--cap-add', 'NET_ADMIN',
-      '--add-host', 'foo.internal:127.0.0.2', '--tmpfs', '/scratch', '--log-opt', 'max-size=1m', '--init', '--dns', '127.0.0.53',
-      '--user', '0:0', '--read-only', '--pids-limit', '200', '--security-opt', 'no-new-privileges:true', '--shm-size', '32m',
+      '--label',
+      'com.docker.compose.project=demo',
+      '--label',
+      'com.docker.compose.config-hash=abc123',
+      '--hostname',
+      'custom-host',
+      '--workdir',
+      '/tmp',
+      '--stop-signal',
+      'SIGINT',
+      '--stop-timeout',
+      '5',
+      '--cap-add',
+      'NET_ADMIN',
+      '--add-host',
+      'foo.internal:127.0.0.2',
+      '--tmpfs',
+      '/scratch',
+      '--log-opt',
+      'max-size=1m',
+      '--init',
+      '--dns',
+      '127.0.0.53',
+      '--user',
+      '0:0',
+      '--read-only',
+      '--pids-limit',
+      '200',
+      '--security-opt',
+      'no-new-privileges:true',
+      '--shm-size',
+      '32m',
       image,
     ]);
     await docker(b, ['network', 'connect', '--alias', 'gamma', `back-${id}`, names.web]);
@@ -206,7 +260,10 @@ describe.skipIf(bed === null)('refresh with the replace strategy (real registry,
   });
 
   it('records v2 as applied in the state file', () => {
-    const state = JSON.parse(readFileSync(statePath, 'utf8')) as { schemaVersion: number; runtimes: Record<string, { seenDigest: string; appliedDigest: string; lastRefreshAt: string | null }> };
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as {
+      schemaVersion: number;
+      runtimes: Record<string, { seenDigest: string; appliedDigest: string; lastRefreshAt: string | null }>;
+    };
     expect(state.schemaVersion).toBe(2);
     expect(state.runtimes.app).toMatchObject({ seenDigest: v2.digest, appliedDigest: v2.digest });
     expect(state.runtimes.app!.lastRefreshAt).not.toBeNull();
@@ -234,8 +291,18 @@ describe.skipIf(bed === null)('refresh with the replace strategy (real registry,
     expect(await exec(b, names.web, 'cat /version /named/keep /named/second /anon/keep /bound/keep')).toBe('v2\nnamed-data\nmore\nanon-data\nbind-data');
     expect(await docker(b, ['ps', '-a', '--format', '{{.Names}}', '--filter', `name=imagewatch`])).toBe('');
 
-    const state = JSON.parse(readFileSync(statePath, 'utf8')) as { runtimes: Record<string, { seenDigest: string; appliedDigest: string; retry: { digest: string; attempt: number } | null; lastError: { phase: string } | null }> };
-    expect(state.runtimes.app).toMatchObject({ seenDigest: v3.digest, appliedDigest: v2.digest, retry: { digest: v3.digest, attempt: 1 }, lastError: { phase: 'refresh' } });
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as {
+      runtimes: Record<
+        string,
+        { seenDigest: string; appliedDigest: string; retry: { digest: string; attempt: number } | null; lastError: { phase: string } | null }
+      >;
+    };
+    expect(state.runtimes.app).toMatchObject({
+      seenDigest: v3.digest,
+      appliedDigest: v2.digest,
+      retry: { digest: v3.digest, attempt: 1 },
+      lastError: { phase: 'refresh' },
+    });
     writeFileSync(path.join(dir, 'done'), '');
   });
 });

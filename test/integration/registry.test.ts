@@ -78,7 +78,10 @@ describe.skipIf(bed === null)('registry client against real registries', () => {
     const dir = tempDir('iw-late-login-');
     const client = new RegistryClient({ credentials: new DockerConfigCredentials({ env: { DOCKER_CONFIG: dir } }) });
     const login = (registry: string, password: string): void =>
-      writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ auths: { [registry]: { auth: Buffer.from(`${b.user.username}:${password}`).toString('base64') } } }));
+      writeFileSync(
+        path.join(dir, 'config.json'),
+        JSON.stringify({ auths: { [registry]: { auth: Buffer.from(`${b.user.username}:${password}`).toString('base64') } } }),
+      );
 
     await expect(client.getDigest(parseReference(basicRef))).rejects.toThrow(/no credentials are configured/);
     login(b.registries.basic, b.user.password);
@@ -104,7 +107,12 @@ describe.skipIf(bed === null)('registry client against real registries', () => {
         settings: () => ({ runtimes: [{ name: 'tok', image: tokenRef }], intervalMs: 300_000, autoRefresh: false, concurrency: 2 }),
         lookupDigest: async (ref) => (await client.getDigest(ref)).digest,
         localView: async () => ({ present: false, hasDigest: false }),
-        refresher: { refreshOne: async () => { throw new Error('no refresh expected'); }, idle: async () => undefined },
+        refresher: {
+          refreshOne: async () => {
+            throw new Error('no refresh expected');
+          },
+          idle: async () => undefined,
+        },
         store,
         now: () => now,
       });
@@ -192,9 +200,7 @@ describe.skipIf(bed === null)('registry client against real registries', () => {
     it('names the registry and the cause when nothing listens', async () => {
       const port = await freePort();
       const client = new RegistryClient({ credentials: none });
-      await expect(client.getDigest(parseReference(`127.0.0.1:${port}/x/y:latest`))).rejects.toThrow(
-        new RegExp(`127\\.0\\.0\\.1:${port}.*ECONNREFUSED`),
-      );
+      await expect(client.getDigest(parseReference(`127.0.0.1:${port}/x/y:latest`))).rejects.toThrow(new RegExp(`127\\.0\\.0\\.1:${port}.*ECONNREFUSED`));
       await client.close();
     });
 

@@ -41,7 +41,11 @@ describe.skipIf(bed === null)('imagewatch serve', () => {
   beforeAll(async () => {
     await publish(b, image, { version: 'v1' });
     await docker(b, ['run', '-d', '--name', `serve-${id}`, image]);
-    const config = writeConfig(dir, { runtimes: [{ name: 'app', image, match: { namePrefix: `serve-${id}` } }], dockerHost: b.dockerHost, startGraceSeconds: 0.5 });
+    const config = writeConfig(dir, {
+      runtimes: [{ name: 'app', image, match: { namePrefix: `serve-${id}` } }],
+      dockerHost: b.dockerHost,
+      startGraceSeconds: 0.5,
+    });
     server = await startServe(config, path.join(dir, 'state.json'), { IMAGEWATCH_TOKEN: TOKEN });
   });
 
@@ -167,7 +171,11 @@ describe.skipIf(bed === null)('imagewatch serve', () => {
     });
 
     it('answers 500 with the partial result when containers cannot be listed', async () => {
-      const broken = await startServe(writeConfig(tempDir(), { runtimes: [{ name: 'app', image }], dockerHost: `unix://${dir}/none.sock` }), path.join(tempDir(), 's.json'), { IMAGEWATCH_TOKEN: TOKEN });
+      const broken = await startServe(
+        writeConfig(tempDir(), { runtimes: [{ name: 'app', image }], dockerHost: `unix://${dir}/none.sock` }),
+        path.join(tempDir(), 's.json'),
+        { IMAGEWATCH_TOKEN: TOKEN },
+      );
       try {
         const reply = await raw(broken.port, 'POST', '/admin/workspace-images/refresh', { host: `127.0.0.1:${broken.port}`, authorization: `Bearer ${TOKEN}` });
         expect(reply.status).toBe(500);

@@ -26,7 +26,7 @@ describe.skipIf(bed === null)('untrusted text and an unreachable engine', () => 
     const name = `text-${id}`;
     await publish(b, image, { version: 'v1' });
     await docker(b, ['run', '-d', '--name', name, '-e', `DB_PASSWORD=${SECRET}`, image]);
-    const crash = "printf '\\033]0;pwned-title\\007\\033[31mred alert\\033[0m\\n'; echo \"DB_PASSWORD=$DB_PASSWORD\"; exit 3";
+    const crash = 'printf \'\\033]0;pwned-title\\007\\033[31mred alert\\033[0m\\n\'; echo "DB_PASSWORD=$DB_PASSWORD"; exit 3';
     await publish(b, image, { version: 'v2', script: crash });
     const statePath = path.join(dir, 'state.json');
     const config = writeConfig(dir, { runtimes: [{ name: 'app', image, match: { namePrefix: name } }], dockerHost: b.dockerHost, startGraceSeconds: 2 });
@@ -46,7 +46,10 @@ describe.skipIf(bed === null)('untrusted text and an unreachable engine', () => 
 
     const server = await startServe(config, statePath, { IMAGEWATCH_TOKEN: 'text-token-0123456789abcdef' });
     try {
-      for (const [method, args] of [['getHistory', ['app']], ['getState', []]] as const) {
+      for (const [method, args] of [
+        ['getHistory', ['app']],
+        ['getState', []],
+      ] as const) {
         const res = await fetch(new URL(`/api/${method}`, server.url), {
           method: 'POST',
           headers: { cookie: 'iw_session=text-token-0123456789abcdef', 'content-type': 'application/json' },

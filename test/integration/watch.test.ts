@@ -53,7 +53,11 @@ describe.skipIf(bed === null)('imagewatch watch', () => {
 
     // v3: stop the watcher once the replacement container exists, i.e. mid-replace.
     const v3 = await publish(b, image, { version: 'v3', script: slowStop });
-    await until('replacement in progress', async () => (await docker(b, ['ps', '-a', '--format', '{{.Names}}', '--filter', `name=${name}.imagewatch-new`])) !== '' || undefined, 90_000);
+    await until(
+      'replacement in progress',
+      async () => (await docker(b, ['ps', '-a', '--format', '{{.Names}}', '--filter', `name=${name}.imagewatch-new`])) !== '' || undefined,
+      90_000,
+    );
     proc.kill('SIGTERM');
     expect(await exited).toBe(0);
     child = null;

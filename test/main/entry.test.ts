@@ -8,7 +8,10 @@ import { app, BrowserWindow, session, shell, Tray } from '../fakes/electron.js';
 describe('desktop entry', () => {
   it('starts with a locked-down window, a tray, and quits only after stopping', async () => {
     // A runtime on a closed loopback port: the first check fails fast and touches no network.
-    writeFileSync(path.join(app.getPath('userData'), 'settings.json'), JSON.stringify({ runtimes: [{ name: 'local', image: '127.0.0.1:9/x/y:latest' }], dockerHost: 'unix:///nonexistent.sock' }));
+    writeFileSync(
+      path.join(app.getPath('userData'), 'settings.json'),
+      JSON.stringify({ runtimes: [{ name: 'local', image: '127.0.0.1:9/x/y:latest' }], dockerHost: 'unix:///nonexistent.sock' }),
+    );
     await import('../../electron/main/index.js');
     const deadline = Date.now() + 5000;
     while ((!Tray.current?.menu || BrowserWindow.created.length === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));

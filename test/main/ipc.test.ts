@@ -62,7 +62,13 @@ describe('IPC handlers', () => {
     ['updateSettings', [{ intervalSeconds: -5 }], /intervalSeconds/],
     ['getHistory', [], /getHistory/],
   ])('rejects invalid arguments to %s with a message naming them', async (method, args, message) => {
-    const spies = [vi.spyOn(controller, 'refresh'), vi.spyOn(controller, 'setAutoRefresh'), vi.spyOn(controller, 'addRuntime'), vi.spyOn(controller, 'updateSettings'), vi.spyOn(controller, 'getHistory')];
+    const spies = [
+      vi.spyOn(controller, 'refresh'),
+      vi.spyOn(controller, 'setAutoRefresh'),
+      vi.spyOn(controller, 'addRuntime'),
+      vi.spyOn(controller, 'updateSettings'),
+      vi.spyOn(controller, 'getHistory'),
+    ];
     const reply = await invoke(method, own, ...args);
     expect(reply.ok).toBe(false);
     const error = (reply as { error: { error: string; code: string } }).error;

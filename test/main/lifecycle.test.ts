@@ -15,7 +15,12 @@ describe('quit', () => {
     let inflight: Promise<RuntimeRefreshDetail> | null = null;
     const refresher = {
       refreshOne: (runtime: RuntimeConfig): Promise<RuntimeRefreshDetail> => {
-        inflight = replacing.then(() => ({ image: runtime.image, ok: true, imageIdAfter: 'sha256:new', containers: [{ name: 'ws-1', id: 'o', newId: 'n', action: 'replaced' as const }] }));
+        inflight = replacing.then(() => ({
+          image: runtime.image,
+          ok: true,
+          imageIdAfter: 'sha256:new',
+          containers: [{ name: 'ws-1', id: 'o', newId: 'n', action: 'replaced' as const }],
+        }));
         return inflight;
       },
       idle: async () => {
@@ -40,7 +45,12 @@ describe('quit', () => {
         await running;
       },
     };
-    const app = Object.assign(new EventEmitter(), { quits: 0, quit() { this.quits++; } });
+    const app = Object.assign(new EventEmitter(), {
+      quits: 0,
+      quit() {
+        this.quits++;
+      },
+    });
     const stopping: string[] = [];
     installQuitGuard(app as never, controller, () => stopping.push('window may close'));
 

@@ -44,8 +44,24 @@ describe('notifications', () => {
 
   it('reports refresh outcomes with the count or the reason', () => {
     const notifier = new Notifier(() => undefined);
-    notifier.handle({ type: 'refresh-finished', runtime: 'crewai', detail: { image: 'x', ok: true, containers: [{ name: 'ws-1', id: '1', action: 'replaced' }, { name: 'ws-2', id: '2', action: 'replaced' }, { name: 'ws-3', id: '3', action: 'skipped' }] } });
-    notifier.handle({ type: 'refresh-finished', runtime: 'hermes', detail: { image: 'x', ok: false, error: 'ws-9: new container exited (code 3)', containers: [] } });
+    notifier.handle({
+      type: 'refresh-finished',
+      runtime: 'crewai',
+      detail: {
+        image: 'x',
+        ok: true,
+        containers: [
+          { name: 'ws-1', id: '1', action: 'replaced' },
+          { name: 'ws-2', id: '2', action: 'replaced' },
+          { name: 'ws-3', id: '3', action: 'skipped' },
+        ],
+      },
+    });
+    notifier.handle({
+      type: 'refresh-finished',
+      runtime: 'hermes',
+      detail: { image: 'x', ok: false, error: 'ws-9: new container exited (code 3)', containers: [] },
+    });
     expect(FakeNotification.shown.map((n) => n.options)).toEqual([
       { title: 'Refreshed crewai', body: '2 containers replaced' },
       { title: 'Refresh of hermes failed', body: 'ws-9: new container exited (code 3)' },

@@ -10,7 +10,9 @@ describe('preload', () => {
     expect(Object.keys(api).sort()).toEqual([...API_METHODS, 'onEvent'].sort());
     expect(Object.isFrozen(api)).toBe(true);
 
-    ipcMain.handle(ipcChannel('getHistory'), (_e, name) => (name === 'ok' ? { ok: true, result: [] } : { ok: false, error: { error: `unknown runtime: ${String(name)}`, code: 'unknown-runtime' } }));
+    ipcMain.handle(ipcChannel('getHistory'), (_e, name) =>
+      name === 'ok' ? { ok: true, result: [] } : { ok: false, error: { error: `unknown runtime: ${String(name)}`, code: 'unknown-runtime' } },
+    );
     await expect(api.getHistory('ok')).resolves.toEqual([]);
     await expect(api.getHistory('ghost')).rejects.toMatchObject({ message: 'unknown runtime: ghost', code: 'unknown-runtime' });
     ipcMain.removeHandler(ipcChannel('getHistory'));

@@ -16,7 +16,10 @@ describe('electron-store adapters', () => {
     const state = await store.load();
     state.runtimes.app = { ...emptyRuntimeState(), seenDigest: D };
     await store.save(state);
-    expect(JSON.parse(readFileSync(path.join(cwd, 'state.json'), 'utf8'))).toEqual({ schemaVersion: 2, runtimes: { app: { ...emptyRuntimeState(), seenDigest: D } } });
+    expect(JSON.parse(readFileSync(path.join(cwd, 'state.json'), 'utf8'))).toEqual({
+      schemaVersion: 2,
+      runtimes: { app: { ...emptyRuntimeState(), seenDigest: D } },
+    });
     expect(await new ElectronStateStore(cwd).load()).toEqual(state);
   });
 

@@ -24,13 +24,18 @@ function state(runtimes: RuntimeView[], checking = false, autoRefresh = false): 
   return s;
 }
 
-const labels = (items: TrayMenuItem[]): string[] => items.map((i) => (i.type === 'separator' ? '---' : i.label ?? ''));
+const labels = (items: TrayMenuItem[]): string[] => items.map((i) => (i.type === 'separator' ? '---' : (i.label ?? '')));
 
 describe('tray menu, built from state', () => {
   it.each([
     ['idle', state([view('crewai'), view('hermes')]), 'Up to date', ['crewai: up to date', 'hermes: up to date']],
     ['checking', state([view('crewai')], true), 'Checking for updates', ['crewai: up to date']],
-    ['update available', state([view('crewai', { updateAvailable: true }), view('hermes')]), 'Update available', ['crewai: update available', 'hermes: up to date']],
+    [
+      'update available',
+      state([view('crewai', { updateAvailable: true }), view('hermes')]),
+      'Update available',
+      ['crewai: update available', 'hermes: up to date'],
+    ],
     ['refreshing', state([view('crewai', {}, true)]), 'Refreshing', ['crewai: refreshing…']],
     ['error', state([view('crewai', { lastError: { at: 'x', phase: 'refresh', message: 'boom' } })]), 'A runtime has a problem', ['crewai: refresh failed']],
   ])('%s', (_name, s, headline, lines) => {
@@ -64,7 +69,10 @@ describe('tray menu, built from state', () => {
 
   it('the tray owner swaps the icon with the status and wires menu clicks to actions', () => {
     const actions: unknown[] = [];
-    const controller = new TrayController((a) => actions.push(a), () => false);
+    const controller = new TrayController(
+      (a) => actions.push(a),
+      () => false,
+    );
     const tray = Tray.current!;
     controller.update(state([view('crewai')]));
     const idleIcon = tray.image;

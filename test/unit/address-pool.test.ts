@@ -7,7 +7,9 @@ const route = (iface: string, dest: string, mask: string) => `${iface}\t${dest}\
 
 describe('the test engine address pool', () => {
   it('reads little-endian routes and ignores the default route', () => {
-    const routes = parseRoutes([HEADER, route('eth0', '00000000', '00000000'), route('br-1', '000011AC', '0000FFFF'), route('eth0', '000200C0', '00FFFFFF')].join('\n'));
+    const routes = parseRoutes(
+      [HEADER, route('eth0', '00000000', '00000000'), route('br-1', '000011AC', '0000FFFF'), route('eth0', '000200C0', '00FFFFFF')].join('\n'),
+    );
     expect(routes).toEqual([
       { network: 0xac110000, mask: 0xffff0000 },
       { network: 0xc0000200, mask: 0xffffff00 },

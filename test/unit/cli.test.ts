@@ -22,8 +22,19 @@ function io(env: NodeJS.ProcessEnv = {}): Io & { out: string; err: string } {
 
 describe('CLI arguments', () => {
   it('parses the fixed contract', () => {
-    expect(parseCommand(['check', '--config', 'c.json', '--state', 's.json', '--auto-refresh', '--json'])).toEqual({ kind: 'check', config: 'c.json', state: 's.json', autoRefresh: true, json: true });
-    expect(parseCommand(['refresh', '--runtime', 'a', '--runtime', 'b', '--no-recreate'])).toEqual({ kind: 'refresh', runtimes: ['a', 'b'], recreate: false, json: false });
+    expect(parseCommand(['check', '--config', 'c.json', '--state', 's.json', '--auto-refresh', '--json'])).toEqual({
+      kind: 'check',
+      config: 'c.json',
+      state: 's.json',
+      autoRefresh: true,
+      json: true,
+    });
+    expect(parseCommand(['refresh', '--runtime', 'a', '--runtime', 'b', '--no-recreate'])).toEqual({
+      kind: 'refresh',
+      runtimes: ['a', 'b'],
+      recreate: false,
+      json: false,
+    });
     expect(parseCommand(['refresh'])).toEqual({ kind: 'refresh', runtimes: [], recreate: true, json: false });
     expect(parseCommand(['watch', '--config=x'])).toEqual({ kind: 'watch', config: 'x' });
     expect(parseCommand([])).toEqual({ kind: 'help' });

@@ -109,7 +109,11 @@ describe('clone spec', () => {
   });
 
   it('on the default bridge passes no aliases', () => {
-    const s = buildCloneSpec(inspected({ HostConfig: { NetworkMode: 'default' }, Networks: { bridge: { Aliases: null, MacAddress: '02:42:ac:11:00:02' } } }), image, 'n');
+    const s = buildCloneSpec(
+      inspected({ HostConfig: { NetworkMode: 'default' }, Networks: { bridge: { Aliases: null, MacAddress: '02:42:ac:11:00:02' } } }),
+      image,
+      'n',
+    );
     expect(s.create.NetworkingConfig).toEqual({ EndpointsConfig: { bridge: {} } });
   });
 });

@@ -19,7 +19,11 @@ describe('config', () => {
     const config = await loadConfig(undefined, emptyHome());
     expect(config.source).toBe('built-in defaults');
     expect(config.runtimes.map((r) => r.name)).toEqual(['claude-code', 'langgraph', 'crewai', 'autogen', 'deepagents', 'hermes', 'gemini-cli', 'openclaw']);
-    expect(config.runtimes[0]).toEqual({ name: 'claude-code', image: 'ghcr.io/molecule-ai/workspace-template-claude-code:latest', match: { namePrefix: 'ws-' } });
+    expect(config.runtimes[0]).toEqual({
+      name: 'claude-code',
+      image: 'ghcr.io/molecule-ai/workspace-template-claude-code:latest',
+      match: { namePrefix: 'ws-' },
+    });
     expect(config).toMatchObject({ intervalMs: 300_000, autoRefresh: false, recreate: 'replace' });
   });
 

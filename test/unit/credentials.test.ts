@@ -86,7 +86,11 @@ describe('credentials', () => {
   });
 
   it('builds the engine auth payload with the server address Docker expects', () => {
-    expect(engineAuthConfig({ username: 'u', password: 'p', source: 's' }, 'registry-1.docker.io')).toEqual({ username: 'u', password: 'p', serveraddress: 'https://index.docker.io/v1/' });
+    expect(engineAuthConfig({ username: 'u', password: 'p', source: 's' }, 'registry-1.docker.io')).toEqual({
+      username: 'u',
+      password: 'p',
+      serveraddress: 'https://index.docker.io/v1/',
+    });
     expect(engineAuthConfig({ identityToken: 't', source: 's' }, 'ghcr.io')).toEqual({ identitytoken: 't', serveraddress: 'ghcr.io' });
     expect(engineAuthConfig(null, 'ghcr.io')).toBeUndefined();
     expect(registryKeyHost('http://Index.Docker.IO/v1/')).toBe('registry-1.docker.io');

@@ -89,7 +89,10 @@ describe('claiming a state directory', () => {
     const dir = temp();
     const owner = (await claimStateDir(dir, { kind: 'watch', waitMs: 1000 })) as OwnerClaim;
     expect(owner.role).toBe('owner');
-    await owner.serve(async (work) => ({ ok: true, result: { pulled: [], failed: [], recreated: [], details: {}, ...(work.method === 'refresh' ? { asked: work.runtimes } : {}) } }));
+    await owner.serve(async (work) => ({
+      ok: true,
+      result: { pulled: [], failed: [], recreated: [], details: {}, ...(work.method === 'refresh' ? { asked: work.runtimes } : {}) },
+    }));
     const info = await readOwnerInfo(dir);
     expect(info).toMatchObject({ kind: 'watch', identity: selfIdentity() });
     expect(statSync(path.join(dir, 'owner.json')).mode & 0o777).toBe(0o600);

@@ -18,7 +18,11 @@ const B = `sha256:${'b'.repeat(64)}`;
 const NOW = Date.parse('2026-06-01T00:00:00Z');
 const rt = (name: string): RuntimeConfig => ({ name, image: `registry.test/${name}:latest` });
 
-function make(runtimes: RuntimeConfig[], deps: Partial<WatcherDeps>, state?: PersistedState): { watcher: Watcher; store: MemoryStateStore; events: EngineEvent[] } {
+function make(
+  runtimes: RuntimeConfig[],
+  deps: Partial<WatcherDeps>,
+  state?: PersistedState,
+): { watcher: Watcher; store: MemoryStateStore; events: EngineEvent[] } {
   const store = new MemoryStateStore(state);
   const events: EngineEvent[] = [];
   const watcher = new Watcher({
@@ -60,7 +64,11 @@ describe('watcher bounds', () => {
     expect(saved.rateLimits).toEqual({ 'registry.test': new Date(until).toISOString() });
 
     const restored: Array<Record<string, number>> = [];
-    const next = make([rt('a')], { restoreRateLimits: (u) => restored.push(u) }, { ...saved, rateLimits: { ...saved.rateLimits, 'old.test': new Date(NOW - 1000).toISOString() } });
+    const next = make(
+      [rt('a')],
+      { restoreRateLimits: (u) => restored.push(u) },
+      { ...saved, rateLimits: { ...saved.rateLimits, 'old.test': new Date(NOW - 1000).toISOString() } },
+    );
     await next.watcher.init();
     expect(restored).toEqual([{ 'registry.test': until }]);
   });

@@ -33,7 +33,12 @@ class FakeRefresher implements Refresher {
         containers: [{ name: 'ws-1', id: 'old', action: 'failed', reason: 'new container exited (code 3)', restored: true }],
       };
     }
-    return { image: runtime.image, ok: true, imageIdAfter: 'sha256:new', containers: [{ name: `ws-${runtime.name}`, id: 'old', newId: 'new', action: 'replaced' }] };
+    return {
+      image: runtime.image,
+      ok: true,
+      imageIdAfter: 'sha256:new',
+      containers: [{ name: `ws-${runtime.name}`, id: 'old', newId: 'new', action: 'replaced' }],
+    };
   }
 
   async idle(): Promise<void> {}
@@ -50,7 +55,10 @@ interface Harness {
   clock: { now: number };
 }
 
-function harness(runtimes: RuntimeConfig[], options: { autoRefresh?: boolean; local?: { present: boolean; hasDigest: boolean }; concurrency?: number; delayMs?: number } = {}): Harness {
+function harness(
+  runtimes: RuntimeConfig[],
+  options: { autoRefresh?: boolean; local?: { present: boolean; hasDigest: boolean }; concurrency?: number; delayMs?: number } = {},
+): Harness {
   const remote = new Map<string, string | Error>();
   const lookups: string[] = [];
   const events: EngineEvent[] = [];
@@ -131,7 +139,9 @@ describe('watcher tick (the origin contract)', () => {
     expect(h.refresher.calls).toEqual(['langgraph']);
     expect(reports[1]!.refresh).toMatchObject({ pulled: ['langgraph'], failed: [], recreated: ['ws-langgraph'] });
     expect(h.watcher.runtimeState('langgraph')).toMatchObject({ seenDigest: B, appliedDigest: B, updateAvailable: false, retry: null });
-    expect(h.events.filter((e) => e.type === 'digest-moved')).toEqual([{ type: 'digest-moved', runtime: 'langgraph', image: rt('langgraph').image, from: A, to: B }]);
+    expect(h.events.filter((e) => e.type === 'digest-moved')).toEqual([
+      { type: 'digest-moved', runtime: 'langgraph', image: rt('langgraph').image, from: A, to: B },
+    ]);
     expect(h.logs).toContain('image-auto-refresh: langgraph digest moved sha256:aaaaaaaaaaaa → sha256:bbbbbbbbbbbb, refreshing');
     expect(h.logs).toContain('image-auto-refresh: langgraph pulled=[langgraph] recreated=[ws-langgraph] failed=[]');
   });

@@ -193,7 +193,11 @@ export class AppController {
 
   private runtime(name: string): RuntimeConfig {
     const found = this.config.runtimes.find((r) => r.name === name);
-    if (!found) throw new UnknownRuntimeError(name, this.config.runtimes.map((r) => r.name));
+    if (!found)
+      throw new UnknownRuntimeError(
+        name,
+        this.config.runtimes.map((r) => r.name),
+      );
     return found;
   }
 
@@ -235,7 +239,10 @@ export class AppController {
     await this.saveSettings({ ...this.settings, runtimes: [...this.config.runtimes, runtime] });
     const state = this.changed();
     // Seed the new runtime now rather than at the next interval.
-    void this.engine.watcher.tick({ only: [runtime.name] }).then(() => this.changed(), () => undefined);
+    void this.engine.watcher.tick({ only: [runtime.name] }).then(
+      () => this.changed(),
+      () => undefined,
+    );
     return state;
   }
 

@@ -1,16 +1,7 @@
 import type { RuntimeConfig } from '../../../shared/dto.js';
 
 /** The origin's runtimes: the Molecule platform's workspace templates. */
-export const ORIGIN_RUNTIMES = [
-  'claude-code',
-  'langgraph',
-  'crewai',
-  'autogen',
-  'deepagents',
-  'hermes',
-  'gemini-cli',
-  'openclaw',
-] as const;
+export const ORIGIN_RUNTIMES = ['claude-code', 'langgraph', 'crewai', 'autogen', 'deepagents', 'hermes', 'gemini-cli', 'openclaw'] as const;
 
 export const DEFAULT_INTERVAL_SECONDS = 300;
 export const DEFAULT_START_GRACE_SECONDS = 3;

@@ -55,7 +55,10 @@ function subtractKeys<T>(value: Record<string, T> | null | undefined, image: Rec
   return Object.keys(out).length ? out : undefined;
 }
 
-function subtractLabels(labels: Record<string, string> | null | undefined, image: Record<string, string> | null | undefined): Record<string, string> | undefined {
+function subtractLabels(
+  labels: Record<string, string> | null | undefined,
+  image: Record<string, string> | null | undefined,
+): Record<string, string> | undefined {
   if (!labels) return undefined;
   const out: Record<string, string> = {};
   for (const [key, v] of Object.entries(labels)) {
@@ -76,7 +79,11 @@ function bindTarget(bind: string): string | undefined {
 }
 
 function nonEmptyObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && Object.values(value).some((v) => v !== '' && v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0));
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.values(value).some((v) => v !== '' && v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0))
+  );
 }
 
 function endpointSpec(info: Inspect, endpoint: Record<string, unknown>, allowAliases: boolean): EndpointSpec {
@@ -118,10 +125,7 @@ export function buildCloneSpec(info: Inspect, image: ImageDefaults, name: string
   if (differs(config.Entrypoint, image.Entrypoint)) create.Entrypoint = config.Entrypoint;
   if (differs(config.WorkingDir || undefined, image.WorkingDir || undefined)) create.WorkingDir = config.WorkingDir;
   // imagewatch's own marks describe one replacement; the next one writes its own.
-  const labels = subtractLabels(
-    Object.fromEntries(Object.entries(config.Labels ?? {}).filter(([key]) => !key.startsWith(LABEL_PREFIX))),
-    image.Labels,
-  );
+  const labels = subtractLabels(Object.fromEntries(Object.entries(config.Labels ?? {}).filter(([key]) => !key.startsWith(LABEL_PREFIX))), image.Labels);
   if (labels && Object.keys(labels).length) create.Labels = labels;
   const exposed = subtractKeys(config.ExposedPorts, image.ExposedPorts);
   if (exposed) create.ExposedPorts = exposed;
@@ -140,10 +144,7 @@ export function buildCloneSpec(info: Inspect, image: ImageDefaults, name: string
   // Volumes that exist only in Mounts (anonymous ones, and the image's VOLUMEs) are
   // re-attached by name; otherwise the new container would get fresh, empty volumes.
   const binds = [...(hostConfig.Binds ?? [])];
-  const claimed = new Set<string>([
-    ...binds.map(bindTarget).filter((t): t is string => t !== undefined),
-    ...(hostConfig.Mounts ?? []).map((m) => m.Target),
-  ]);
+  const claimed = new Set<string>([...binds.map(bindTarget).filter((t): t is string => t !== undefined), ...(hostConfig.Mounts ?? []).map((m) => m.Target)]);
   for (const mount of info.Mounts ?? []) {
     if (mount.Type !== 'volume' || !mount.Name || claimed.has(mount.Destination)) continue;
     binds.push(`${mount.Name}:${mount.Destination}${mount.RW ? '' : ':ro'}`);

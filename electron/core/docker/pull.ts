@@ -115,45 +115,45 @@ export async function pullImage(docker: Docker, name: string, options: PullOptio
   }
 
   async function consume(): Promise<PullOutcome> {
-  try {
-    stream = (await docker.pull(name, pullOptions)) as NodeJS.ReadableStream;
-  } catch (err) {
-    throw stallReason() ?? new PullError(`pull ${name}: ${engineMessage(err)}`);
-  }
-
-  const tracker = new PullTracker();
-  let buffered = '';
-  const handleLine = (line: string): void => {
-    if (!line.trim()) return;
-    let event: StreamEvent;
     try {
-      event = JSON.parse(line) as StreamEvent;
-    } catch {
-      tracker.error ??= `unreadable line in pull stream: ${line.slice(0, 200)}`;
-      return;
+      stream = (await docker.pull(name, pullOptions)) as NodeJS.ReadableStream;
+    } catch (err) {
+      throw stallReason() ?? new PullError(`pull ${name}: ${engineMessage(err)}`);
     }
-    if (tracker.feed(event)) options.onProgress?.(tracker.snapshot(event.status));
-  };
-  try {
-    for await (const chunk of stream) {
-      arm();
-      buffered += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
-      let newline = buffered.indexOf('\n');
-      while (newline >= 0) {
-        handleLine(buffered.slice(0, newline));
-        buffered = buffered.slice(newline + 1);
-        newline = buffered.indexOf('\n');
+
+    const tracker = new PullTracker();
+    let buffered = '';
+    const handleLine = (line: string): void => {
+      if (!line.trim()) return;
+      let event: StreamEvent;
+      try {
+        event = JSON.parse(line) as StreamEvent;
+      } catch {
+        tracker.error ??= `unreadable line in pull stream: ${line.slice(0, 200)}`;
+        return;
       }
+      if (tracker.feed(event)) options.onProgress?.(tracker.snapshot(event.status));
+    };
+    try {
+      for await (const chunk of stream) {
+        arm();
+        buffered += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
+        let newline = buffered.indexOf('\n');
+        while (newline >= 0) {
+          handleLine(buffered.slice(0, newline));
+          buffered = buffered.slice(newline + 1);
+          newline = buffered.indexOf('\n');
+        }
+      }
+      handleLine(buffered);
+    } catch (err) {
+      throw stallReason() ?? new PullError(`pull ${name}: stream broke: ${engineMessage(err)}`);
     }
-    handleLine(buffered);
-  } catch (err) {
-    throw stallReason() ?? new PullError(`pull ${name}: stream broke: ${engineMessage(err)}`);
-  }
-  const stall = stallReason();
-  if (stall) throw stall;
-  if (tracker.error !== undefined) throw new PullError(`pull ${name}: ${tracker.error}`);
-  const outcome: PullOutcome = {};
-  if (tracker.digest !== undefined) outcome.digest = tracker.digest;
-  return outcome;
+    const stall = stallReason();
+    if (stall) throw stall;
+    if (tracker.error !== undefined) throw new PullError(`pull ${name}: ${tracker.error}`);
+    const outcome: PullOutcome = {};
+    if (tracker.digest !== undefined) outcome.digest = tracker.digest;
+    return outcome;
   }
 }

@@ -64,7 +64,5 @@ export async function selectContainers(docker: Docker, watched: ImageReference, 
 export function namespaceDependents(target: Docker.ContainerInspectInfo, all: readonly Docker.ContainerInfo[]): string[] {
   const name = target.Name.replace(/^\//, '');
   const modes = new Set([`container:${target.Id}`, `container:${target.Id.slice(0, 12)}`, `container:${name}`]);
-  return all
-    .filter((c) => c.Id !== target.Id && modes.has(c.HostConfig?.NetworkMode ?? ''))
-    .map((c) => containerName(c.Names, c.Id));
+  return all.filter((c) => c.Id !== target.Id && modes.has(c.HostConfig?.NetworkMode ?? '')).map((c) => containerName(c.Names, c.Id));
 }

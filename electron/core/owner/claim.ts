@@ -3,7 +3,18 @@
 // first one's work instead of racing it, and only the owner ever writes state or recovers.
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { channelAddress, ChannelUnreachableError, connectChannel, exchange, startChannel, type ChannelServer, type HandoffHandler, type HandoffRequest, type HandoffResponse, type HandoffWork } from './channel.js';
+import {
+  channelAddress,
+  ChannelUnreachableError,
+  connectChannel,
+  exchange,
+  startChannel,
+  type ChannelServer,
+  type HandoffHandler,
+  type HandoffRequest,
+  type HandoffResponse,
+  type HandoffWork,
+} from './channel.js';
 import { liveness } from './identity.js';
 import { LockHeldError, LONG_RUNNING, readOwnerInfo, takeLock, type HeldLock, type OwnerInfo, type OwnerKind } from './lock.js';
 
@@ -13,7 +24,11 @@ export class OwnerBusyError extends Error {
     readonly owner: OwnerInfo | null,
     why: string,
   ) {
-    super(owner ? `state directory ${dir} is owned by imagewatch ${owner.kind} (pid ${owner.identity.pid} on ${owner.identity.host}, since ${owner.since}); ${why}` : `state directory ${dir} is locked by another imagewatch; ${why}`);
+    super(
+      owner
+        ? `state directory ${dir} is owned by imagewatch ${owner.kind} (pid ${owner.identity.pid} on ${owner.identity.host}, since ${owner.since}); ${why}`
+        : `state directory ${dir} is locked by another imagewatch; ${why}`,
+    );
     this.name = 'OwnerBusyError';
   }
 }

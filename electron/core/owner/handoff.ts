@@ -18,7 +18,8 @@ export function handoffHandler(target: HandoffTarget): HandoffHandler {
       if (work.method === 'check') return { ok: true, result: await target.check(work.autoRefresh) };
       return { ok: true, result: await target.refresh(work.runtimes, work.recreate) };
     } catch (err) {
-      if (err instanceof UnknownRuntimeError) return { ok: false, failure: { kind: 'unknown-runtime', message: err.message, runtime: err.runtime, known: err.known } };
+      if (err instanceof UnknownRuntimeError)
+        return { ok: false, failure: { kind: 'unknown-runtime', message: err.message, runtime: err.runtime, known: err.known } };
       if (err instanceof RefreshListError) return { ok: false, failure: { kind: 'list-failed', message: err.message, partial: err.partial } };
       return { ok: false, failure: { kind: 'failed', message: (err as Error).message } };
     }

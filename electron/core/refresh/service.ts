@@ -2,14 +2,7 @@
 // container onto the new image with the configured strategy. Returns the origin's
 // `{pulled, failed, recreated}` shape plus per-runtime details.
 import type Docker from 'dockerode';
-import type {
-  ContainerOutcome,
-  RecreateStrategy,
-  RefreshProgress,
-  RefreshResult,
-  RuntimeConfig,
-  RuntimeRefreshDetail,
-} from '../../../shared/dto.js';
+import type { ContainerOutcome, RecreateStrategy, RefreshProgress, RefreshResult, RuntimeConfig, RuntimeRefreshDetail } from '../../../shared/dto.js';
 import { engineName, parseReference } from '../image/reference.js';
 import { engineAuthConfig, type Credential } from '../registry/credentials.js';
 import type { ImageReference } from '../image/reference.js';

@@ -173,8 +173,7 @@ export class DockerConfigCredentials implements CredentialSource {
       // An entry with no secret means "use the credential store" in Docker's own semantics.
     }
 
-    const helper =
-      Object.entries(config.credHelpers ?? {}).find(([key]) => registryKeyHost(key) === host)?.[1] ?? config.credsStore;
+    const helper = Object.entries(config.credHelpers ?? {}).find(([key]) => registryKeyHost(key) === host)?.[1] ?? config.credsStore;
     if (!nonEmpty(helper)) return null;
     const answer = await this.runHelper(helper, helperServerUrl(registry));
     if (!answer || !nonEmpty(answer.Secret)) return null;

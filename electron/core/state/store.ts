@@ -57,9 +57,7 @@ export function migrateState(
   let version = doc.schemaVersion;
   if (typeof version !== 'number' || !Number.isInteger(version)) return { error: 'missing schemaVersion' };
   if (version > target) {
-    throw new StateVersionError(
-      `state was written by a newer imagewatch (schema ${version}, this one reads up to ${target}); refusing to overwrite it`,
-    );
+    throw new StateVersionError(`state was written by a newer imagewatch (schema ${version}, this one reads up to ${target}); refusing to overwrite it`);
   }
   while (version < target) {
     const step = migrations[version];

@@ -85,13 +85,7 @@ export function planRetryNow(state: RuntimeState, target: string | null, nowMs: 
   state.retry = { digest: target, attempt, nextAt: new Date(nowMs).toISOString() };
 }
 
-export function recordRefresh(
-  state: RuntimeState,
-  target: string | null,
-  detail: RuntimeRefreshDetail,
-  nowMs: number,
-  retry: RetryPolicy | null,
-): void {
+export function recordRefresh(state: RuntimeState, target: string | null, detail: RuntimeRefreshDetail, nowMs: number, retry: RetryPolicy | null): void {
   const at = new Date(nowMs).toISOString();
   const containers = detail.containers.filter((c) => c.action === 'replaced' || c.action === 'removed').map((c) => c.name);
   if (detail.ok) {

@@ -11,7 +11,17 @@ import { Semaphore } from '../util/limit.js';
 import { abortableSleep, formatGoDuration } from '../util/time.js';
 import { safeText } from '../util/safe-text.js';
 import { RateLimitedError } from '../registry/errors.js';
-import { DEFAULT_RETRY, HISTORY_LIMIT, observe, planRetryNow, recordCheckError, recordRefresh, wantsRefresh, type LocalView, type RetryPolicy } from './transitions.js';
+import {
+  DEFAULT_RETRY,
+  HISTORY_LIMIT,
+  observe,
+  planRetryNow,
+  recordCheckError,
+  recordRefresh,
+  wantsRefresh,
+  type LocalView,
+  type RetryPolicy,
+} from './transitions.js';
 
 export interface WatchSettings {
   runtimes: RuntimeConfig[];
@@ -327,7 +337,11 @@ export class Watcher {
     if (names.length === 0) return all;
     return names.map((name) => {
       const found = all.find((r) => r.name === name);
-      if (!found) throw new UnknownRuntimeError(name, all.map((r) => r.name));
+      if (!found)
+        throw new UnknownRuntimeError(
+          name,
+          all.map((r) => r.name),
+        );
       return found;
     });
   }
@@ -384,7 +398,10 @@ export class Watcher {
         nextTick = this.now() + settings.intervalMs + jitter;
       } else {
         const due = settings.autoRefresh ? this.dueRetries(now) : [];
-        if (due.length) await this.tick({ signal, only: due, awaitRefreshes: false }).catch((err: unknown) => this.log(`image-auto-refresh: retry failed: ${(err as Error).message}`));
+        if (due.length)
+          await this.tick({ signal, only: due, awaitRefreshes: false }).catch((err: unknown) =>
+            this.log(`image-auto-refresh: retry failed: ${(err as Error).message}`),
+          );
       }
       const retryAt = settings.autoRefresh ? this.nextRetryAt() : null;
       const wakeAt = retryAt !== null && retryAt > this.now() ? Math.min(nextTick, retryAt) : nextTick;
@@ -400,6 +417,6 @@ export class Watcher {
     }
     await this.deps.refresher.idle();
     await this.saving.catch(() => undefined);
-    this.log(`image-auto-refresh: stopping (${String(signal.reason instanceof Error ? signal.reason.message : signal.reason ?? 'stopped')})`);
+    this.log(`image-auto-refresh: stopping (${String(signal.reason instanceof Error ? signal.reason.message : (signal.reason ?? 'stopped'))})`);
   }
 }

@@ -22,7 +22,10 @@ export function Header(): ReactElement | null {
       <div className={`summary status-${header.status}`} role="status" aria-label="Overall status">
         <span className="dot" aria-hidden="true" />
         {STATUS_TEXT[header.status]}
-        <span className="muted"> · {header.count} runtime{header.count === 1 ? '' : 's'}</span>
+        <span className="muted">
+          {' '}
+          · {header.count} runtime{header.count === 1 ? '' : 's'}
+        </span>
       </div>
       <label className="toggle">
         <input
@@ -36,10 +39,7 @@ export function Header(): ReactElement | null {
       </label>
       <label className="interval">
         Check every
-        <select
-          value={settings.intervalSeconds}
-          onChange={(e) => void api.updateSettings({ intervalSeconds: Number(e.currentTarget.value) }).catch(report)}
-        >
+        <select value={settings.intervalSeconds} onChange={(e) => void api.updateSettings({ intervalSeconds: Number(e.currentTarget.value) }).catch(report)}>
           {options.map((seconds) => (
             <option key={seconds} value={seconds}>
               {intervalText(seconds)}

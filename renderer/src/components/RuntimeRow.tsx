@@ -33,7 +33,11 @@ function Status({ row }: { row: RowView }): ReactElement {
   if (runtime.refreshing) {
     return (
       <span className="status busy" role="status">
-        <progress aria-label={`Refresh progress of ${runtime.config.name}`} max={row.pull?.bytesTotal || undefined} value={row.pull?.bytesTotal ? row.pull.bytesCurrent : undefined} />
+        <progress
+          aria-label={`Refresh progress of ${runtime.config.name}`}
+          max={row.pull?.bytesTotal || undefined}
+          value={row.pull?.bytesTotal ? row.pull.bytesCurrent : undefined}
+        />
         {progressText(row)}
       </span>
     );
@@ -58,7 +62,11 @@ function Status({ row }: { row: RowView }): ReactElement {
   }
   if (lastResult?.ok) {
     const replaced = lastResult.containers.filter((c) => c.action === 'replaced' || c.action === 'removed').length;
-    return <span className="status ok">Refreshed: {replaced} container{replaced === 1 ? '' : 's'} replaced</span>;
+    return (
+      <span className="status ok">
+        Refreshed: {replaced} container{replaced === 1 ? '' : 's'} replaced
+      </span>
+    );
   }
   return <span className="status ok">OK</span>;
 }
@@ -115,15 +123,15 @@ export const RuntimeRow = memo(function RuntimeRow({ name, onHistory }: { name: 
       </td>
       <td>
         <div className="actions">
-        <button type="button" onClick={refresh} disabled={refreshing}>
-          Refresh now
-        </button>
-        <button type="button" className="secondary" onClick={() => onHistory(name)}>
-          History
-        </button>
-        <button type="button" className="secondary danger" onClick={remove} onBlur={() => setConfirmRemove(false)}>
-          {confirmRemove ? 'Confirm remove' : 'Remove'}
-        </button>
+          <button type="button" onClick={refresh} disabled={refreshing}>
+            Refresh now
+          </button>
+          <button type="button" className="secondary" onClick={() => onHistory(name)}>
+            History
+          </button>
+          <button type="button" className="secondary danger" onClick={remove} onBlur={() => setConfirmRemove(false)}>
+            {confirmRemove ? 'Confirm remove' : 'Remove'}
+          </button>
         </div>
       </td>
     </tr>
