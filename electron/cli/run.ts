@@ -4,23 +4,20 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CheckReport, RefreshResult } from '../../shared/dto.js';
-import { ConfigError, loadConfig, type ResolvedConfig } from '../core/config/load.js';
+import { loadConfig, type ResolvedConfig } from '../core/config/load.js';
 import { defaultConfigPath, defaultStatePath, journalPathFor } from '../core/config/paths.js';
 import { AppController } from '../core/app/controller.js';
 import { JsonSettingsFile } from '../core/app/settings-store.js';
 import { startServer } from '../serve/server.js';
 import { createEngine, type Engine } from '../core/engine.js';
 import { shortDigest } from '../core/image/reference.js';
-import { RefreshListError } from '../core/refresh/service.js';
-import { JsonFileStateStore, StateVersionError } from '../core/state/store.js';
-import { UnknownRuntimeError } from '../core/watch/watcher.js';
+import { JsonFileStateStore } from '../core/state/store.js';
 import { parseCommand, USAGE, UsageError, type Command } from './args.js';
 import { claimStateDir, type OwnerClaim } from '../core/owner/claim.js';
 import { handoffHandler, remoteTarget, type HandoffTarget } from '../core/owner/handoff.js';
 import type { OwnerInfo, OwnerKind } from '../core/owner/lock.js';
-import { ShutdownError } from '../core/util/shutdown.js';
 import { safeText } from '../core/util/safe-text.js';
-import { DockerHostError } from '../core/docker/engine.js';
+import { ConfigError, DockerHostError, RefreshListError, ShutdownError, StateVersionError, UnknownRuntimeError } from '../core/errors.js';
 
 export interface Io {
   stdout: (text: string) => void;

@@ -7,8 +7,9 @@ import { safeStorage } from 'electron';
 import type { PersistedState, Settings } from '../../shared/schemas.js';
 import type { SecretStore } from '../core/app/secrets.js';
 import type { SettingsStore } from '../core/app/settings-store.js';
-import { ConfigError, validateSettings } from '../core/config/load.js';
+import { validateSettings } from '../core/config/load.js';
 import { backupCorrupt, emptyState, migrateState, type StateStore } from '../core/state/store.js';
+import { ConfigError } from '../core/errors.js';
 
 type Json = Record<string, unknown>;
 

@@ -5,8 +5,7 @@
 // `recreate` is true only when absent or exactly `true`.
 import type http from 'node:http';
 import type { AppController } from '../core/app/controller.js';
-import { RefreshListError } from '../core/refresh/service.js';
-import { UnknownRuntimeError } from '../core/watch/watcher.js';
+import { RefreshListError, UnknownRuntimeError } from '../core/errors.js';
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });

@@ -7,12 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReference } from '../../electron/core/image/reference.js';
 import { RegistryClient } from '../../electron/core/registry/client.js';
 import { CredentialChain, DockerConfigCredentials, SettingsCredentials } from '../../electron/core/registry/credentials.js';
-import { RateLimitedError } from '../../electron/core/registry/errors.js';
 import { MemoryStateStore } from '../../electron/core/state/store.js';
 import { Watcher } from '../../electron/core/watch/watcher.js';
 import { freePort } from '../bed/testbed.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { docker, publish, requireBed, tempDir, uid } from './helpers.js';
+import { RateLimitedError } from '../../electron/core/errors.js';
 
 const bed = requireBed();
 const none = new CredentialChain([]);

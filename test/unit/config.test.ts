@@ -2,8 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../electron/core/config/load.js';
+import { loadConfig } from '../../electron/core/config/load.js';
 import { userConfigDir, userDataDir } from '../../electron/core/config/paths.js';
+import { ConfigError } from '../../electron/core/errors.js';
 
 function file(content: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'iw-cfg-'));

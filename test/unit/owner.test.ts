@@ -9,9 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { channelAddress, startChannel, type HandoffWork } from '../../electron/core/owner/channel.js';
-import { claimStateDir, OwnerBusyError, type ClientClaim, type OwnerClaim } from '../../electron/core/owner/claim.js';
+import { claimStateDir, type ClientClaim, type OwnerClaim } from '../../electron/core/owner/claim.js';
 import { formatIdentity, liveness, parseIdentity, procStartTicks, selfIdentity } from '../../electron/core/owner/identity.js';
 import { readOwnerInfo } from '../../electron/core/owner/lock.js';
+import { OwnerBusyError } from '../../electron/core/errors.js';
 
 const temp = (): string => mkdtempSync(path.join(os.tmpdir(), 'iw-owner-'));
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { PersistedState } from '../../shared/schemas.js';
-import { emptyRuntimeState, JsonFileStateStore, migrateState, StateVersionError } from '../../electron/core/state/store.js';
+import { emptyRuntimeState, JsonFileStateStore, migrateState } from '../../electron/core/state/store.js';
+import { StateVersionError } from '../../electron/core/errors.js';
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'iw-state-'));
 const D = `sha256:${'d'.repeat(64)}`;

@@ -6,12 +6,11 @@ import type { RuntimeConfig, RuntimeRefreshDetail } from '../../shared/dto.js';
 import type { EngineEvent } from '../../shared/events.js';
 import type { PersistedState } from '../../shared/schemas.js';
 import { formatReference, type ImageReference } from '../../electron/core/image/reference.js';
-import { RateLimitedError } from '../../electron/core/registry/errors.js';
 import { emptyRuntimeState, emptyState, MemoryStateStore } from '../../electron/core/state/store.js';
 import { recordRefresh } from '../../electron/core/watch/transitions.js';
 import { Watcher, type WatcherDeps } from '../../electron/core/watch/watcher.js';
 import type { LocalView } from '../../electron/core/watch/transitions.js';
-import { ShutdownError } from '../../electron/core/util/shutdown.js';
+import { RateLimitedError, ShutdownError } from '../../electron/core/errors.js';
 
 const A = `sha256:${'a'.repeat(64)}`;
 const B = `sha256:${'b'.repeat(64)}`;

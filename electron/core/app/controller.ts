@@ -8,23 +8,16 @@ import type { HistoryEntry, RefreshResult, RuntimeConfig } from '../../../shared
 import type { EngineEvent } from '../../../shared/events.js';
 import type { Settings } from '../../../shared/schemas.js';
 import { InvalidArgumentError } from '../../../shared/api-schemas.js';
-import { checkRuntimeImages, ConfigError, resolveSettings, type ResolvedConfig } from '../config/load.js';
+import { checkRuntimeImages, resolveSettings, type ResolvedConfig } from '../config/load.js';
 import { envAutoRefresh } from '../config/defaults.js';
 import { createEngine, type Engine } from '../engine.js';
 import { defaultCredentialChain } from '../registry/credentials.js';
 import type { StateStore } from '../state/store.js';
-import { UnknownRuntimeError } from '../watch/watcher.js';
 import { SecretCredentials, SettingsSecrets, type SecretStore } from './secrets.js';
 import type { SettingsStore } from './settings-store.js';
 import type { HandoffHandler } from '../owner/channel.js';
 import { handoffHandler } from '../owner/handoff.js';
-
-export class ConflictError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConflictError';
-  }
-}
+import { ConfigError, ConflictError, UnknownRuntimeError } from '../errors.js';
 
 export interface AppControllerOptions {
   settingsStore: SettingsStore;

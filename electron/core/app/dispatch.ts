@@ -2,8 +2,8 @@
 // contract, call the controller, and turn failures into the contract's error body.
 import type { ApiErrorBody, ApiMethod } from '../../../shared/api.js';
 import { InvalidArgumentError, isApiMethod, parseApiArgs } from '../../../shared/api-schemas.js';
-import { UnknownRuntimeError } from '../watch/watcher.js';
-import { ConflictError, type AppController } from './controller.js';
+import { type AppController } from './controller.js';
+import { ConflictError, UnknownRuntimeError } from '../errors.js';
 
 export class ApiError extends Error {
   constructor(

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import type { RecreateStrategy, RuntimeConfig } from '../../../shared/dto.js';
 import { describeIssues, SettingsSchema, type Settings } from '../../../shared/schemas.js';
-import { InvalidReferenceError, parseReference } from '../image/reference.js';
+import { parseReference } from '../image/reference.js';
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_HEALTH_TIMEOUT_SECONDS,
@@ -13,13 +13,7 @@ import {
   envAutoRefresh,
 } from './defaults.js';
 import { defaultConfigPath } from './paths.js';
-
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+import { ConfigError, InvalidReferenceError } from '../errors.js';
 
 export interface ResolvedConfig {
   /** Where the settings came from: a file path, or `built-in defaults`. */

@@ -4,14 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
-
-/** The engine endpoint cannot be used as given: bad configuration, not an engine failure. */
-export class DockerHostError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DockerHostError';
-  }
-}
+import { DockerHostError } from '../errors.js';
 
 export function defaultDockerHost(platform: NodeJS.Platform = process.platform): string {
   return platform === 'win32' ? 'npipe:////./pipe/docker_engine' : 'unix:///var/run/docker.sock';

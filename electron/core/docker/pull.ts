@@ -3,6 +3,7 @@
 // stream that began with HTTP 200; the origin ignored those and called the pull a success.
 import type Docker from 'dockerode';
 import { engineMessage } from './engine.js';
+import { PullError } from '../errors.js';
 
 export interface PullProgress {
   layersDone: number;
@@ -24,13 +25,6 @@ export interface PullOptions {
 export interface PullOutcome {
   /** From the engine's `Digest: sha256:…` line, when it printed one. */
   digest?: string;
-}
-
-export class PullError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PullError';
-  }
 }
 
 interface StreamEvent {

@@ -10,6 +10,7 @@ import { formatIdentity, selfIdentity } from '../owner/identity.js';
 import { lastLogLines } from './logs.js';
 import { markOf, replacementLabels, replacementsOf } from './marks.js';
 import { safeText } from '../util/safe-text.js';
+import { ReplacementInProgressError } from '../errors.js';
 
 export interface ReplaceOptions {
   /** How long a started container without a healthcheck must stay up to count as running. */
@@ -21,14 +22,6 @@ export interface ReplaceOptions {
   journal?: ReplaceJournal;
   /** Whether the container is to be running afterwards; its own state when not given. */
   wasRunning?: boolean;
-}
-
-/** Another imagewatch is replacing this container; nothing was touched. */
-export class ReplacementInProgressError extends Error {
-  constructor(readonly owner: string) {
-    super(`being replaced by another imagewatch (${owner}); left alone, will retry`);
-    this.name = 'ReplacementInProgressError';
-  }
 }
 
 /** The container's configured values, masked wherever its output is shown. */

@@ -1,3 +1,4 @@
+import { InvalidReferenceError } from '../errors.js';
 // Image references follow the distribution grammar. Everything that compares images
 // compares these normalised forms, never raw strings, so `nginx`, `nginx:latest` and
 // `docker.io/library/nginx:latest` are one image and `nginx2` is not.
@@ -11,16 +12,6 @@ const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
 const MAX_NAME = 255;
-
-export class InvalidReferenceError extends Error {
-  constructor(
-    readonly reference: string,
-    readonly reason: string,
-  ) {
-    super(`invalid image reference "${reference}": ${reason}`);
-    this.name = 'InvalidReferenceError';
-  }
-}
 
 export interface ImageReference {
   /** Registry host with optional port, e.g. `ghcr.io`, `127.0.0.1:5000`, `registry-1.docker.io`. */

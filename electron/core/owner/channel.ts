@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import type { CheckReport, RefreshResult } from '../../../shared/dto.js';
+import { ChannelUnreachableError } from '../errors.js';
 
 const MAX_LINE = 64 * 1024;
 
@@ -129,13 +130,6 @@ export async function startChannel(address: string, token: string, handler: Hand
       await Promise.allSettled([...pending]);
     },
   };
-}
-
-export class ChannelUnreachableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ChannelUnreachableError';
-  }
 }
 
 /** Connects, or throws ChannelUnreachableError (no listener: the owner is starting, ending or dead). */

@@ -5,7 +5,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import {
   channelAddress,
-  ChannelUnreachableError,
   connectChannel,
   exchange,
   startChannel,
@@ -16,22 +15,8 @@ import {
   type HandoffWork,
 } from './channel.js';
 import { liveness } from './identity.js';
-import { LockHeldError, LONG_RUNNING, readOwnerInfo, takeLock, type HeldLock, type OwnerInfo, type OwnerKind } from './lock.js';
-
-export class OwnerBusyError extends Error {
-  constructor(
-    readonly dir: string,
-    readonly owner: OwnerInfo | null,
-    why: string,
-  ) {
-    super(
-      owner
-        ? `state directory ${dir} is owned by imagewatch ${owner.kind} (pid ${owner.identity.pid} on ${owner.identity.host}, since ${owner.since}); ${why}`
-        : `state directory ${dir} is locked by another imagewatch; ${why}`,
-    );
-    this.name = 'OwnerBusyError';
-  }
-}
+import { LONG_RUNNING, readOwnerInfo, takeLock, type HeldLock, type OwnerInfo, type OwnerKind } from './lock.js';
+import { ChannelUnreachableError, LockHeldError, OwnerBusyError } from '../errors.js';
 
 export interface OwnerClaim {
   role: 'owner';

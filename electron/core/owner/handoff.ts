@@ -2,10 +2,9 @@
 // back as the same errors the CLI prints (unknown runtime: exit 2; listing failed: the
 // origin's partial result).
 import type { CheckReport, RefreshResult } from '../../../shared/dto.js';
-import { RefreshListError } from '../refresh/service.js';
-import { UnknownRuntimeError } from '../watch/watcher.js';
 import type { HandoffHandler, HandoffResponse, HandoffWork } from './channel.js';
 import type { ClientClaim } from './claim.js';
+import { RefreshListError, UnknownRuntimeError } from '../errors.js';
 
 export interface HandoffTarget {
   check(autoRefresh: boolean): Promise<CheckReport[]>;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { writeFileAtomic } from '../util/atomic-file.js';
 import { formatIdentity, parseIdentity, selfIdentity, type OwnerIdentity } from './identity.js';
+import { LockHeldError } from '../errors.js';
 
 /** A dead holder's lock is taken over after this long; a live holder refreshes it 5 times as often. */
 export const STALE_MS = 5_000;
@@ -25,13 +26,6 @@ export interface OwnerInfo {
   channel: string;
   /** Every request on the channel carries it; the file is 0600, so only this user can read it. */
   token: string;
-}
-
-export class LockHeldError extends Error {
-  constructor(readonly dir: string) {
-    super(`state directory ${dir} is owned by another imagewatch`);
-    this.name = 'LockHeldError';
-  }
 }
 
 export function ownerFile(dir: string): string {

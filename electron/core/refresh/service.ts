@@ -10,11 +10,12 @@ import { engineMessage } from '../docker/engine.js';
 import { inspectImage, localTagImage, repoDigestFor } from '../docker/images.js';
 import { pullImage } from '../docker/pull.js';
 import { replaceContainer } from '../docker/replace.js';
-import { ContainerListError, namespaceDependents, selectContainers } from '../docker/select.js';
+import { namespaceDependents, selectContainers } from '../docker/select.js';
 import { MemoryJournal, type ReplaceJournal } from '../docker/journal.js';
 import { recoverInterrupted } from '../docker/recover.js';
 import { Mutex } from '../util/limit.js';
 import { safeText } from '../util/safe-text.js';
+import { ContainerListError, RefreshListError } from '../errors.js';
 
 export interface RefreshServiceOptions {
   docker: Docker;
@@ -38,17 +39,6 @@ export interface RefreshOptions {
   /** false: pull only. true/absent: each runtime's strategy. A strategy name overrides it. */
   recreate?: boolean | RecreateStrategy;
   signal?: AbortSignal;
-}
-
-/** Container listing failed; the origin answered 500 with what was done so far. */
-export class RefreshListError extends Error {
-  constructor(
-    message: string,
-    readonly partial: RefreshResult,
-  ) {
-    super(message);
-    this.name = 'RefreshListError';
-  }
 }
 
 export function emptyResult(): RefreshResult {

@@ -8,7 +8,7 @@ import { parseChallenges, pickChallenge } from './challenge.js';
 import type { Credential, CredentialSource } from './credentials.js';
 import { TokenCache } from './token-cache.js';
 import { TransportPolicy } from './transport.js';
-import { RegistryError, RateLimitedError } from './errors.js';
+import { RateLimitedError, RegistryError } from '../errors.js';
 
 /** The origin's four types: without the OCI index type some registries 404 on buildx images. */
 export const MANIFEST_ACCEPT = [

@@ -5,19 +5,13 @@ import type { z } from 'zod';
 import type { RuntimeState } from '../../../shared/dto.js';
 import { describeIssues, PersistedStateSchema, STATE_SCHEMA_VERSION, type PersistedState } from '../../../shared/schemas.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
+import { StateVersionError } from '../errors.js';
 
 export interface StateStore {
   load(): Promise<PersistedState>;
   save(state: PersistedState): Promise<void>;
   /** Problems found while loading (a corrupt file that was backed up), for the UI or stderr. */
   readonly warnings: string[];
-}
-
-export class StateVersionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StateVersionError';
-  }
 }
 
 export function emptyState(): PersistedState {

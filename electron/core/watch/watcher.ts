@@ -4,13 +4,11 @@ import { summarize, type CheckReport, type RefreshResult, type RuntimeConfig, ty
 import type { EngineEvent } from '../../../shared/events.js';
 import type { PersistedState } from '../../../shared/schemas.js';
 import { formatReference, parseReference, shortDigest, type ImageReference } from '../image/reference.js';
-import { ContainerListError } from '../docker/select.js';
-import { addDetail, emptyResult, RefreshListError, type RefreshOptions } from '../refresh/service.js';
+import { addDetail, emptyResult, type RefreshOptions } from '../refresh/service.js';
 import { emptyRuntimeState, type StateStore } from '../state/store.js';
 import { Semaphore } from '../util/limit.js';
 import { abortableSleep, formatGoDuration } from '../util/time.js';
 import { safeText } from '../util/safe-text.js';
-import { RateLimitedError } from '../registry/errors.js';
 import {
   DEFAULT_RETRY,
   HISTORY_LIMIT,
@@ -22,6 +20,7 @@ import {
   type LocalView,
   type RetryPolicy,
 } from './transitions.js';
+import { ContainerListError, RateLimitedError, RefreshListError, UnknownRuntimeError } from '../errors.js';
 
 export interface WatchSettings {
   runtimes: RuntimeConfig[];
@@ -65,16 +64,6 @@ export interface TickOptions {
 }
 
 const goList = (items: readonly string[]): string => `[${items.join(' ')}]`;
-
-export class UnknownRuntimeError extends Error {
-  constructor(
-    readonly runtime: string,
-    readonly known: string[],
-  ) {
-    super(`unknown runtime: ${runtime}`);
-    this.name = 'UnknownRuntimeError';
-  }
-}
 
 export class Watcher {
   private state: PersistedState | null = null;
