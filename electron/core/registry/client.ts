@@ -1,12 +1,12 @@
-// Digest lookups against a Docker Registry v2 / OCI distribution API.
-// Steady state is one HEAD per check: the auth scheme learned from the first challenge is
-// remembered per registry and bearer tokens are cached until they expire.
+// Digest lookups against a Docker Registry v2 / OCI distribution API: it sends and looks
+// up; auth.ts knows how to authenticate. Steady state is one HEAD per check: the auth scheme
+// learned from the first challenge is remembered per registry and tokens are cached.
 import { createHash } from 'node:crypto';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { formatReference, isSha256Digest, type ImageReference } from '../image/reference.js';
-import { parseChallenges, pickChallenge } from './challenge.js';
+import { RegistryAuth } from './auth.js';
 import type { Credential, CredentialSource } from './credentials.js';
-import { TokenCache } from './token-cache.js';
+import { header, makeSend, type Send } from './http.js';
 import { TransportPolicy } from './transport.js';
 import { RateLimitedError, RegistryError } from '../errors.js';
 
@@ -17,10 +17,6 @@ export const MANIFEST_ACCEPT = [
   'application/vnd.docker.distribution.manifest.list.v2+json',
   'application/vnd.docker.distribution.manifest.v2+json',
 ].join(',');
-
-const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
-
-type AuthHint = { scheme: 'bearer'; realm: string; service?: string } | { scheme: 'basic' };
 
 export interface DigestResult {
   digest: string;
@@ -44,17 +40,6 @@ export interface RegistryClientOptions {
 export interface RegistryMetrics {
   requests: number;
   tokenRequests: number;
-}
-
-interface Response {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
-
-function header(res: Response, name: string): string | undefined {
-  const value = res.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 export function parseRetryAfter(value: string | undefined, now: number): number | null {
@@ -81,27 +66,31 @@ const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
 
 export class RegistryClient {
   readonly metrics: RegistryMetrics = { requests: 0, tokenRequests: 0 };
-  private readonly tokens: TokenCache;
-  private readonly hints = new Map<string, AuthHint>();
+  private readonly auth: RegistryAuth;
+  private readonly send: Send;
   private readonly blockedUntil = new Map<string, number>();
-  private readonly credentialCache = new Map<string, Promise<Credential | null>>();
   private readonly transport: TransportPolicy;
   private readonly dispatcher: Dispatcher;
-  private readonly timeoutMs: number;
   private readonly maxRetryWaitMs: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  private readonly userAgent: string;
 
   constructor(private readonly options: RegistryClientOptions) {
     this.transport = options.transport ?? new TransportPolicy();
     this.dispatcher = options.dispatcher ?? new Agent({ connectTimeout: 10_000, keepAliveTimeout: 30_000 });
-    this.timeoutMs = options.timeoutMs ?? 15_000;
     this.maxRetryWaitMs = options.maxRetryWaitMs ?? 10_000;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? defaultSleep;
-    this.tokens = new TokenCache(this.now);
-    this.userAgent = options.userAgent ?? 'imagewatch';
+    const userAgent = options.userAgent ?? 'imagewatch';
+    this.send = makeSend({ dispatcher: this.dispatcher, timeoutMs: options.timeoutMs ?? 15_000, userAgent, onRequest: () => this.metrics.requests++ });
+    this.auth = new RegistryAuth({
+      credentials: options.credentials,
+      transport: this.transport,
+      send: this.send,
+      now: this.now,
+      userAgent,
+      onTokenRequest: () => this.metrics.tokenRequests++,
+    });
   }
 
   async close(): Promise<void> {
@@ -110,141 +99,12 @@ export class RegistryClient {
 
   /** After credentials for a registry change: look them up again and drop tokens got with the old ones. */
   forgetCredentials(registry: string): void {
-    this.credentialCache.delete(registry);
-    this.tokens.deleteRegistry(registry);
-    this.hints.delete(registry);
+    this.auth.forget(registry);
   }
 
-  private credentialsFor(registry: string): Promise<Credential | null> {
-    let found = this.credentialCache.get(registry);
-    if (!found) {
-      found = this.options.credentials.lookup(registry);
-      this.credentialCache.set(registry, found);
-      // A failed lookup (helper crashed) should be retried next time, not remembered.
-      found.catch(() => this.credentialCache.delete(registry));
-    }
-    return found;
-  }
-
-  private async send(
-    method: 'GET' | 'HEAD' | 'POST',
-    url: URL,
-    headers: Record<string, string>,
-    signal: AbortSignal | undefined,
-    body?: string,
-  ): Promise<Response> {
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    this.metrics.requests++;
-    try {
-      const res = await request(url, {
-        method,
-        headers: { 'user-agent': this.userAgent, ...headers },
-        body,
-        dispatcher: this.dispatcher,
-        signal: combined,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-      });
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of res.body) {
-        const buf = chunk as Buffer;
-        size += buf.length;
-        if (size > MAX_MANIFEST_BYTES) {
-          res.body.destroy();
-          throw new RegistryError(`${method} ${url.href}: response larger than ${MAX_MANIFEST_BYTES} bytes`);
-        }
-        chunks.push(buf);
-      }
-      return { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) };
-    } catch (err) {
-      if (err instanceof RegistryError) throw err;
-      if (timeout.aborted && !signal?.aborted) {
-        throw new RegistryError(`${method} ${url.href}: timed out after ${this.timeoutMs} ms`);
-      }
-      if (signal?.aborted) throw err;
-      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
-      throw new RegistryError(`${method} ${url.href}: ${cause ?? (err as Error).message}`);
-    }
-  }
-
-  private async fetchToken(registry: string, hint: Extract<AuthHint, { scheme: 'bearer' }>, scope: string, signal?: AbortSignal): Promise<string> {
-    const cached = this.tokens.get(registry, scope);
-    if (cached) return cached;
-    let realm: URL;
-    try {
-      realm = new URL(hint.realm);
-    } catch {
-      throw new RegistryError(`${registry}: token realm "${hint.realm}" is not a URL`);
-    }
-    if (!this.transport.mayContact(realm)) {
-      throw new RegistryError(`${registry}: refusing plain-HTTP token realm ${realm.href} (not loopback or insecureRegistries)`);
-    }
-    const credential = this.transport.mayCarryCredentials(realm, registry) ? await this.credentialsFor(registry) : null;
-    const params = new URLSearchParams();
-    if (hint.service) params.set('service', hint.service);
-    params.set('scope', scope);
-
-    let res: Response;
-    this.metrics.tokenRequests++;
-    if (credential?.identityToken) {
-      params.set('grant_type', 'refresh_token');
-      params.set('refresh_token', credential.identityToken);
-      params.set('client_id', this.userAgent);
-      res = await this.send('POST', realm, { 'content-type': 'application/x-www-form-urlencoded' }, signal, params.toString());
-    } else {
-      const url = new URL(realm.href);
-      for (const [k, v] of params) url.searchParams.set(k, v);
-      const headers: Record<string, string> = {};
-      if (credential?.username !== undefined && credential.password !== undefined) {
-        headers.authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
-      }
-      res = await this.send('GET', url, headers, signal);
-    }
-    if (res.status !== 200) {
-      const who = credential ? ` with credentials from ${credential.source}` : ' anonymously';
-      throw new RegistryError(`${registry}: token endpoint ${realm.origin}${realm.pathname} answered ${res.status}${who}`, res.status);
-    }
-    let parsed: { token?: unknown; access_token?: unknown; expires_in?: unknown };
-    try {
-      parsed = JSON.parse(res.body.toString('utf8')) as typeof parsed;
-    } catch {
-      throw new RegistryError(`${registry}: token endpoint returned invalid JSON`);
-    }
-    const token = typeof parsed.token === 'string' && parsed.token ? parsed.token : parsed.access_token;
-    if (typeof token !== 'string' || token === '') throw new RegistryError(`${registry}: token endpoint returned an empty token`);
-    this.tokens.set(registry, scope, token, typeof parsed.expires_in === 'number' ? parsed.expires_in : undefined);
-    return token;
-  }
-
-  private async authorization(registry: string, scope: string, signal?: AbortSignal): Promise<string | undefined> {
-    const hint = this.hints.get(registry);
-    if (!hint) return undefined;
-    if (hint.scheme === 'bearer') return `Bearer ${await this.fetchToken(registry, hint, scope, signal)}`;
-    const base = new URL(this.transport.baseUrl(registry));
-    if (!this.transport.mayCarryCredentials(base, registry)) return undefined;
-    const credential = await this.credentialsFor(registry);
-    if (!credential || credential.username === undefined || credential.password === undefined) {
-      throw new RegistryError(`${registry}: registry asks for Basic auth and no credentials are configured`, 401);
-    }
-    return `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
-  }
-
-  private learnChallenge(registry: string, res: Response): void {
-    const raw = header(res, 'www-authenticate');
-    if (!raw) throw new RegistryError(`${registry}: 401 without a WWW-Authenticate challenge`, 401);
-    const challenge = pickChallenge(parseChallenges(raw));
-    if (!challenge) throw new RegistryError(`${registry}: unsupported auth challenge "${raw}"`, 401);
-    if (challenge.scheme === 'bearer') {
-      const realm = challenge.params.realm;
-      if (!realm) throw new RegistryError(`${registry}: Bearer challenge without a realm`, 401);
-      const hint: AuthHint = { scheme: 'bearer', realm };
-      if (challenge.params.service !== undefined) hint.service = challenge.params.service;
-      this.hints.set(registry, hint);
-    } else {
-      this.hints.set(registry, { scheme: 'basic' });
-    }
+  /** The credential the engine may be given to pull `ref`, or why it is withheld (see auth.ts). */
+  pullCredential(ref: ImageReference, signal?: AbortSignal): Promise<{ credential: Credential | null; withheld?: string }> {
+    return this.auth.pullCredential(ref, signal);
   }
 
   /** Carries over 429 waits from an earlier run; past ones are ignored. */
@@ -261,36 +121,6 @@ export class RegistryClient {
     this.blockedUntil.delete(registry);
   }
 
-  /**
-   * The credential the engine may be given to pull `ref`. The engine sends it on to the
-   * registry's token realm, so the rule our own lookups follow applies to it too: no
-   * credential to a plain-HTTP realm on another host. Withheld, the pull goes anonymous.
-   */
-  async pullCredential(ref: ImageReference, signal?: AbortSignal): Promise<{ credential: Credential | null; withheld?: string }> {
-    const credential = await this.credentialsFor(ref.registry);
-    if (!credential) return { credential: null };
-    try {
-      if (!this.hints.has(ref.registry)) {
-        const res = await this.send('GET', new URL(`${this.transport.baseUrl(ref.registry)}/v2/`), {}, signal);
-        if (res.status === 401) this.learnChallenge(ref.registry, res);
-      }
-    } catch (err) {
-      return { credential: null, withheld: `could not read the registry's auth challenge: ${(err as Error).message}` };
-    }
-    const hint = this.hints.get(ref.registry);
-    if (!hint) return { credential };
-    let target: URL;
-    try {
-      target = new URL(hint.scheme === 'bearer' ? hint.realm : this.transport.baseUrl(ref.registry));
-    } catch {
-      return { credential: null, withheld: `token realm "${hint.scheme === 'bearer' ? hint.realm : ''}" is not a URL` };
-    }
-    if (!this.transport.mayCarryCredentials(target, ref.registry)) {
-      return { credential: null, withheld: `token realm ${target.origin} is plain HTTP on another host` };
-    }
-    return { credential };
-  }
-
   /** The current digest of `ref`'s tag. */
   async getDigest(ref: ImageReference, signal?: AbortSignal): Promise<DigestResult> {
     try {
@@ -298,7 +128,7 @@ export class RegistryClient {
     } catch (err) {
       // Credentials are remembered while they work. Once the registry refuses them (or the
       // anonymous attempt), look them up again next time: the user may have logged in since.
-      if (err instanceof RegistryError && (err.status === 401 || err.status === 403)) this.credentialCache.delete(ref.registry);
+      if (err instanceof RegistryError && (err.status === 401 || err.status === 403)) this.auth.refused(ref.registry);
       throw err;
     }
   }
@@ -316,7 +146,7 @@ export class RegistryClient {
     for (;;) {
       this.checkBlocked(registry);
       const headers: Record<string, string> = { accept: MANIFEST_ACCEPT };
-      const auth = await this.authorization(registry, scope, signal);
+      const auth = await this.auth.authorization(registry, scope, signal);
       if (auth) headers.authorization = auth;
       const res = await this.send(method, url, headers, signal);
 
@@ -324,8 +154,7 @@ export class RegistryClient {
         if (reauthenticated) {
           throw new RegistryError(`${name}: unauthorized (check credentials for ${registry})`, 401);
         }
-        this.tokens.delete(registry, scope);
-        this.learnChallenge(registry, res);
+        this.auth.rechallenged(registry, scope, res);
         reauthenticated = true;
         continue;
       }

@@ -1,0 +1,173 @@
+// How imagewatch authenticates to a registry: the scheme learned from its WWW-Authenticate
+// challenge (Bearer or Basic), the token flow with its cache, and which credentials may go
+// where (the realm rule, which also decides what the engine is given for a pull).
+import type { ImageReference } from '../image/reference.js';
+import { RegistryError } from '../errors.js';
+import { parseChallenges, pickChallenge } from './challenge.js';
+import type { Credential, CredentialSource } from './credentials.js';
+import { header, type RegistryResponse, type Send } from './http.js';
+import { TokenCache } from './token-cache.js';
+import type { TransportPolicy } from './transport.js';
+
+type AuthHint = { scheme: 'bearer'; realm: string; service?: string } | { scheme: 'basic' };
+
+export interface RegistryAuthOptions {
+  credentials: CredentialSource;
+  transport: TransportPolicy;
+  send: Send;
+  now: () => number;
+  userAgent: string;
+  onTokenRequest: () => void;
+}
+
+function basicHeader(credential: Credential): string {
+  return `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
+}
+
+export class RegistryAuth {
+  private readonly tokens: TokenCache;
+  private readonly hints = new Map<string, AuthHint>();
+  private readonly credentialCache = new Map<string, Promise<Credential | null>>();
+
+  constructor(private readonly options: RegistryAuthOptions) {
+    this.tokens = new TokenCache(options.now);
+  }
+
+  /** After credentials for a registry change: look them up again and drop tokens got with the old ones. */
+  forget(registry: string): void {
+    this.credentialCache.delete(registry);
+    this.tokens.deleteRegistry(registry);
+    this.hints.delete(registry);
+  }
+
+  /** The registry refused us: look the credential up again next time (the user may have logged in). */
+  refused(registry: string): void {
+    this.credentialCache.delete(registry);
+  }
+
+  /** A 401 on a request we authorised: the token is no good, and the challenge says what is. */
+  rechallenged(registry: string, scope: string, res: RegistryResponse): void {
+    this.tokens.delete(registry, scope);
+    this.learnChallenge(registry, res);
+  }
+
+  private credentialsFor(registry: string): Promise<Credential | null> {
+    let found = this.credentialCache.get(registry);
+    if (!found) {
+      found = this.options.credentials.lookup(registry);
+      this.credentialCache.set(registry, found);
+      // A failed lookup (helper crashed) should be retried next time, not remembered.
+      found.catch(() => this.credentialCache.delete(registry));
+    }
+    return found;
+  }
+
+  private learnChallenge(registry: string, res: RegistryResponse): void {
+    const raw = header(res, 'www-authenticate');
+    if (!raw) throw new RegistryError(`${registry}: 401 without a WWW-Authenticate challenge`, 401);
+    const challenge = pickChallenge(parseChallenges(raw));
+    if (!challenge) throw new RegistryError(`${registry}: unsupported auth challenge "${raw}"`, 401);
+    if (challenge.scheme === 'bearer') {
+      const realm = challenge.params.realm;
+      if (!realm) throw new RegistryError(`${registry}: Bearer challenge without a realm`, 401);
+      const hint: AuthHint = { scheme: 'bearer', realm };
+      if (challenge.params.service !== undefined) hint.service = challenge.params.service;
+      this.hints.set(registry, hint);
+    } else {
+      this.hints.set(registry, { scheme: 'basic' });
+    }
+  }
+
+  /** The Authorization header for a request, once a challenge has told us the scheme. */
+  async authorization(registry: string, scope: string, signal?: AbortSignal): Promise<string | undefined> {
+    const hint = this.hints.get(registry);
+    if (!hint) return undefined;
+    if (hint.scheme === 'bearer') return `Bearer ${await this.fetchToken(registry, hint, scope, signal)}`;
+    const base = new URL(this.options.transport.baseUrl(registry));
+    if (!this.options.transport.mayCarryCredentials(base, registry)) return undefined;
+    const credential = await this.credentialsFor(registry);
+    if (!credential || credential.username === undefined || credential.password === undefined) {
+      throw new RegistryError(`${registry}: registry asks for Basic auth and no credentials are configured`, 401);
+    }
+    return basicHeader(credential);
+  }
+
+  private async fetchToken(registry: string, hint: Extract<AuthHint, { scheme: 'bearer' }>, scope: string, signal?: AbortSignal): Promise<string> {
+    const cached = this.tokens.get(registry, scope);
+    if (cached) return cached;
+    const { transport, send } = this.options;
+    let realm: URL;
+    try {
+      realm = new URL(hint.realm);
+    } catch {
+      throw new RegistryError(`${registry}: token realm "${hint.realm}" is not a URL`);
+    }
+    if (!transport.mayContact(realm)) {
+      throw new RegistryError(`${registry}: refusing plain-HTTP token realm ${realm.href} (not loopback or insecureRegistries)`);
+    }
+    const credential = transport.mayCarryCredentials(realm, registry) ? await this.credentialsFor(registry) : null;
+    const params = new URLSearchParams();
+    if (hint.service) params.set('service', hint.service);
+    params.set('scope', scope);
+
+    let res: RegistryResponse;
+    this.options.onTokenRequest();
+    if (credential?.identityToken) {
+      params.set('grant_type', 'refresh_token');
+      params.set('refresh_token', credential.identityToken);
+      params.set('client_id', this.options.userAgent);
+      res = await send('POST', realm, { 'content-type': 'application/x-www-form-urlencoded' }, signal, params.toString());
+    } else {
+      const url = new URL(realm.href);
+      for (const [k, v] of params) url.searchParams.set(k, v);
+      const headers: Record<string, string> = {};
+      if (credential?.username !== undefined && credential.password !== undefined) headers.authorization = basicHeader(credential);
+      res = await send('GET', url, headers, signal);
+    }
+    if (res.status !== 200) {
+      const who = credential ? ` with credentials from ${credential.source}` : ' anonymously';
+      throw new RegistryError(`${registry}: token endpoint ${realm.origin}${realm.pathname} answered ${res.status}${who}`, res.status);
+    }
+    let parsed: { token?: unknown; access_token?: unknown; expires_in?: unknown };
+    try {
+      parsed = JSON.parse(res.body.toString('utf8')) as typeof parsed;
+    } catch {
+      throw new RegistryError(`${registry}: token endpoint returned invalid JSON`);
+    }
+    const token = typeof parsed.token === 'string' && parsed.token ? parsed.token : parsed.access_token;
+    if (typeof token !== 'string' || token === '') throw new RegistryError(`${registry}: token endpoint returned an empty token`);
+    this.tokens.set(registry, scope, token, typeof parsed.expires_in === 'number' ? parsed.expires_in : undefined);
+    return token;
+  }
+
+  /**
+   * The credential the engine may be given to pull `ref`. The engine sends it on to the
+   * registry's token realm, so the rule our own lookups follow applies to it too: no
+   * credential to a plain-HTTP realm on another host. Withheld, the pull goes anonymous.
+   */
+  async pullCredential(ref: ImageReference, signal?: AbortSignal): Promise<{ credential: Credential | null; withheld?: string }> {
+    const { transport, send } = this.options;
+    const credential = await this.credentialsFor(ref.registry);
+    if (!credential) return { credential: null };
+    try {
+      if (!this.hints.has(ref.registry)) {
+        const res = await send('GET', new URL(`${transport.baseUrl(ref.registry)}/v2/`), {}, signal);
+        if (res.status === 401) this.learnChallenge(ref.registry, res);
+      }
+    } catch (err) {
+      return { credential: null, withheld: `could not read the registry's auth challenge: ${(err as Error).message}` };
+    }
+    const hint = this.hints.get(ref.registry);
+    if (!hint) return { credential };
+    let target: URL;
+    try {
+      target = new URL(hint.scheme === 'bearer' ? hint.realm : transport.baseUrl(ref.registry));
+    } catch {
+      return { credential: null, withheld: `token realm "${hint.scheme === 'bearer' ? hint.realm : ''}" is not a URL` };
+    }
+    if (!transport.mayCarryCredentials(target, ref.registry)) {
+      return { credential: null, withheld: `token realm ${target.origin} is plain HTTP on another host` };
+    }
+    return { credential };
+  }
+}

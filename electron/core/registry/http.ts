@@ -1,0 +1,65 @@
+// One bounded HTTP exchange with a registry: a timeout over connect, headers and body, a cap
+// on the body size, and errors that name the URL and the cause.
+import { request, type Dispatcher } from 'undici';
+import { RegistryError } from '../errors.js';
+
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+export interface RegistryResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+export type Send = (
+  method: 'GET' | 'HEAD' | 'POST',
+  url: URL,
+  headers: Record<string, string>,
+  signal: AbortSignal | undefined,
+  body?: string,
+) => Promise<RegistryResponse>;
+
+export function header(res: RegistryResponse, name: string): string | undefined {
+  const value = res.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function makeSend(options: { dispatcher: Dispatcher; timeoutMs: number; userAgent: string; onRequest: () => void }): Send {
+  const { dispatcher, timeoutMs, userAgent } = options;
+  return async (method, url, headers, signal, body) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    options.onRequest();
+    try {
+      const res = await request(url, {
+        method,
+        headers: { 'user-agent': userAgent, ...headers },
+        body,
+        dispatcher,
+        signal: combined,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of res.body) {
+        const buf = chunk as Buffer;
+        size += buf.length;
+        if (size > MAX_BODY_BYTES) {
+          res.body.destroy();
+          throw new RegistryError(`${method} ${url.href}: response larger than ${MAX_BODY_BYTES} bytes`);
+        }
+        chunks.push(buf);
+      }
+      return { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) };
+    } catch (err) {
+      if (err instanceof RegistryError) throw err;
+      if (timeout.aborted && !signal?.aborted) {
+        throw new RegistryError(`${method} ${url.href}: timed out after ${timeoutMs} ms`);
+      }
+      if (signal?.aborted) throw err;
+      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
+      throw new RegistryError(`${method} ${url.href}: ${cause ?? (err as Error).message}`);
+    }
+  };
+}
