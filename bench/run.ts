@@ -96,8 +96,14 @@ async function main(): Promise<void> {
   const before = process.memoryUsage().heapUsed;
   const big = await store.load();
   for (const r of runtimes) {
-    const s = watcher.runtimeState(r.name);
-    for (let i = 0; i < 200; i++) s.history.push({ at: new Date().toISOString(), kind: 'moved', digest: s.seenDigest!, previousDigest: s.seenDigest! });
+    const s = watcher.stateOf(r.name);
+    const history = Array.from({ length: 200 }, () => ({
+      at: new Date().toISOString(),
+      kind: 'moved' as const,
+      digest: s.seenDigest!,
+      previousDigest: s.seenDigest!,
+    }));
+    watcher.state.set(r.name, { ...s, history: [...s.history, ...history] });
   }
   gc?.();
   const after = process.memoryUsage().heapUsed;
@@ -106,7 +112,7 @@ async function main(): Promise<void> {
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'iw-bench-'));
   const file = new JsonFileStateStore(path.join(dir, 'state.json'));
-  const snapshot = watcher.snapshot();
+  const snapshot = watcher.state.snapshot();
   const saves = 20;
   const started = performance.now();
   for (let i = 0; i < saves; i++) await file.save(snapshot);

@@ -242,7 +242,7 @@ async function execute(cmd: Command, io: Io): Promise<number> {
       const stamp = (line: string): void => io.stderr(`${logLine()(line)}\n`);
       const claim = await own(cmd, io, 'watch');
       return withEngine(cmd, io, claim, stamp, async (engine, signal) => {
-        await engine.watcher.run(signal);
+        await engine.loop.run(signal);
         return 0;
       });
     }

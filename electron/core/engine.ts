@@ -11,6 +11,7 @@ import { RegistryClient } from './registry/client.js';
 import { TransportPolicy } from './registry/transport.js';
 import { RefreshService } from './refresh/service.js';
 import type { StateStore } from './state/store.js';
+import { WatchLoop } from './watch/loop.js';
 import { Watcher, type WatchSettings } from './watch/watcher.js';
 
 export interface EngineOptions {
@@ -31,6 +32,7 @@ export interface EngineOptions {
 export interface Engine {
   config: ResolvedConfig;
   watcher: Watcher;
+  loop: WatchLoop;
   refresher: RefreshService;
   registry: RegistryClient;
   docker: Docker;
@@ -82,9 +84,11 @@ export function createEngine(options: EngineOptions): Engine {
     ...(options.emit ? { emit: options.emit } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
+  const loop = new WatchLoop(watcher, { settings, ...(options.log ? { log: options.log } : {}) });
   return {
     config,
     watcher,
+    loop,
     refresher,
     registry,
     docker,

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { RuntimeConfig, RuntimeRefreshDetail } from '../../shared/dto.js';
 import { MemoryStateStore } from '../../electron/core/state/store.js';
+import { WatchLoop } from '../../electron/core/watch/loop.js';
 import { Watcher } from '../../electron/core/watch/watcher.js';
 import { installQuitGuard } from '../../electron/main/lifecycle.js';
 
@@ -29,15 +30,16 @@ describe('quit', () => {
     };
     let remote = A;
     const store = new MemoryStateStore();
+    const settings = () => ({ runtimes: [{ name: 'crewai', image: 'ghcr.io/o/crewai:latest' }], intervalMs: 20, autoRefresh: true, concurrency: 1 });
     const watcher = new Watcher({
-      settings: () => ({ runtimes: [{ name: 'crewai', image: 'ghcr.io/o/crewai:latest' }], intervalMs: 20, autoRefresh: true, concurrency: 1 }),
+      settings,
       lookupDigest: async () => remote,
       localView: async () => ({ present: true, hasDigest: true }),
       refresher,
       store,
     });
     const loop = new AbortController();
-    const running = watcher.run(loop.signal);
+    const running = new WatchLoop(watcher, { settings }).run(loop.signal);
     const controller = {
       busy: true,
       stop: async () => {

@@ -132,10 +132,13 @@ describe('claiming a state directory', () => {
     const holder = spawn(process.execPath, [bundle, path.join(dir, 'state')], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve, reject) => {
       holder.stdout!.on('data', (d: Buffer) => d.toString().includes('held') && resolve());
-      holder.on('exit', (code) => reject(new Error(`holder exited ${code}`)));
+      holder.once('exit', (code) => reject(new Error(`holder exited ${code}`)));
     });
     const waits: unknown[] = [];
+    // As a supervisor does: kill, see it gone, start the next one at once.
+    const gone = new Promise((r) => holder.once('exit', r));
     holder.kill('SIGKILL');
+    await gone;
     const claim = await claimStateDir(path.join(dir, 'state'), { kind: 'serve', waitMs: 20_000, onWait: (o) => waits.push(o) });
     expect(claim.role).toBe('owner');
     expect(waits).toHaveLength(1);

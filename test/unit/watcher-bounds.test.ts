@@ -50,7 +50,7 @@ describe('watcher bounds', () => {
     controller.abort(new ShutdownError('SIGTERM'));
     const [report] = await ticking;
     expect(report!.error).toBe('interrupted: imagewatch is stopping');
-    const state = watcher.snapshot().runtimes.a ?? emptyRuntimeState();
+    const state = watcher.state.snapshot().runtimes.a ?? emptyRuntimeState();
     expect(state.lastError).toBeNull();
     expect(state.history).toEqual([]);
   });
@@ -59,7 +59,7 @@ describe('watcher bounds', () => {
     const until = NOW + 3_600_000;
     const first = make([rt('a')], { lookupDigest: async () => Promise.reject(new RateLimitedError('registry.test', until)) });
     await first.watcher.tick();
-    const saved = first.watcher.snapshot();
+    const saved = first.watcher.state.snapshot();
     expect(saved.rateLimits).toEqual({ 'registry.test': new Date(until).toISOString() });
 
     const restored: Array<Record<string, number>> = [];
@@ -79,7 +79,7 @@ describe('watcher bounds', () => {
     state.runtimes.a = big;
     const { watcher } = make([rt('a')], {}, state);
     await watcher.init();
-    const history = watcher.snapshot().runtimes.a!.history;
+    const history = watcher.state.snapshot().runtimes.a!.history;
     expect(history).toHaveLength(200);
     expect(history.at(-1)!.message).toBe('m999');
   });
@@ -97,7 +97,7 @@ describe('watcher bounds', () => {
     local = { present: true, hasDigest: false };
     expect((await watcher.tick())[0]).toMatchObject({ outcome: 'unchanged', updateAvailable: true });
     expect(events.filter((e) => e.type === 'update-found')).toEqual([{ type: 'update-found', runtime: 'a', image: rt('a').image, digest: A }]);
-    expect(watcher.snapshot().runtimes.a!.appliedDigest).toBeNull();
+    expect(watcher.state.snapshot().runtimes.a!.appliedDigest).toBeNull();
   });
 
   it('checks every runtime while one refresh is still running', async () => {
@@ -131,8 +131,10 @@ describe('watcher bounds', () => {
   });
 
   it('a pull that got another digest than the lookup counts as applied, with a warning in the history', () => {
-    const state = { ...emptyRuntimeState(), seenDigest: A };
-    recordRefresh(state, A, { image: 'x', ok: true, digest: B, containers: [] }, NOW, null);
+    const before = { ...emptyRuntimeState(), seenDigest: A };
+    const state = recordRefresh(before, A, { image: 'x', ok: true, digest: B, containers: [] }, NOW, null);
+    // The input is not changed: the next state is returned.
+    expect(before.history).toEqual([]);
     expect(state.appliedDigest).toBe(A);
     expect(state.updateAvailable).toBe(false);
     expect(state.history.at(-1)!.message).toMatch(/lookup answered sha256:a+ but the pull got sha256:b+/);

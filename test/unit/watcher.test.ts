@@ -5,6 +5,7 @@ import type { RuntimeConfig, RuntimeRefreshDetail } from '../../shared/dto.js';
 import type { EngineEvent } from '../../shared/events.js';
 import { formatReference, type ImageReference } from '../../electron/core/image/reference.js';
 import { MemoryStateStore } from '../../electron/core/state/store.js';
+import { WatchLoop } from '../../electron/core/watch/loop.js';
 import { Watcher, type Refresher } from '../../electron/core/watch/watcher.js';
 
 const dg = (c: string): string => `sha256:${c.repeat(64)}`;
@@ -46,6 +47,7 @@ class FakeRefresher implements Refresher {
 
 interface Harness {
   watcher: Watcher;
+  loop: WatchLoop;
   refresher: FakeRefresher;
   store: MemoryStateStore;
   remote: Map<string, string | Error>;
@@ -68,8 +70,10 @@ function harness(
   const clock = { now: Date.parse('2026-01-01T00:00:00Z') };
   let inFlight = 0;
   let maxInFlight = 0;
+  const settings = () => ({ runtimes, intervalMs: 300_000, autoRefresh: options.autoRefresh ?? true, concurrency: options.concurrency ?? 4 });
+  const log = (l: string): void => void logs.push(l);
   const watcher = new Watcher({
-    settings: () => ({ runtimes, intervalMs: 300_000, autoRefresh: options.autoRefresh ?? true, concurrency: options.concurrency ?? 4 }),
+    settings,
     lookupDigest: async (ref: ImageReference) => {
       const key = formatReference(ref);
       lookups.push(key);
@@ -86,12 +90,13 @@ function harness(
     refresher,
     store,
     emit: (e) => events.push(e),
-    log: (l) => logs.push(l),
+    log,
     now: () => clock.now,
     random: () => 0.5,
   });
+  const loop = new WatchLoop(watcher, { settings, log, now: () => clock.now, random: () => 0.5 });
   Object.defineProperty(lookups, 'maxInFlight', { get: () => maxInFlight });
-  return { watcher, refresher, store, remote, lookups, events, logs, clock };
+  return { watcher, loop, refresher, store, remote, lookups, events, logs, clock };
 }
 
 const key = (r: RuntimeConfig): string => formatReference({ registry: 'ghcr.io', repository: `molecule-ai/workspace-template-${r.name}`, tag: 'latest' });
@@ -103,7 +108,7 @@ describe('watcher tick (the origin contract)', () => {
     const [report] = await h.watcher.tick();
     expect(report).toMatchObject({ outcome: 'seeded', remoteDigest: A, previousDigest: null, updateAvailable: false });
     expect(h.refresher.calls).toEqual([]);
-    expect(h.watcher.runtimeState('crewai')).toMatchObject({ seenDigest: A, appliedDigest: A });
+    expect(h.watcher.stateOf('crewai')).toMatchObject({ seenDigest: A, appliedDigest: A });
   });
 
   it('on seed, shows an update when the local image lacks the digest, and lets the user decide', async () => {
@@ -112,7 +117,7 @@ describe('watcher tick (the origin contract)', () => {
     const [report] = await h.watcher.tick();
     expect(report).toMatchObject({ outcome: 'seeded', updateAvailable: true });
     expect(h.refresher.calls).toEqual([]);
-    expect(h.watcher.runtimeState('crewai').appliedDigest).toBeNull();
+    expect(h.watcher.stateOf('crewai').appliedDigest).toBeNull();
     // Still nothing on later unchanged ticks: only a move triggers auto-refresh.
     await h.watcher.tick();
     expect(h.refresher.calls).toEqual([]);
@@ -138,7 +143,7 @@ describe('watcher tick (the origin contract)', () => {
     expect(reports.map((r) => r.outcome)).toEqual(['unchanged', 'moved', 'unchanged']);
     expect(h.refresher.calls).toEqual(['langgraph']);
     expect(reports[1]!.refresh).toMatchObject({ pulled: ['langgraph'], failed: [], recreated: ['ws-langgraph'] });
-    expect(h.watcher.runtimeState('langgraph')).toMatchObject({ seenDigest: B, appliedDigest: B, updateAvailable: false, retry: null });
+    expect(h.watcher.stateOf('langgraph')).toMatchObject({ seenDigest: B, appliedDigest: B, updateAvailable: false, retry: null });
     expect(h.events.filter((e) => e.type === 'digest-moved')).toEqual([
       { type: 'digest-moved', runtime: 'langgraph', image: rt('langgraph').image, from: A, to: B },
     ]);
@@ -154,7 +159,7 @@ describe('watcher tick (the origin contract)', () => {
     h.refresher.script = ['recreate-error'];
     const [failed] = await h.watcher.tick();
     expect(failed!.refresh!.failed).toEqual(['crewai']);
-    const state = h.watcher.runtimeState('crewai');
+    const state = h.watcher.stateOf('crewai');
     expect(state).toMatchObject({ seenDigest: B, appliedDigest: A, updateAvailable: true, lastError: { phase: 'refresh' }, retry: { digest: B, attempt: 1 } });
 
     // Before the backoff runs out, an unchanged tick does not retry.
@@ -165,7 +170,7 @@ describe('watcher tick (the origin contract)', () => {
     expect(retried!.outcome).toBe('unchanged');
     expect(retried!.refresh!.failed).toEqual([]);
     expect(h.refresher.calls).toEqual(['crewai', 'crewai']);
-    expect(h.watcher.runtimeState('crewai')).toMatchObject({ appliedDigest: B, retry: null, lastError: null, updateAvailable: false });
+    expect(h.watcher.stateOf('crewai')).toMatchObject({ appliedDigest: B, retry: null, lastError: null, updateAvailable: false });
     // The move was announced once, not once per retry.
     expect(h.events.filter((e) => e.type === 'digest-moved')).toHaveLength(1);
   });
@@ -181,7 +186,7 @@ describe('watcher tick (the origin contract)', () => {
     const reports = await h.watcher.tick();
     expect(reports[0]).toMatchObject({ outcome: 'error', error: 'HEAD ghcr.io/...: registry answered 500', remoteDigest: null });
     expect(reports[1]).toMatchObject({ outcome: 'moved' });
-    expect(h.watcher.runtimeState('crewai')).toMatchObject({ seenDigest: A, appliedDigest: A, lastError: { phase: 'check' } });
+    expect(h.watcher.stateOf('crewai')).toMatchObject({ seenDigest: A, appliedDigest: A, lastError: { phase: 'check' } });
     expect(h.refresher.calls).toEqual(['hermes']);
     expect(h.logs).toContain('image-auto-refresh: crewai digest fetch failed: HEAD ghcr.io/...: registry answered 500');
   });
@@ -197,7 +202,7 @@ describe('watcher beyond the origin', () => {
     await h.watcher.tick();
     const delays: number[] = [];
     for (let attempt = 1; attempt <= 3; attempt++) {
-      const retry = h.watcher.runtimeState('crewai').retry!;
+      const retry = h.watcher.stateOf('crewai').retry!;
       expect(retry.attempt).toBe(attempt);
       delays.push(Date.parse(retry.nextAt) - h.clock.now);
       h.clock.now = Date.parse(retry.nextAt);
@@ -206,8 +211,8 @@ describe('watcher beyond the origin', () => {
     // 30s, 60s, 120s (jitter fixed at the midpoint).
     expect(delays).toEqual([30_000, 60_000, 120_000]);
     expect(h.refresher.calls).toHaveLength(4);
-    expect(h.watcher.runtimeState('crewai')).toMatchObject({ appliedDigest: B, retry: null });
-    const kinds = h.watcher.runtimeState('crewai').history.map((e) => e.kind);
+    expect(h.watcher.stateOf('crewai')).toMatchObject({ appliedDigest: B, retry: null });
+    const kinds = h.watcher.stateOf('crewai').history.map((e) => e.kind);
     expect(kinds).toEqual(['seeded', 'moved', 'refresh-failed', 'refresh-failed', 'refresh-failed', 'refreshed']);
   });
 
@@ -233,7 +238,7 @@ describe('watcher beyond the origin', () => {
     h.remote.set(key(rt('crewai')), C);
     await h.watcher.tick();
     expect(h.refresher.calls).toHaveLength(2);
-    expect(h.watcher.runtimeState('crewai')).toMatchObject({ appliedDigest: C, retry: null });
+    expect(h.watcher.stateOf('crewai')).toMatchObject({ appliedDigest: C, retry: null });
   });
 
   it('looks up a reference shared by several runtimes once per tick, with bounded concurrency', async () => {
@@ -257,7 +262,7 @@ describe('watcher beyond the origin', () => {
       h.remote.set(key(rt('crewai')), i % 2 ? A : B);
       await h.watcher.tick();
     }
-    expect(h.watcher.runtimeState('crewai').history.length).toBe(200);
+    expect(h.watcher.stateOf('crewai').history.length).toBe(200);
   });
 
   it('records one history line per distinct check failure, not one per tick', async () => {
@@ -265,7 +270,7 @@ describe('watcher beyond the origin', () => {
     h.remote.set(key(rt('crewai')), new Error('down'));
     await h.watcher.tick();
     await h.watcher.tick();
-    expect(h.watcher.runtimeState('crewai').history.map((e) => e.kind)).toEqual(['check-failed']);
+    expect(h.watcher.stateOf('crewai').history.map((e) => e.kind)).toEqual(['check-failed']);
   });
 
   it('a user refresh of an unknown runtime names it and the known ones', async () => {
@@ -278,7 +283,7 @@ describe('watcher beyond the origin', () => {
     const h = harness(Array.from({ length: 8 }, (_, i) => rt(`r${i}`)));
     for (let i = 0; i < 8; i++) h.remote.set(key(rt(`r${i}`)), A);
     const controller = new AbortController();
-    const running = h.watcher.run(controller.signal);
+    const running = h.loop.run(controller.signal);
     await new Promise((r) => setTimeout(r, 20));
     controller.abort(new Error('signal SIGTERM'));
     await running;
@@ -299,7 +304,7 @@ describe('watcher resilience', () => {
     };
     const events: string[] = [];
     const controller = new AbortController();
-    const running = h.watcher.run(controller.signal);
+    const running = h.loop.run(controller.signal);
     await new Promise((r) => setTimeout(r, 20));
     controller.abort(new Error('signal SIGTERM'));
     await running;

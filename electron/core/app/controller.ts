@@ -113,7 +113,7 @@ export class AppController {
   start(): void {
     if (this.loop) return;
     const controller = new AbortController();
-    this.loop = { controller, done: this.engine.refresher.recover().then(() => this.engine.watcher.run(controller.signal)) };
+    this.loop = { controller, done: this.engine.refresher.recover().then(() => this.engine.loop.run(controller.signal)) };
   }
 
   /** Stops the loop and waits for any replacement in flight, so none is left half done. */
@@ -155,7 +155,7 @@ export class AppController {
   getState(): AppState {
     const runtimes = this.config.runtimes.map((config) => ({
       config,
-      state: summarize(this.engine.watcher.runtimeState(config.name)),
+      state: summarize(this.engine.watcher.stateOf(config.name)),
       refreshing: this.refreshing.has(config.name),
     }));
     const state: AppState = {
@@ -181,7 +181,7 @@ export class AppController {
     this.settings = next;
     // In place: the engine reads this object on every tick and refresh.
     Object.assign(this.config, resolved);
-    this.engine.watcher.wake();
+    this.engine.loop.wake();
   }
 
   private runtime(name: string): RuntimeConfig {
@@ -248,7 +248,7 @@ export class AppController {
 
   async getHistory(name: string): Promise<HistoryEntry[]> {
     this.runtime(name);
-    return structuredClone(this.engine.watcher.runtimeState(name).history);
+    return structuredClone(this.engine.watcher.stateOf(name).history);
   }
 
   async setCredential(input: CredentialInput): Promise<AppState> {

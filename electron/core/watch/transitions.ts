@@ -1,9 +1,9 @@
-// The watcher's bookkeeping as pure functions over one runtime's state, so every branch of
-// the origin's contract can be tested without a registry or an engine.
+// The watcher's bookkeeping as pure functions: each takes one runtime's state and returns the
+// next one (the input is never changed), so every branch of the origin's contract can be
+// tested without a registry or an engine, and SavedState is the only place state is stored.
 import type { CheckOutcome, HistoryEntry, RuntimeRefreshDetail, RuntimeState } from '../../../shared/dto.js';
+import { HISTORY_LIMIT } from '../state/saved-state.js';
 import { backoffDelay } from '../util/time.js';
-
-export const HISTORY_LIMIT = 200;
 
 export interface LocalView {
   /** The engine has an image for the watched tag. */
@@ -20,53 +20,62 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { baseMs: 30_000, maxMs: 30 * 60_000, random: Math.random };
 
-export function pushHistory(state: RuntimeState, entry: HistoryEntry): void {
-  state.history.push(entry);
-  if (state.history.length > HISTORY_LIMIT) state.history.splice(0, state.history.length - HISTORY_LIMIT);
+/** A refresh counts as having changed containers when one was replaced or removed. */
+export function changedContainers(detail: Pick<RuntimeRefreshDetail, 'containers'>): string[] {
+  return detail.containers.filter((c) => c.action === 'replaced' || c.action === 'removed').map((c) => c.name);
 }
 
-/**
- * Records a successful lookup. `local` (what the engine holds for the tag) matters only on
- * the first observation: then it decides whether the user is shown an update. After that,
- * only a finished refresh moves `appliedDigest`, since a pulled image says nothing about
- * which image the containers run. `local` is null when the engine could not be asked.
- */
-export function observe(state: RuntimeState, remote: string, local: LocalView | null, at: string): CheckOutcome {
-  const previous = state.seenDigest;
-  state.lastCheckAt = at;
-  if (state.lastError?.phase === 'check') state.lastError = null;
-  state.seenDigest = remote;
-  if (previous === null) {
-    pushHistory(state, { at, kind: 'seeded', digest: remote });
-    learnLocal(state, remote, local);
-    return 'seeded';
-  }
-  if (previous === remote) {
-    if (state.updateAvailable === null) learnLocal(state, remote, local);
-    return 'unchanged';
-  }
-  pushHistory(state, { at, kind: 'moved', digest: remote, previousDigest: previous });
-  if (state.retry && state.retry.digest !== remote) state.retry = null;
-  state.updateAvailable = state.appliedDigest !== remote;
-  return 'moved';
+function withHistory(state: RuntimeState, entry: HistoryEntry): HistoryEntry[] {
+  const history = [...state.history, entry];
+  return history.length > HISTORY_LIMIT ? history.slice(history.length - HISTORY_LIMIT) : history;
 }
 
 /** What the engine holds decides `updateAvailable`; with no answer it stays unknown (null). */
-function learnLocal(state: RuntimeState, remote: string, local: LocalView | null): void {
-  if (local === null) {
-    state.updateAvailable = null;
-    return;
-  }
-  if (local.hasDigest) state.appliedDigest = remote;
-  state.updateAvailable = local.present && !local.hasDigest;
+function fromLocal(remote: string, local: LocalView | null): Pick<RuntimeState, 'updateAvailable'> & Partial<Pick<RuntimeState, 'appliedDigest'>> {
+  if (local === null) return { updateAvailable: null };
+  return { updateAvailable: local.present && !local.hasDigest, ...(local.hasDigest ? { appliedDigest: remote } : {}) };
 }
 
-export function recordCheckError(state: RuntimeState, message: string, at: string): void {
-  state.lastCheckAt = at;
+/**
+ * A successful lookup. `local` (what the engine holds for the tag) matters only until the
+ * engine has answered once: then it decides whether the user is shown an update. After
+ * that, only a finished refresh moves `appliedDigest`, since a pulled image says nothing
+ * about which image the containers run. `local` is null when the engine could not be asked.
+ */
+export function observe(state: RuntimeState, remote: string, local: LocalView | null, at: string): { state: RuntimeState; outcome: CheckOutcome } {
+  const previous = state.seenDigest;
+  const base: RuntimeState = {
+    ...state,
+    lastCheckAt: at,
+    seenDigest: remote,
+    lastError: state.lastError?.phase === 'check' ? null : state.lastError,
+  };
+  if (previous === null) {
+    return { outcome: 'seeded', state: { ...base, ...fromLocal(remote, local), history: withHistory(state, { at, kind: 'seeded', digest: remote }) } };
+  }
+  if (previous === remote) {
+    return { outcome: 'unchanged', state: state.updateAvailable === null ? { ...base, ...fromLocal(remote, local) } : base };
+  }
+  return {
+    outcome: 'moved',
+    state: {
+      ...base,
+      retry: state.retry && state.retry.digest !== remote ? null : state.retry,
+      updateAvailable: state.appliedDigest !== remote,
+      history: withHistory(state, { at, kind: 'moved', digest: remote, previousDigest: previous }),
+    },
+  };
+}
+
+export function recordCheckError(state: RuntimeState, message: string, at: string): RuntimeState {
   const repeated = state.lastError?.phase === 'check' && state.lastError.message === message;
-  state.lastError = { at, phase: 'check', message };
-  // One history line per distinct failure, not one per tick while a registry is down.
-  if (!repeated) pushHistory(state, { at, kind: 'check-failed', message });
+  return {
+    ...state,
+    lastCheckAt: at,
+    lastError: { at, phase: 'check', message },
+    // One history line per distinct failure, not one per tick while a registry is down.
+    history: repeated ? state.history : withHistory(state, { at, kind: 'check-failed', message }),
+  };
 }
 
 /** Whether auto-refresh should act on this runtime now. */
@@ -79,40 +88,49 @@ export function wantsRefresh(state: RuntimeState, outcome: CheckOutcome, nowMs: 
 }
 
 /** A refresh the user's shutdown cut short: due again at once, with no failure recorded. */
-export function planRetryNow(state: RuntimeState, target: string | null, nowMs: number): void {
-  if (!target) return;
+export function planRetryNow(state: RuntimeState, target: string | null, nowMs: number): RuntimeState {
+  if (!target) return state;
   const attempt = state.retry?.digest === target ? state.retry.attempt : 1;
-  state.retry = { digest: target, attempt, nextAt: new Date(nowMs).toISOString() };
+  return { ...state, retry: { digest: target, attempt, nextAt: new Date(nowMs).toISOString() } };
 }
 
-export function recordRefresh(state: RuntimeState, target: string | null, detail: RuntimeRefreshDetail, nowMs: number, retry: RetryPolicy | null): void {
+export function recordRefresh(
+  state: RuntimeState,
+  target: string | null,
+  detail: RuntimeRefreshDetail,
+  nowMs: number,
+  retry: RetryPolicy | null,
+): RuntimeState {
   const at = new Date(nowMs).toISOString();
-  const containers = detail.containers.filter((c) => c.action === 'replaced' || c.action === 'removed').map((c) => c.name);
+  const containers = changedContainers(detail);
   if (detail.ok) {
     // The pull got what the tag named then. A registry (or a proxy in front of it) whose HEAD
     // answers another digest than its pulls would otherwise show "update available" for ever.
     const mismatch = detail.digest !== undefined && target !== null && detail.digest !== target;
-    state.appliedDigest = mismatch ? target : (detail.digest ?? target ?? state.appliedDigest);
-    state.lastRefreshAt = at;
-    state.retry = null;
-    if (state.lastError?.phase === 'refresh') state.lastError = null;
-    state.updateAvailable = state.seenDigest !== null && state.appliedDigest !== state.seenDigest;
+    const appliedDigest = mismatch ? target : (detail.digest ?? target ?? state.appliedDigest);
     const entry: HistoryEntry = { at, kind: 'refreshed', containers };
-    if (state.appliedDigest) entry.digest = state.appliedDigest;
+    if (appliedDigest) entry.digest = appliedDigest;
     if (mismatch) {
       entry.message = `the registry's lookup answered ${target} but the pull got ${detail.digest}; if this repeats, a proxy or mirror in front of the registry serves another manifest`;
     }
-    pushHistory(state, entry);
-    return;
+    return {
+      ...state,
+      appliedDigest,
+      lastRefreshAt: at,
+      retry: null,
+      lastError: state.lastError?.phase === 'refresh' ? null : state.lastError,
+      updateAvailable: state.seenDigest !== null && appliedDigest !== state.seenDigest,
+      history: withHistory(state, entry),
+    };
   }
   const message = detail.error ?? 'refresh failed';
-  state.lastError = { at, phase: 'refresh', message };
   const entry: HistoryEntry = { at, kind: 'refresh-failed', message, containers };
   if (target) entry.digest = target;
-  pushHistory(state, entry);
+  let nextRetry = state.retry;
   if (retry && target) {
     const attempt = state.retry?.digest === target ? state.retry.attempt + 1 : 1;
     const delay = backoffDelay(attempt, retry.baseMs, retry.maxMs, retry.random);
-    state.retry = { digest: target, attempt, nextAt: new Date(nowMs + delay).toISOString() };
+    nextRetry = { digest: target, attempt, nextAt: new Date(nowMs + delay).toISOString() };
   }
+  return { ...state, lastError: { at, phase: 'refresh', message }, retry: nextRetry, history: withHistory(state, entry) };
 }

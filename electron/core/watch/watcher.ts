@@ -1,17 +1,18 @@
-// The watch loop: look up each watched tag's digest, compare with what was seen before,
-// tell the user when it moves, and (with auto-refresh) refresh that runtime only.
+// What a tick means: look up each watched tag's digest, compare with what was seen before,
+// tell the user when it moves, and (with auto-refresh) refresh that runtime only. Also the
+// user's own refreshes. State lives in SavedState; the schedule lives in loop.ts.
 import { summarize, type CheckReport, type RefreshResult, type RuntimeConfig, type RuntimeRefreshDetail, type RuntimeState } from '../../../shared/dto.js';
 import type { EngineEvent } from '../../../shared/events.js';
-import type { PersistedState } from '../../../shared/schemas.js';
+import { ContainerListError, RateLimitedError, RefreshListError, UnknownRuntimeError } from '../errors.js';
 import { formatReference, parseReference, shortDigest, type ImageReference } from '../image/reference.js';
 import { addDetail, emptyResult, type RefreshOptions } from '../refresh/service.js';
-import { emptyRuntimeState, type StateStore } from '../state/store.js';
+import { SavedState } from '../state/saved-state.js';
+import type { StateStore } from '../state/store.js';
 import { Semaphore } from '../util/limit.js';
-import { abortableSleep, formatGoDuration } from '../util/time.js';
 import { safeText } from '../util/safe-text.js';
 import {
+  changedContainers,
   DEFAULT_RETRY,
-  HISTORY_LIMIT,
   observe,
   planRetryNow,
   recordCheckError,
@@ -20,7 +21,6 @@ import {
   type LocalView,
   type RetryPolicy,
 } from './transitions.js';
-import { ContainerListError, RateLimitedError, RefreshListError, UnknownRuntimeError } from '../errors.js';
 
 export interface WatchSettings {
   runtimes: RuntimeConfig[];
@@ -63,74 +63,48 @@ export interface TickOptions {
   awaitRefreshes?: boolean;
 }
 
+type Recorded = { detail: RuntimeRefreshDetail; listError?: ContainerListError };
+
 const goList = (items: readonly string[]): string => `[${items.join(' ')}]`;
 
 export class Watcher {
-  private state: PersistedState | null = null;
-  private saving: Promise<void> = Promise.resolve();
   private readonly now: () => number;
   private readonly log: (line: string) => void;
   private readonly retry: RetryPolicy;
-
-  private waker: AbortController | null = null;
-  private rescheduled = false;
+  /** The one home of the runtimes' states and their saving. */
+  readonly state: SavedState;
   /** One recorded refresh per runtime at a time: a second request shares the first's outcome. */
-  private readonly refreshing = new Map<string, Promise<{ detail: RuntimeRefreshDetail; listError?: ContainerListError }>>();
+  private readonly refreshing = new Map<string, Promise<Recorded>>();
+  private readonly settledListeners = new Set<() => void>();
 
   constructor(private readonly deps: WatcherDeps) {
     this.now = deps.now ?? Date.now;
     this.log = deps.log ?? (() => undefined);
     this.retry = deps.retry ?? { ...DEFAULT_RETRY, random: deps.random ?? Math.random };
+    this.state = new SavedState(deps.store, this.now);
   }
 
+  /** Loads the saved state (once) and hands its 429 waits to the registry client. */
   async init(): Promise<void> {
-    if (this.state) return;
-    const loaded = await this.deps.store.load();
-    // A file from elsewhere (or an older bug) may hold more; memory and saves stay bounded.
-    for (const runtime of Object.values(loaded.runtimes)) {
-      if (runtime.history.length > HISTORY_LIMIT) runtime.history.splice(0, runtime.history.length - HISTORY_LIMIT);
-    }
-    const now = this.now();
-    const limits = Object.fromEntries(
-      Object.entries(loaded.rateLimits ?? {})
-        .map(([registry, at]) => [registry, Date.parse(at)] as const)
-        .filter(([, at]) => at > now),
-    );
+    await this.state.load();
+    const limits = this.state.rateLimits();
     if (Object.keys(limits).length) this.deps.restoreRateLimits?.(limits);
-    this.state ??= loaded;
   }
 
-  private rememberRateLimit(err: unknown): void {
-    if (!(err instanceof RateLimitedError)) return;
-    const now = this.now();
-    const kept = Object.entries(this.loaded.rateLimits ?? {}).filter(([, at]) => Date.parse(at) > now);
-    this.loaded.rateLimits = Object.fromEntries([...kept, [err.registry, new Date(err.retryAt).toISOString()]]);
+  /** A runtime's state as it stands; reading adds nothing. */
+  stateOf(name: string): RuntimeState {
+    return this.state.get(name);
   }
 
-  private get loaded(): PersistedState {
-    if (!this.state) throw new Error('watcher used before init()');
-    return this.state;
+  /** Told whenever a refresh has been recorded (the loop re-plans its retries then). */
+  onRefreshSettled(listener: () => void): () => void {
+    this.settledListeners.add(listener);
+    return () => this.settledListeners.delete(listener);
   }
 
-  runtimeState(name: string): RuntimeState {
-    const runtimes = this.loaded.runtimes;
-    runtimes[name] ??= emptyRuntimeState();
-    return runtimes[name];
-  }
-
-  snapshot(): PersistedState {
-    return structuredClone(this.loaded);
-  }
-
-  /** Writes are chained so an older snapshot never lands after a newer one. */
-  private persist(): Promise<void> {
-    const snapshot = this.snapshot();
-    this.saving = this.saving.catch(() => undefined).then(() => this.deps.store.save(snapshot));
-    return this.saving;
-  }
-
-  private changed(runtime: string): void {
-    this.deps.emit?.({ type: 'state-changed', runtime, state: summarize(this.runtimeState(runtime)) });
+  private update(runtime: string, next: RuntimeState): void {
+    this.state.set(runtime, next);
+    this.deps.emit?.({ type: 'state-changed', runtime, state: summarize(next) });
   }
 
   async tick(options: TickOptions = {}): Promise<CheckReport[]> {
@@ -165,7 +139,7 @@ export class Watcher {
         reports.push(report.report);
         if (report.refresh) refreshes.push(report.refresh);
       }
-      await this.persist();
+      await this.state.save();
       if (options.awaitRefreshes !== false) await Promise.all(refreshes);
     } finally {
       this.deps.emit?.({ type: 'check-finished' });
@@ -180,16 +154,16 @@ export class Watcher {
     autoRefresh: boolean,
     signal: AbortSignal | undefined,
   ): Promise<{ report: CheckReport; refresh?: Promise<void> }> {
-    const state = this.runtimeState(runtime.name);
+    const before = this.state.get(runtime.name);
     const at = new Date(this.now()).toISOString();
-    const previousDigest = state.seenDigest;
+    const previousDigest = before.seenDigest;
     const report: CheckReport = {
       name: runtime.name,
       image: runtime.image,
       outcome: 'error',
       remoteDigest: null,
       previousDigest,
-      updateAvailable: state.updateAvailable,
+      updateAvailable: before.updateAvailable,
     };
     let remote: string;
     try {
@@ -200,26 +174,26 @@ export class Watcher {
         report.error = 'interrupted: imagewatch is stopping';
         return { report };
       }
-      this.rememberRateLimit(err);
+      if (err instanceof RateLimitedError) this.state.rateLimited(err.registry, err.retryAt);
       const message = safeText((err as Error).message, { max: 500 });
       this.log(`image-auto-refresh: ${runtime.name} digest fetch failed: ${message}`);
-      recordCheckError(state, message, at);
-      this.changed(runtime.name);
+      this.update(runtime.name, recordCheckError(this.state.get(runtime.name), message, at));
       report.error = message;
       return { report };
     }
 
     let local: LocalView | null = null;
     // Until the engine has answered once, whether the user runs the latest image is unknown.
-    if (previousDigest === null || state.updateAvailable === null) {
+    if (previousDigest === null || before.updateAvailable === null) {
       try {
         local = await this.deps.localView(ref, remote);
       } catch {
         // Engine unreachable: the registry answer still counts; no update is claimed.
       }
     }
-    const wasUnknown = previousDigest !== null && state.updateAvailable === null;
-    const outcome = observe(state, remote, local, at);
+    const wasUnknown = previousDigest !== null && before.updateAvailable === null;
+    const { state, outcome } = observe(this.state.get(runtime.name), remote, local, at);
+    this.update(runtime.name, state);
     report.outcome = outcome;
     report.remoteDigest = remote;
     const refresh = autoRefresh && wantsRefresh(state, outcome, this.now());
@@ -236,7 +210,6 @@ export class Watcher {
       this.log(`image-auto-refresh: ${runtime.name} engine reachable again; local image differs from ${shortDigest(remote)}, update available`);
       this.deps.emit?.({ type: 'update-found', runtime: runtime.name, image: runtime.image, digest: remote });
     }
-    this.changed(runtime.name);
     report.updateAvailable = state.updateAvailable;
 
     if (!refresh) return { report };
@@ -246,33 +219,25 @@ export class Watcher {
     // Not awaited here: a slow or stalled pull must not hold up the other runtimes' checks.
     const running = this.runRefresh(runtime, { signal, retry: true }).then(({ detail }) => {
       report.refresh = addDetail(emptyResult(), runtime.name, detail);
-      report.updateAvailable = state.updateAvailable;
+      report.updateAvailable = this.state.get(runtime.name).updateAvailable;
     });
     running.catch(() => undefined);
     return { report, refresh: running };
   }
 
-  private runRefresh(
-    runtime: RuntimeConfig,
-    options: RefreshOptions & { retry: boolean },
-  ): Promise<{ detail: RuntimeRefreshDetail; listError?: ContainerListError }> {
+  private runRefresh(runtime: RuntimeConfig, options: RefreshOptions & { retry: boolean }): Promise<Recorded> {
     const running = this.refreshing.get(runtime.name);
     if (running) return running;
     const work = this.recordedRefresh(runtime, options).finally(() => {
       this.refreshing.delete(runtime.name);
-      // The loop re-plans: a failed refresh has just set its retry time.
-      this.waker?.abort();
+      for (const listener of this.settledListeners) listener();
     });
     this.refreshing.set(runtime.name, work);
     return work;
   }
 
-  private async recordedRefresh(
-    runtime: RuntimeConfig,
-    options: RefreshOptions & { retry: boolean },
-  ): Promise<{ detail: RuntimeRefreshDetail; listError?: ContainerListError }> {
-    const state = this.runtimeState(runtime.name);
-    const target = state.seenDigest;
+  private async recordedRefresh(runtime: RuntimeConfig, options: RefreshOptions & { retry: boolean }): Promise<Recorded> {
+    const target = this.state.get(runtime.name).seenDigest;
     let detail: RuntimeRefreshDetail;
     let listError: ContainerListError | undefined;
     this.deps.emit?.({ type: 'refresh-started', runtime: runtime.name });
@@ -282,43 +247,34 @@ export class Watcher {
       if (err instanceof ContainerListError) listError = err;
       detail = { image: runtime.image, ok: false, error: (err as Error).message, containers: [] };
     }
-    const touched = detail.containers.some((c) => c.action === 'replaced' || c.action === 'removed');
-    if (!detail.ok && options.signal?.aborted && !touched) {
+    const recreated = changedContainers(detail);
+    if (!detail.ok && options.signal?.aborted && recreated.length === 0) {
       // Cut short by a shutdown before any container changed: not a failure; the next start retries.
-      if (options.retry) planRetryNow(state, target, this.now());
+      if (options.retry) this.update(runtime.name, planRetryNow(this.state.get(runtime.name), target, this.now()));
       this.log(`image-auto-refresh: ${runtime.name} refresh interrupted by shutdown${options.retry ? '; retried on the next start' : ''}`);
       this.deps.emit?.({ type: 'refresh-finished', runtime: runtime.name, detail });
-      this.changed(runtime.name);
-      await this.persist();
+      await this.state.save();
       return { detail };
     }
-    recordRefresh(state, target, detail, this.now(), options.retry ? this.retry : null);
-    const recorded = state.history.at(-1);
+    const next = recordRefresh(this.state.get(runtime.name), target, detail, this.now(), options.retry ? this.retry : null);
+    this.update(runtime.name, next);
+    const recorded = next.history.at(-1);
     if (detail.ok && recorded?.kind === 'refreshed' && recorded.message) this.log(`image-auto-refresh: ${runtime.name} warning: ${recorded.message}`);
-    const recreated = detail.containers.filter((c) => c.action === 'replaced' || c.action === 'removed').map((c) => c.name);
     const pulled = detail.imageIdAfter ? [runtime.name] : [];
     if (detail.ok) {
       this.log(`image-auto-refresh: ${runtime.name} pulled=${goList(pulled)} recreated=${goList(recreated)} failed=[]`);
     } else {
-      const next = state.retry && options.retry ? `; retry at ${state.retry.nextAt}` : '';
-      this.log(`image-auto-refresh: ${runtime.name} refresh failed: ${detail.error} (pulled=${goList(pulled)} recreated=${goList(recreated)})${next}`);
+      const retryAt = next.retry && options.retry ? `; retry at ${next.retry.nextAt}` : '';
+      this.log(`image-auto-refresh: ${runtime.name} refresh failed: ${detail.error} (pulled=${goList(pulled)} recreated=${goList(recreated)})${retryAt}`);
     }
     this.deps.emit?.({ type: 'refresh-finished', runtime: runtime.name, detail });
-    this.changed(runtime.name);
-    await this.persist();
+    await this.state.save();
     return listError ? { detail, listError } : { detail };
-  }
-
-  /** Re-plans the loop's next wake-up after a settings change. */
-  wake(): void {
-    this.rescheduled = true;
-    this.waker?.abort();
   }
 
   /** Drops a removed runtime's state. */
   forget(name: string): Promise<void> {
-    delete this.loaded.runtimes[name];
-    return this.persist();
+    return this.state.forget(name);
   }
 
   resolveRuntimes(names: readonly string[]): RuntimeConfig[] {
@@ -349,63 +305,24 @@ export class Watcher {
     return result;
   }
 
-  private nextRetryAt(): number | null {
+  /** The earliest retry time among the configured runtimes, and those due at `nowMs`. */
+  retries(nowMs: number): { earliest: number | null; due: string[] } {
     let earliest: number | null = null;
+    const due: string[] = [];
     for (const runtime of this.deps.settings().runtimes) {
-      const at = this.loaded.runtimes[runtime.name]?.retry?.nextAt;
+      const at = this.state.get(runtime.name).retry?.nextAt;
       if (at === undefined) continue;
       const ms = Date.parse(at);
       if (earliest === null || ms < earliest) earliest = ms;
+      if (ms <= nowMs) due.push(runtime.name);
     }
-    return earliest;
+    return { earliest, due };
   }
 
-  private dueRetries(nowMs: number): string[] {
-    return this.deps
-      .settings()
-      .runtimes.filter((r) => {
-        const at = this.loaded.runtimes[r.name]?.retry?.nextAt;
-        return at !== undefined && Date.parse(at) <= nowMs;
-      })
-      .map((r) => r.name);
-  }
-
-  /** Runs until `signal` aborts; then waits for any refresh in flight so no container is left half-replaced. */
-  async run(signal: AbortSignal): Promise<void> {
-    await this.init();
-    const first = this.deps.settings();
-    this.log(`image-auto-refresh: started (interval=${formatGoDuration(first.intervalMs)}, runtimes=${first.runtimes.length})`);
-    const random = this.deps.random ?? Math.random;
-    let nextTick = this.now();
-    while (!signal.aborted) {
-      const settings = this.deps.settings();
-      const now = this.now();
-      if (now >= nextTick) {
-        await this.tick({ signal, awaitRefreshes: false }).catch((err: unknown) => this.log(`image-auto-refresh: tick failed: ${(err as Error).message}`));
-        // Small jitter keeps many installs from hitting a registry in the same second.
-        const jitter = Math.round(random() * Math.min(settings.intervalMs * 0.1, 30_000));
-        nextTick = this.now() + settings.intervalMs + jitter;
-      } else {
-        const due = settings.autoRefresh ? this.dueRetries(now) : [];
-        if (due.length)
-          await this.tick({ signal, only: due, awaitRefreshes: false }).catch((err: unknown) =>
-            this.log(`image-auto-refresh: retry failed: ${(err as Error).message}`),
-          );
-      }
-      const retryAt = settings.autoRefresh ? this.nextRetryAt() : null;
-      const wakeAt = retryAt !== null && retryAt > this.now() ? Math.min(nextTick, retryAt) : nextTick;
-      const waker = new AbortController();
-      this.waker = waker;
-      await abortableSleep(Math.max(0, wakeAt - this.now()), AbortSignal.any([signal, waker.signal]));
-      this.waker = null;
-      if (this.rescheduled) {
-        this.rescheduled = false;
-        // New settings (interval, auto-refresh) apply from now, not after the old sleep.
-        nextTick = Math.min(nextTick, this.now() + this.deps.settings().intervalMs);
-      }
-    }
+  /** Waits for refreshes in flight and the last save: nothing is left half done. */
+  async settle(): Promise<void> {
     await this.deps.refresher.idle();
-    await this.saving.catch(() => undefined);
-    this.log(`image-auto-refresh: stopping (${String(signal.reason instanceof Error ? signal.reason.message : (signal.reason ?? 'stopped'))})`);
+    await Promise.allSettled([...this.refreshing.values()]);
+    await this.state.settled();
   }
 }
