@@ -30,7 +30,14 @@ export interface EngineOptions {
 }
 
 export interface Engine {
-  config: ResolvedConfig;
+  /** The settings in force. */
+  readonly config: ResolvedConfig;
+  /**
+   * Puts new settings in force: runtimes, interval, auto-refresh, strategy and timings apply
+   * from the next check or refresh, and the loop re-plans its sleep at once. The Docker
+   * endpoint, insecure registries and config-file credentials are read at start only.
+   */
+  applySettings(next: ResolvedConfig): void;
   watcher: Watcher;
   loop: WatchLoop;
   refresher: RefreshService;
@@ -40,12 +47,12 @@ export interface Engine {
 }
 
 export function createEngine(options: EngineOptions): Engine {
-  const { config } = options;
+  let config = options.config;
   const env = options.env ?? process.env;
   const docker = options.docker ?? connectDocker(config.dockerHost, env);
   const credentials = options.credentials ?? defaultCredentialChain(new SettingsCredentials(config.credentials), env);
   const registry = new RegistryClient({ credentials, transport: new TransportPolicy(config.insecureRegistries) });
-  // Getters, so settings changed at run time (the desktop app's controls) apply at once.
+  // Getters over `config`, which applySettings replaces: parts read the settings in force.
   const refresher = new RefreshService({
     docker,
     pullCredential: (ref, signal) => registry.pullCredential(ref, signal),
@@ -86,7 +93,13 @@ export function createEngine(options: EngineOptions): Engine {
   });
   const loop = new WatchLoop(watcher, { settings, ...(options.log ? { log: options.log } : {}) });
   return {
-    config,
+    get config() {
+      return config;
+    },
+    applySettings(next) {
+      config = next;
+      loop.wake();
+    },
     watcher,
     loop,
     refresher,

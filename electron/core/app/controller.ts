@@ -8,7 +8,7 @@ import type { HistoryEntry, RefreshResult, RuntimeConfig } from '../../../shared
 import type { EngineEvent } from '../../../shared/events.js';
 import type { Settings } from '../../../shared/schemas.js';
 import { InvalidArgumentError } from '../../../shared/api-schemas.js';
-import { checkRuntimeImages, resolveSettings, type ResolvedConfig } from '../config/load.js';
+import { checkRuntimeImages, resolveSettings } from '../config/load.js';
 import { envAutoRefresh } from '../config/defaults.js';
 import { createEngine, type Engine } from '../engine.js';
 import { defaultCredentialChain } from '../registry/credentials.js';
@@ -37,7 +37,6 @@ export class AppController {
   private checking = false;
   private loop: { controller: AbortController; done: Promise<void> } | null = null;
   private engine!: Engine;
-  private config!: ResolvedConfig;
   private settings: Settings = {};
   private secrets!: SecretStore;
   private credentialRegistries: string[] = [];
@@ -55,7 +54,7 @@ export class AppController {
 
   private async init(): Promise<void> {
     this.settings = await this.options.settingsStore.load();
-    this.config = resolveSettings(this.settings, this.options.settingsStore.location, this.env);
+    const config = resolveSettings(this.settings, this.options.settingsStore.location, this.env);
     const saveSettings = (s: Settings): Promise<void> => this.saveSettings(s);
     this.secrets = this.options.secrets
       ? this.options.secrets({ settings: () => this.settings, saveSettings })
@@ -63,7 +62,7 @@ export class AppController {
     this.credentialRegistries = await this.secrets.registries();
     const credentials = defaultCredentialChain(new SecretCredentials(this.secrets), this.env);
     this.engine = createEngine({
-      config: this.config,
+      config,
       store: this.options.stateStore,
       env: this.env,
       credentials,
@@ -153,7 +152,7 @@ export class AppController {
   }
 
   getState(): AppState {
-    const runtimes = this.config.runtimes.map((config) => ({
+    const runtimes = this.engine.config.runtimes.map((config) => ({
       config,
       state: summarize(this.engine.watcher.stateOf(config.name)),
       refreshing: this.refreshing.has(config.name),
@@ -163,10 +162,10 @@ export class AppController {
       checking: this.checking,
       runtimes,
       settings: {
-        autoRefresh: this.config.autoRefresh,
+        autoRefresh: this.engine.config.autoRefresh,
         autoRefreshForcedByEnv: envAutoRefresh(this.env),
-        intervalSeconds: this.config.intervalMs / 1000,
-        recreate: this.config.recreate,
+        intervalSeconds: this.engine.config.intervalMs / 1000,
+        recreate: this.engine.config.recreate,
         credentialRegistries: [...this.credentialRegistries],
       },
       warnings: [...this.warnings],
@@ -179,17 +178,15 @@ export class AppController {
     const resolved = resolveSettings(next, this.options.settingsStore.location, this.env);
     await this.options.settingsStore.save(next);
     this.settings = next;
-    // In place: the engine reads this object on every tick and refresh.
-    Object.assign(this.config, resolved);
-    this.engine.loop.wake();
+    this.engine.applySettings(resolved);
   }
 
   private runtime(name: string): RuntimeConfig {
-    const found = this.config.runtimes.find((r) => r.name === name);
+    const found = this.engine.config.runtimes.find((r) => r.name === name);
     if (!found)
       throw new UnknownRuntimeError(
         name,
-        this.config.runtimes.map((r) => r.name),
+        this.engine.config.runtimes.map((r) => r.name),
       );
     return found;
   }
@@ -221,7 +218,7 @@ export class AppController {
   }
 
   async addRuntime(runtime: RuntimeConfig): Promise<AppState> {
-    if (this.config.runtimes.some((r) => r.name === runtime.name)) {
+    if (this.engine.config.runtimes.some((r) => r.name === runtime.name)) {
       throw new ConflictError(`a runtime named "${runtime.name}" already exists`);
     }
     try {
@@ -229,7 +226,7 @@ export class AppController {
     } catch (err) {
       throw new InvalidArgumentError((err as ConfigError).message.replace('runtimes[0].image', 'image'));
     }
-    await this.saveSettings({ ...this.settings, runtimes: [...this.config.runtimes, runtime] });
+    await this.saveSettings({ ...this.settings, runtimes: [...this.engine.config.runtimes, runtime] });
     const state = this.changed();
     // Seed the new runtime now rather than at the next interval.
     void this.engine.watcher.tick({ only: [runtime.name] }).then(
@@ -241,7 +238,7 @@ export class AppController {
 
   async removeRuntime(name: string): Promise<AppState> {
     this.runtime(name);
-    await this.saveSettings({ ...this.settings, runtimes: this.config.runtimes.filter((r) => r.name !== name) });
+    await this.saveSettings({ ...this.settings, runtimes: this.engine.config.runtimes.filter((r) => r.name !== name) });
     await this.engine.watcher.forget(name);
     return this.changed();
   }
