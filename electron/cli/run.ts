@@ -4,17 +4,16 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CheckReport, RefreshResult } from '../../shared/dto.js';
-import { loadConfig, type ResolvedConfig } from '../core/config/load.js';
-import { defaultConfigPath, defaultStatePath, journalPathFor } from '../core/config/paths.js';
+import { configLocation, loadConfig } from '../core/config/load.js';
+import { defaultStatePath, journalPathFor } from '../core/config/paths.js';
 import { AppController } from '../core/app/controller.js';
 import { JsonSettingsFile } from '../core/app/settings-store.js';
 import { startServer } from '../serve/server.js';
-import { createEngine, type Engine } from '../core/engine.js';
 import { shortDigest } from '../core/image/reference.js';
 import { JsonFileStateStore } from '../core/state/store.js';
 import { parseCommand, USAGE, UsageError, type Command } from './args.js';
 import { claimStateDir, type OwnerClaim } from '../core/owner/claim.js';
-import { handoffHandler, remoteTarget, type HandoffTarget } from '../core/owner/handoff.js';
+import { remoteTarget, type HandoffTarget } from '../core/owner/handoff.js';
 import type { OwnerInfo, OwnerKind } from '../core/owner/lock.js';
 import { safeText } from '../core/util/safe-text.js';
 import { ConfigError, DockerHostError, RefreshListError, ShutdownError, StateVersionError, UnknownRuntimeError } from '../core/errors.js';
@@ -78,60 +77,64 @@ async function own(cmd: { state?: string }, io: Io, kind: OwnerKind): Promise<Ow
   return claim;
 }
 
-async function withEngine<T>(
-  cmd: Exclude<Command, { kind: 'help' | 'version' | 'serve' }>,
+/** The core for one command, built the way every front end builds it: an AppController. */
+function openController(
+  cmd: { config?: string; state?: string },
   io: Io,
-  claim: OwnerClaim,
-  log: ((line: string) => void) | undefined,
-  body: (engine: Engine, signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  const config: ResolvedConfig = await loadConfig(cmd.config, io.env);
+  options: { log?: (line: string) => void; configRequiredWhenNamed: boolean },
+): Promise<AppController> {
   const state = statePath(cmd, io.env);
-  const store = new JsonFileStateStore(state);
-  const engine = createEngine({
-    config,
-    store,
+  const { file, required } = configLocation(cmd.config, io.env);
+  return AppController.create({
+    settingsStore: new JsonSettingsFile(file, { required: required && options.configRequiredWhenNamed }),
+    stateStore: new JsonFileStateStore(state),
     env: io.env,
     journalPath: journalPathFor(state),
     notice: (line) => io.stderr(`imagewatch: ${safeText(line, { max: 2000 })}\n`),
-    ...(log ? { log } : {}),
+    ...(options.log ? { log: options.log } : {}),
   });
-  const controller = new AbortController();
+}
+
+/**
+ * Runs `body` as the owner of the state directory: the core built, crashed replacements
+ * repaired, handed-over work taken meanwhile, and everything stopped and let go at the end.
+ */
+async function asOwner<T>(
+  cmd: { config?: string; state?: string },
+  io: Io,
+  claim: OwnerClaim,
+  log: ((line: string) => void) | undefined,
+  body: (controller: AppController, signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  let controller: AppController;
+  try {
+    controller = await openController(cmd, io, { configRequiredWhenNamed: true, ...(log ? { log } : {}) });
+  } catch (err) {
+    await claim.release();
+    throw err;
+  }
+  const abort = new AbortController();
   claim.lock.lost.addEventListener('abort', () => {
     io.stderr(`imagewatch: ${(claim.lock.lost.reason as Error).message}; stopping\n`);
-    controller.abort(claim.lock.lost.reason);
+    abort.abort(claim.lock.lost.reason);
   });
   let signals = 0;
   const dispose = io.onSignal((signal) => {
     signals++;
-    if (signals === 1) controller.abort(new ShutdownError(signal));
-    if (engine.refresher.replacing) {
-      io.stderr(`imagewatch: ${signal}: finishing the container replacement in progress before exiting\n`);
-    }
+    if (signals === 1) abort.abort(new ShutdownError(signal));
+    if (controller.replacing) io.stderr(`imagewatch: ${signal}: finishing the container replacement in progress before exiting\n`);
   });
   try {
-    await engine.watcher.init();
-    await engine.refresher.recover();
-    for (const warning of store.warnings) io.stderr(`imagewatch: warning: ${warning}\n`);
-    await claim.serve(handoffHandler(localTarget(engine, controller.signal)));
-    return await body(engine, controller.signal);
+    for (const warning of controller.getState().warnings) io.stderr(`imagewatch: warning: ${warning}\n`);
+    await controller.recover();
+    await claim.serve(controller.handoff(abort.signal));
+    return await body(controller, abort.signal);
   } finally {
     dispose();
     await claim.stopServing();
-    await engine.close();
+    await controller.stop(abort.signal.aborted ? (abort.signal.reason as Error) : undefined);
     await claim.release();
   }
-}
-
-function localTarget(engine: Engine, signal: AbortSignal): HandoffTarget {
-  return {
-    check: (autoRefresh) => engine.watcher.tick({ signal, ...(autoRefresh ? { autoRefresh: true } : {}) }),
-    refresh: (runtimes, recreate) => {
-      // Validate names before touching anything, so a typo changes nothing.
-      engine.watcher.resolveRuntimes(runtimes);
-      return engine.watcher.refresh(runtimes, { recreate, signal });
-    },
-  };
 }
 
 /**
@@ -149,23 +152,16 @@ async function onOwner(cmd: Extract<Command, { kind: 'check' | 'refresh' }>, io:
     );
     return body(remoteTarget(claim));
   }
-  return withEngine(cmd, io, claim, undefined, (engine, signal) => body(localTarget(engine, signal)));
+  return asOwner(cmd, io, claim, undefined, (controller, signal) => body(controller.work(signal)));
 }
 
 async function serve(cmd: Extract<Command, { kind: 'serve' }>, io: Io): Promise<number> {
   const stamp = (line: string): void => io.stderr(`${logLine()(line)}\n`);
-  const configPath = cmd.config ?? (io.env.IMAGEWATCH_CONFIG || defaultConfigPath(io.env));
-  const state = statePath(cmd, io.env);
   const claim = await own(cmd, io, 'serve');
   let controller: AppController;
   try {
-    controller = await AppController.create({
-      settingsStore: new JsonSettingsFile(configPath),
-      stateStore: new JsonFileStateStore(state),
-      env: io.env,
-      journalPath: journalPathFor(state),
-      log: stamp,
-    });
+    // serve writes settings changed in the window back, so a named file may be created by it.
+    controller = await openController(cmd, io, { log: stamp, configRequiredWhenNamed: false });
   } catch (err) {
     await claim.release();
     throw err;
@@ -241,8 +237,10 @@ async function execute(cmd: Command, io: Io): Promise<number> {
     case 'watch': {
       const stamp = (line: string): void => io.stderr(`${logLine()(line)}\n`);
       const claim = await own(cmd, io, 'watch');
-      return withEngine(cmd, io, claim, stamp, async (engine, signal) => {
-        await engine.loop.run(signal);
+      return asOwner(cmd, io, claim, stamp, async (controller, signal) => {
+        controller.start();
+        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+        await controller.stop(signal.reason as Error);
         return 0;
       });
     }

@@ -4,7 +4,7 @@ import type Docker from 'dockerode';
 import { appStatus } from '../../../shared/status.js';
 import type { AppState, ApiEvent, CredentialInput, RefreshRequestOptions, SettingsPatch } from '../../../shared/api.js';
 import { ALL_RUNTIMES, summarize } from '../../../shared/api.js';
-import type { HistoryEntry, RefreshResult, RuntimeConfig } from '../../../shared/dto.js';
+import type { CheckReport, HistoryEntry, RefreshResult, RuntimeConfig } from '../../../shared/dto.js';
 import type { EngineEvent } from '../../../shared/events.js';
 import type { Settings } from '../../../shared/schemas.js';
 import { InvalidArgumentError } from '../../../shared/api-schemas.js';
@@ -16,7 +16,7 @@ import type { StateStore } from '../state/store.js';
 import { SecretCredentials, SettingsSecrets, type SecretStore } from './secrets.js';
 import type { SettingsStore } from './settings-store.js';
 import type { HandoffHandler } from '../owner/channel.js';
-import { handoffHandler } from '../owner/handoff.js';
+import { handoffHandler, type HandoffTarget } from '../owner/handoff.js';
 import { ConfigError, ConflictError, UnknownRuntimeError } from '../errors.js';
 
 export interface AppControllerOptions {
@@ -28,6 +28,8 @@ export interface AppControllerOptions {
   docker?: Docker;
   journalPath?: string;
   log?: (line: string) => void;
+  /** Things the user should be told once (a crash repaired); also kept in the warnings. Else logged. */
+  notice?: (line: string) => void;
 }
 
 export class AppController {
@@ -36,6 +38,7 @@ export class AppController {
   private readonly warnings: string[] = [];
   private checking = false;
   private loop: { controller: AbortController; done: Promise<void> } | null = null;
+  private stopped: Promise<void> | null = null;
   private engine!: Engine;
   private settings: Settings = {};
   private secrets!: SecretStore;
@@ -70,7 +73,7 @@ export class AppController {
       ...(this.options.log ? { log: this.options.log } : {}),
       notice: (line) => {
         this.warnings.push(line);
-        this.options.log?.(line);
+        (this.options.notice ?? this.options.log)?.(line);
       },
       ...(this.options.docker ? { docker: this.options.docker } : {}),
       ...(this.options.journalPath ? { journalPath: this.options.journalPath } : {}),
@@ -108,22 +111,31 @@ export class AppController {
     return () => this.listeners.delete(listener);
   }
 
+  /** Repairs replacements a crashed run left (only the state directory's owner may call it). */
+  recover(): Promise<void> {
+    return this.engine.refresher.recover();
+  }
+
   /** Starts the watch loop (one tick at once, then every interval). */
   start(): void {
-    if (this.loop) return;
+    if (this.loop || this.stopped) return;
     const controller = new AbortController();
-    this.loop = { controller, done: this.engine.refresher.recover().then(() => this.engine.loop.run(controller.signal)) };
+    this.loop = { controller, done: this.recover().then(() => this.engine.loop.run(controller.signal)) };
   }
 
   /** Stops the loop and waits for any replacement in flight, so none is left half done. */
-  async stop(): Promise<void> {
-    const loop = this.loop;
-    this.loop = null;
-    if (loop) {
-      loop.controller.abort(new Error('quit'));
-      await loop.done;
-    }
-    await this.engine.close();
+  async stop(reason: Error = new Error('quit')): Promise<void> {
+    if (this.stopped) return this.stopped;
+    this.stopped = (async () => {
+      const loop = this.loop;
+      this.loop = null;
+      if (loop) {
+        loop.controller.abort(reason);
+        await loop.done;
+      }
+      await this.engine.close();
+    })();
+    return this.stopped;
   }
 
   /** Whether a refresh is running, for "quit waits" messages. */
@@ -136,19 +148,27 @@ export class AppController {
     return this.engine.refresher.replacing;
   }
 
-  /** The work `check` and `refresh` hand over while this process owns the state directory. */
-  handoff(): HandoffHandler {
-    return handoffHandler({
-      check: async (autoRefresh) => {
-        const reports = await this.engine.watcher.tick(autoRefresh ? { autoRefresh: true } : {});
-        this.changed();
-        return reports;
-      },
-      refresh: (runtimes, recreate) => {
-        this.engine.watcher.resolveRuntimes(runtimes);
-        return this.refreshNamed(runtimes, recreate ? {} : { recreate: false });
-      },
+  /** `check` and `refresh` as the CLI runs them, here or handed over; `signal` cuts them short. */
+  work(signal?: AbortSignal): HandoffTarget {
+    return {
+      check: (autoRefresh) => this.check({ autoRefresh, ...(signal ? { signal } : {}) }),
+      refresh: (runtimes, recreate) => this.refreshNamed(runtimes, { ...(recreate ? {} : { recreate: false }), ...(signal ? { signal } : {}) }),
+    };
+  }
+
+  /** The channel handler for work handed over while this process owns the state directory. */
+  handoff(signal?: AbortSignal): HandoffHandler {
+    return handoffHandler(this.work(signal));
+  }
+
+  /** One check of every runtime (`imagewatch check`); `autoRefresh` overrides the setting for it. */
+  async check(options: { autoRefresh?: boolean; signal?: AbortSignal } = {}): Promise<CheckReport[]> {
+    const reports = await this.engine.watcher.tick({
+      ...(options.autoRefresh ? { autoRefresh: true } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
+    this.changed();
+    return reports;
   }
 
   getState(): AppState {
@@ -201,8 +221,13 @@ export class AppController {
   }
 
   /** Refreshes the named runtimes, or all of them for an empty list; an unknown name changes nothing. */
-  async refreshNamed(names: readonly string[], options: RefreshRequestOptions = {}): Promise<RefreshResult> {
-    const result = await this.engine.watcher.refresh(names, options.recreate === false ? { recreate: false } : {});
+  async refreshNamed(names: readonly string[], options: RefreshRequestOptions & { signal?: AbortSignal } = {}): Promise<RefreshResult> {
+    // Checked before anything starts, so a typo changes nothing.
+    this.engine.watcher.resolveRuntimes(names);
+    const result = await this.engine.watcher.refresh(names, {
+      ...(options.recreate === false ? { recreate: false } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     this.changed();
     return result;
   }

@@ -1,8 +1,7 @@
 // Where the app's settings live: the config file for the headless daemon, electron-store on
 // the desktop. Both hold the same schema as the CLI's config file.
-import { readFile } from 'node:fs/promises';
 import type { Settings } from '../../../shared/schemas.js';
-import { parseSettings } from '../config/load.js';
+import { readSettingsFile } from '../config/load.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
 
 export interface SettingsStore {
@@ -15,17 +14,14 @@ export interface SettingsStore {
 }
 
 export class JsonSettingsFile implements SettingsStore {
-  constructor(readonly location: string) {}
+  /** `required`: a file the user named must exist; otherwise an absent one means defaults. */
+  constructor(
+    readonly location: string,
+    private readonly options: { required?: boolean } = {},
+  ) {}
 
   async load(): Promise<Settings> {
-    let text: string;
-    try {
-      text = await readFile(this.location, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw err;
-    }
-    return parseSettings(text, this.location);
+    return (await readSettingsFile(this.location, this.options.required === true)) ?? {};
   }
 
   save(settings: Settings): Promise<void> {

@@ -86,16 +86,26 @@ export function parseSettings(text: string, where: string): Settings {
  * `--config`, else IMAGEWATCH_CONFIG, else the per-user config file. A file named
  * explicitly must exist; the per-user one is optional and the origin's defaults apply.
  */
-export async function loadConfig(explicitPath: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<ResolvedConfig> {
+export function configLocation(explicitPath: string | undefined, env: NodeJS.ProcessEnv = process.env): { file: string; required: boolean } {
   const named = explicitPath ?? (env.IMAGEWATCH_CONFIG || undefined);
-  const file = named ?? defaultConfigPath(env);
+  return { file: named ?? defaultConfigPath(env), required: named !== undefined };
+}
+
+/** The settings in `file`; null when it is absent and not required. */
+export async function readSettingsFile(file: string, required: boolean): Promise<Settings | null> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && named === undefined) return resolveSettings({}, 'built-in defaults', env);
+    if (code === 'ENOENT' && !required) return null;
     throw new ConfigError(`${file}: cannot read config: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
-  return resolveSettings(parseSettings(text, file), file, env);
+  return parseSettings(text, file);
+}
+
+export async function loadConfig(explicitPath: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<ResolvedConfig> {
+  const { file, required } = configLocation(explicitPath, env);
+  const settings = await readSettingsFile(file, required);
+  return settings === null ? resolveSettings({}, 'built-in defaults', env) : resolveSettings(settings, file, env);
 }
