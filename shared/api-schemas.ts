@@ -13,7 +13,7 @@ const RegistryHostSchema = z
 export const API_ARG_SCHEMAS = {
   getState: z.tuple([]),
   checkNow: z.tuple([]),
-  refresh: z.tuple([RuntimeNameSchema, z.strictObject({ recreate: z.boolean().optional() }).optional()]),
+  refresh: z.tuple([RuntimeNameSchema, z.strictObject({ pullOnly: z.boolean().optional() }).optional()]),
   setAutoRefresh: z.tuple([z.boolean()]),
   updateSettings: z.tuple([
     z.strictObject({

@@ -41,8 +41,8 @@ export interface SettingsPatch {
 }
 
 export interface RefreshRequestOptions {
-  /** false pulls only; true or absent uses each runtime's strategy. */
-  recreate?: boolean;
+  /** Pull the new image and leave every container as it is; absent or false uses each runtime's strategy. */
+  pullOnly?: boolean;
 }
 
 export interface CredentialInput {

@@ -23,7 +23,7 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'check'; config?: string; state?: string; autoRefresh: boolean; json: boolean }
-  | { kind: 'refresh'; config?: string; state?: string; runtimes: string[]; recreate: boolean; json: boolean }
+  | { kind: 'refresh'; config?: string; state?: string; runtimes: string[]; pullOnly: boolean; json: boolean }
   | { kind: 'watch'; config?: string; state?: string }
   | { kind: 'serve'; config?: string; state?: string; port: number; host: string; allowHosts: string[] };
 
@@ -71,7 +71,7 @@ export function parseCommand(argv: string[]): Command {
       });
       if (v.help) return { kind: 'help' };
       const runtimes = (v.runtime ?? []).map((r) => nonEmpty('runtime', r)!);
-      const cmd: Command = { kind: 'refresh', runtimes, recreate: v['no-recreate'] !== true, json: v.json === true };
+      const cmd: Command = { kind: 'refresh', runtimes, pullOnly: v['no-recreate'] === true, json: v.json === true };
       if (v.config !== undefined) cmd.config = nonEmpty('config', v.config)!;
       if (v.state !== undefined) cmd.state = nonEmpty('state', v.state)!;
       return cmd;

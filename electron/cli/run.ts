@@ -220,7 +220,7 @@ async function execute(cmd: Command, io: Io): Promise<number> {
       return onOwner(cmd, io, async (target) => {
         let result: RefreshResult;
         try {
-          result = await target.refresh(cmd.runtimes, cmd.recreate);
+          result = await target.refresh(cmd.runtimes, cmd.pullOnly);
         } catch (err) {
           if (err instanceof RefreshListError) {
             io.stdout(`${JSON.stringify({ error: err.message, partial_result: err.partial }, null, 2)}\n`);

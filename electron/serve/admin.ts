@@ -22,7 +22,7 @@ export async function handleAdminRefresh(controller: AppController, req: http.In
   const recreateParam = url.searchParams.get('recreate');
   const recreate = recreateParam === null || recreateParam === 'true';
   try {
-    const result = await controller.refreshNamed(runtime === null ? [] : [runtime], { recreate });
+    const result = await controller.refreshNamed(runtime === null ? [] : [runtime], { pullOnly: !recreate });
     send(res, 200, { pulled: result.pulled, failed: result.failed, recreated: result.recreated });
   } catch (err) {
     if (err instanceof UnknownRuntimeError) {

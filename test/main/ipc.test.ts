@@ -56,7 +56,7 @@ describe('IPC handlers', () => {
 
   it.each([
     ['refresh', [42], /refresh: argument 1/],
-    ['refresh', ['crewai', { recreate: 'yes' }], /refresh: argument 2/],
+    ['refresh', ['crewai', { pullOnly: 'yes' }], /refresh: argument 2/],
     ['setAutoRefresh', ['true'], /setAutoRefresh: argument 1/],
     ['addRuntime', [{ name: 'x', image: 'x', evil: 1 }], /unknown key "evil"/],
     ['updateSettings', [{ intervalSeconds: -5 }], /intervalSeconds/],

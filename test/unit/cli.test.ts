@@ -32,10 +32,10 @@ describe('CLI arguments', () => {
     expect(parseCommand(['refresh', '--runtime', 'a', '--runtime', 'b', '--no-recreate'])).toEqual({
       kind: 'refresh',
       runtimes: ['a', 'b'],
-      recreate: false,
+      pullOnly: true,
       json: false,
     });
-    expect(parseCommand(['refresh'])).toEqual({ kind: 'refresh', runtimes: [], recreate: true, json: false });
+    expect(parseCommand(['refresh'])).toEqual({ kind: 'refresh', runtimes: [], pullOnly: false, json: false });
     expect(parseCommand(['watch', '--config=x'])).toEqual({ kind: 'watch', config: 'x' });
     expect(parseCommand([])).toEqual({ kind: 'help' });
   });

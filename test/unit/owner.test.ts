@@ -70,9 +70,9 @@ describe('handoff channel', () => {
       const unknown = await ask(address, JSON.stringify({ token: 'a-token-of-24-characters', method: 'remove-everything' }));
       expect(JSON.parse(unknown)).toMatchObject({ ok: false, failure: { kind: 'bad-request' } });
       expect(seen).toEqual([]);
-      const good = await ask(address, JSON.stringify({ token: 'a-token-of-24-characters', method: 'refresh', runtimes: ['a'], recreate: false }));
+      const good = await ask(address, JSON.stringify({ token: 'a-token-of-24-characters', method: 'refresh', runtimes: ['a'], pullOnly: true }));
       expect(JSON.parse(good)).toEqual({ ok: true, result: [] });
-      expect(seen).toEqual([{ method: 'refresh', runtimes: ['a'], recreate: false }]);
+      expect(seen).toEqual([{ method: 'refresh', runtimes: ['a'], pullOnly: true }]);
     } finally {
       await channel.close();
     }
@@ -100,7 +100,7 @@ describe('claiming a state directory', () => {
 
     const client = (await claimStateDir(dir, { kind: 'refresh', waitMs: 1000 })) as ClientClaim;
     expect(client.role).toBe('client');
-    expect(await client.send({ method: 'refresh', runtimes: ['x'], recreate: true })).toMatchObject({ ok: true, result: { asked: ['x'] } });
+    expect(await client.send({ method: 'refresh', runtimes: ['x'], pullOnly: false })).toMatchObject({ ok: true, result: { asked: ['x'] } });
 
     const started = Date.now();
     await expect(claimStateDir(dir, { kind: 'serve', waitMs: 30_000 })).rejects.toBeInstanceOf(OwnerBusyError);

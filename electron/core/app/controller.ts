@@ -152,7 +152,7 @@ export class AppController {
   work(signal?: AbortSignal): HandoffTarget {
     return {
       check: (autoRefresh) => this.check({ autoRefresh, ...(signal ? { signal } : {}) }),
-      refresh: (runtimes, recreate) => this.refreshNamed(runtimes, { ...(recreate ? {} : { recreate: false }), ...(signal ? { signal } : {}) }),
+      refresh: (runtimes, pullOnly) => this.refreshNamed(runtimes, { pullOnly, ...(signal ? { signal } : {}) }),
     };
   }
 
@@ -225,7 +225,7 @@ export class AppController {
     // Checked before anything starts, so a typo changes nothing.
     this.engine.watcher.resolveRuntimes(names);
     const result = await this.engine.watcher.refresh(names, {
-      ...(options.recreate === false ? { recreate: false } : {}),
+      ...(options.pullOnly ? { pullOnly: true } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
     this.changed();

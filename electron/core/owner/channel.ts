@@ -15,10 +15,10 @@ const MAX_LINE = 64 * 1024;
 
 export const HandoffRequestSchema = z.discriminatedUnion('method', [
   z.object({ token: z.string(), method: z.literal('check'), autoRefresh: z.boolean() }).strict(),
-  z.object({ token: z.string(), method: z.literal('refresh'), runtimes: z.array(z.string().min(1)).max(1000), recreate: z.boolean() }).strict(),
+  z.object({ token: z.string(), method: z.literal('refresh'), runtimes: z.array(z.string().min(1)).max(1000), pullOnly: z.boolean() }).strict(),
 ]);
 export type HandoffRequest = z.infer<typeof HandoffRequestSchema>;
-export type HandoffWork = { method: 'check'; autoRefresh: boolean } | { method: 'refresh'; runtimes: string[]; recreate: boolean };
+export type HandoffWork = { method: 'check'; autoRefresh: boolean } | { method: 'refresh'; runtimes: string[]; pullOnly: boolean };
 
 /** Failures the CLI turns into its usual exit codes and output. */
 export type HandoffFailure =
@@ -101,7 +101,7 @@ export async function startChannel(address: string, token: string, handler: Hand
         response = await handler(
           parsed.method === 'check'
             ? { method: 'check', autoRefresh: parsed.autoRefresh }
-            : { method: 'refresh', runtimes: parsed.runtimes, recreate: parsed.recreate },
+            : { method: 'refresh', runtimes: parsed.runtimes, pullOnly: parsed.pullOnly },
         );
       } catch (err) {
         response = { ok: false, failure: { kind: 'failed', message: (err as Error).message } };

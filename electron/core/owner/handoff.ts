@@ -8,14 +8,14 @@ import { RefreshListError, UnknownRuntimeError } from '../errors.js';
 
 export interface HandoffTarget {
   check(autoRefresh: boolean): Promise<CheckReport[]>;
-  refresh(runtimes: string[], recreate: boolean): Promise<RefreshResult>;
+  refresh(runtimes: string[], pullOnly: boolean): Promise<RefreshResult>;
 }
 
 export function handoffHandler(target: HandoffTarget): HandoffHandler {
   return async (work: HandoffWork): Promise<HandoffResponse> => {
     try {
       if (work.method === 'check') return { ok: true, result: await target.check(work.autoRefresh) };
-      return { ok: true, result: await target.refresh(work.runtimes, work.recreate) };
+      return { ok: true, result: await target.refresh(work.runtimes, work.pullOnly) };
     } catch (err) {
       if (err instanceof UnknownRuntimeError)
         return { ok: false, failure: { kind: 'unknown-runtime', message: err.message, runtime: err.runtime, known: err.known } };
@@ -42,6 +42,6 @@ function unwrap(response: HandoffResponse): CheckReport[] | RefreshResult {
 export function remoteTarget(client: ClientClaim): HandoffTarget {
   return {
     check: async (autoRefresh) => unwrap(await client.send({ method: 'check', autoRefresh })) as CheckReport[],
-    refresh: async (runtimes, recreate) => unwrap(await client.send({ method: 'refresh', runtimes, recreate })) as RefreshResult,
+    refresh: async (runtimes, pullOnly) => unwrap(await client.send({ method: 'refresh', runtimes, pullOnly })) as RefreshResult,
   };
 }

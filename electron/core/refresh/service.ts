@@ -36,8 +36,8 @@ export interface RefreshServiceOptions {
 }
 
 export interface RefreshOptions {
-  /** false: pull only. true/absent: each runtime's strategy. A strategy name overrides it. */
-  recreate?: boolean | RecreateStrategy;
+  /** Pull the new image and leave every container as it is (the CLI's --no-recreate). */
+  pullOnly?: boolean;
   signal?: AbortSignal;
 }
 
@@ -55,9 +55,8 @@ export function addDetail(result: RefreshResult, runtime: string, detail: Runtim
   return result;
 }
 
-function strategyFor(runtime: RuntimeConfig, fallback: RecreateStrategy, recreate: RefreshOptions['recreate']): RecreateStrategy {
-  if (recreate === false) return 'none';
-  if (typeof recreate === 'string') return recreate;
+function strategyFor(runtime: RuntimeConfig, fallback: RecreateStrategy, pullOnly: boolean): RecreateStrategy {
+  if (pullOnly) return 'none';
   return runtime.recreate ?? fallback;
 }
 
@@ -152,7 +151,7 @@ export class RefreshService {
     const ref = parseReference(runtime.image);
     const detail: RuntimeRefreshDetail = { image: runtime.image, ok: false, containers: [] };
     const { docker } = this.options;
-    const strategy = strategyFor(runtime, this.options.strategy, options.recreate);
+    const strategy = strategyFor(runtime, this.options.strategy, options.pullOnly === true);
 
     await this.recover();
     const selection = await selectContainers(docker, ref, runtime.match);
