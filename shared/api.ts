@@ -4,7 +4,7 @@
 import type { HistoryEntry, RecreateStrategy, RefreshResult, RuntimeConfig, RuntimeSummary } from './dto.js';
 
 export { summarize, type RuntimeSummary } from './dto.js';
-import type { EngineEvent } from './events.js';
+import type { CoreEvent } from './events.js';
 
 export type AppStatus = 'idle' | 'checking' | 'update-available' | 'refreshing' | 'error';
 
@@ -83,7 +83,7 @@ export type ApiArgs<M extends ApiMethod> = ApiMethods[M]['args'];
 export type ApiResult<M extends ApiMethod> = ApiMethods[M]['result'];
 
 /** Engine → renderer: every event the window can receive. */
-export type ApiEvent = EngineEvent | { type: 'app-changed'; state: AppState };
+export type ApiEvent = CoreEvent | { type: 'app-changed'; state: AppState };
 
 /** The target name that means every runtime. */
 export const ALL_RUNTIMES = 'all';

@@ -1,7 +1,7 @@
 // Events the engine emits; the desktop app forwards them over IPC, the daemon over SSE.
 import type { RefreshProgress, RuntimeRefreshDetail, RuntimeSummary } from './dto.js';
 
-export type EngineEvent =
+export type CoreEvent =
   | { type: 'state-changed'; runtime: string; state: RuntimeSummary }
   | { type: 'digest-moved'; runtime: string; image: string; from: string; to: string }
   /** The engine's image differs from the tag's digest, found without the digest moving (first check, engine back). */

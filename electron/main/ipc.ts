@@ -1,5 +1,5 @@
 // IPC handlers: every message is checked for its sender and validated by dispatch() before
-// anything reaches the engine. Events go only to windows that said they are ready.
+// anything reaches the core. Events go only to windows that said they are ready.
 import type { IpcMain, IpcMainEvent, IpcMainInvokeEvent, WebContents } from 'electron';
 import { API_METHODS, IPC_EVENT_CHANNEL, IPC_READY_CHANNEL, ipcChannel, type ApiErrorBody, type ApiEvent } from '../../shared/api.js';
 import type { AppController } from '../core/app/controller.js';

@@ -1,4 +1,4 @@
-// The window's only door to the engine: one named API implementing the contract. No raw
+// The window's only door to the core: one named API implementing the contract. No raw
 // ipcRenderer, no Node. Bundled into one CommonJS file because sandboxed preloads cannot import.
 import { contextBridge, ipcRenderer } from 'electron';
 import { API_METHODS, IPC_EVENT_CHANNEL, IPC_READY_CHANNEL, ipcChannel, type ApiEvent, type ApiErrorBody } from '../../shared/api.js';

@@ -3,7 +3,7 @@
 // other runtimes, and a registry whose lookups and pulls disagree.
 import { describe, expect, it } from 'vitest';
 import type { RuntimeConfig, RuntimeRefreshDetail } from '../../shared/dto.js';
-import type { EngineEvent } from '../../shared/events.js';
+import type { CoreEvent } from '../../shared/events.js';
 import type { PersistedState } from '../../shared/schemas.js';
 import { formatReference, type ImageReference } from '../../electron/core/image/reference.js';
 import { emptyRuntimeState, emptyState, MemoryStateStore } from '../../electron/core/state/store.js';
@@ -21,9 +21,9 @@ function make(
   runtimes: RuntimeConfig[],
   deps: Partial<WatcherDeps>,
   state?: PersistedState,
-): { watcher: Watcher; store: MemoryStateStore; events: EngineEvent[] } {
+): { watcher: Watcher; store: MemoryStateStore; events: CoreEvent[] } {
   const store = new MemoryStateStore(state);
-  const events: EngineEvent[] = [];
+  const events: CoreEvent[] = [];
   const watcher = new Watcher({
     settings: () => ({ runtimes, intervalMs: 300_000, autoRefresh: true, concurrency: 4 }),
     lookupDigest: async () => A,

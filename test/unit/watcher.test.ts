@@ -2,7 +2,7 @@
 // one lookup per shared reference, bounded concurrency and persistence.
 import { describe, expect, it } from 'vitest';
 import type { RuntimeConfig, RuntimeRefreshDetail } from '../../shared/dto.js';
-import type { EngineEvent } from '../../shared/events.js';
+import type { CoreEvent } from '../../shared/events.js';
 import { formatReference, type ImageReference } from '../../electron/core/image/reference.js';
 import { MemoryStateStore } from '../../electron/core/state/store.js';
 import { WatchLoop } from '../../electron/core/watch/loop.js';
@@ -52,7 +52,7 @@ interface Harness {
   store: MemoryStateStore;
   remote: Map<string, string | Error>;
   lookups: string[];
-  events: EngineEvent[];
+  events: CoreEvent[];
   logs: string[];
   clock: { now: number };
 }
@@ -63,7 +63,7 @@ function harness(
 ): Harness {
   const remote = new Map<string, string | Error>();
   const lookups: string[] = [];
-  const events: EngineEvent[] = [];
+  const events: CoreEvent[] = [];
   const logs: string[] = [];
   const refresher = new FakeRefresher();
   const store = new MemoryStateStore();

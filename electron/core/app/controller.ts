@@ -1,16 +1,16 @@
-// The engine behind the contract in shared/api.ts. Electron main and `imagewatch serve` both
+// The core behind the contract in shared/api.ts. Electron main and `imagewatch serve` both
 // put their transport in front of one of these; neither holds any update logic of its own.
 import type Docker from 'dockerode';
 import { appStatus } from '../../../shared/status.js';
 import type { AppState, ApiEvent, CredentialInput, RefreshRequestOptions, SettingsPatch } from '../../../shared/api.js';
 import { ALL_RUNTIMES, summarize } from '../../../shared/api.js';
 import type { CheckReport, HistoryEntry, RefreshResult, RuntimeConfig } from '../../../shared/dto.js';
-import type { EngineEvent } from '../../../shared/events.js';
+import type { CoreEvent } from '../../../shared/events.js';
 import type { Settings } from '../../../shared/schemas.js';
 import { InvalidArgumentError } from '../../../shared/api-schemas.js';
 import { checkRuntimeImages, resolveSettings } from '../config/load.js';
 import { envAutoRefresh } from '../config/defaults.js';
-import { createEngine, type Engine } from '../engine.js';
+import { createCore, type Core } from '../core.js';
 import { defaultCredentialChain } from '../registry/credentials.js';
 import type { StateStore } from '../state/store.js';
 import { SecretCredentials, SettingsSecrets, type SecretStore } from './secrets.js';
@@ -39,7 +39,7 @@ export class AppController {
   private checking = false;
   private loop: { controller: AbortController; done: Promise<void> } | null = null;
   private stopped: Promise<void> | null = null;
-  private engine!: Engine;
+  private core!: Core;
   private settings: Settings = {};
   private secrets!: SecretStore;
   private credentialRegistries: string[] = [];
@@ -64,12 +64,12 @@ export class AppController {
       : new SettingsSecrets(() => this.settings, saveSettings);
     this.credentialRegistries = await this.secrets.registries();
     const credentials = defaultCredentialChain(new SecretCredentials(this.secrets), this.env);
-    this.engine = createEngine({
+    this.core = createCore({
       config,
       store: this.options.stateStore,
       env: this.env,
       credentials,
-      emit: (event) => this.onEngineEvent(event),
+      emit: (event) => this.onCoreEvent(event),
       ...(this.options.log ? { log: this.options.log } : {}),
       notice: (line) => {
         this.warnings.push(line);
@@ -78,11 +78,11 @@ export class AppController {
       ...(this.options.docker ? { docker: this.options.docker } : {}),
       ...(this.options.journalPath ? { journalPath: this.options.journalPath } : {}),
     });
-    await this.engine.watcher.init();
+    await this.core.watcher.init();
     this.warnings.push(...(this.options.settingsStore.warnings ?? []), ...this.options.stateStore.warnings);
   }
 
-  private onEngineEvent(event: EngineEvent): void {
+  private onCoreEvent(event: CoreEvent): void {
     if (event.type === 'refresh-started') this.refreshing.add(event.runtime);
     if (event.type === 'refresh-finished') this.refreshing.delete(event.runtime);
     if (event.type === 'check-started') this.checking = true;
@@ -113,14 +113,14 @@ export class AppController {
 
   /** Repairs replacements a crashed run left (only the state directory's owner may call it). */
   recover(): Promise<void> {
-    return this.engine.refresher.recover();
+    return this.core.refresher.recover();
   }
 
   /** Starts the watch loop (one tick at once, then every interval). */
   start(): void {
     if (this.loop || this.stopped) return;
     const controller = new AbortController();
-    this.loop = { controller, done: this.recover().then(() => this.engine.loop.run(controller.signal)) };
+    this.loop = { controller, done: this.recover().then(() => this.core.loop.run(controller.signal)) };
   }
 
   /** Stops the loop and waits for any replacement in flight, so none is left half done. */
@@ -133,19 +133,19 @@ export class AppController {
         loop.controller.abort(reason);
         await loop.done;
       }
-      await this.engine.close();
+      await this.core.close();
     })();
     return this.stopped;
   }
 
   /** Whether a refresh is running, for "quit waits" messages. */
   get busy(): boolean {
-    return this.engine.refresher.busy;
+    return this.core.refresher.busy;
   }
 
   /** Whether a container is being replaced (quit waits for it; a pull is aborted). */
   get replacing(): boolean {
-    return this.engine.refresher.replacing;
+    return this.core.refresher.replacing;
   }
 
   /** `check` and `refresh` as the CLI runs them, here or handed over; `signal` cuts them short. */
@@ -163,7 +163,7 @@ export class AppController {
 
   /** One check of every runtime (`imagewatch check`); `autoRefresh` overrides the setting for it. */
   async check(options: { autoRefresh?: boolean; signal?: AbortSignal } = {}): Promise<CheckReport[]> {
-    const reports = await this.engine.watcher.tick({
+    const reports = await this.core.watcher.tick({
       ...(options.autoRefresh ? { autoRefresh: true } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
@@ -172,9 +172,9 @@ export class AppController {
   }
 
   getState(): AppState {
-    const runtimes = this.engine.config.runtimes.map((config) => ({
+    const runtimes = this.core.config.runtimes.map((config) => ({
       config,
-      state: summarize(this.engine.watcher.stateOf(config.name)),
+      state: summarize(this.core.watcher.stateOf(config.name)),
       refreshing: this.refreshing.has(config.name),
     }));
     const state: AppState = {
@@ -182,10 +182,10 @@ export class AppController {
       checking: this.checking,
       runtimes,
       settings: {
-        autoRefresh: this.engine.config.autoRefresh,
+        autoRefresh: this.core.config.autoRefresh,
         autoRefreshForcedByEnv: envAutoRefresh(this.env),
-        intervalSeconds: this.engine.config.intervalMs / 1000,
-        recreate: this.engine.config.recreate,
+        intervalSeconds: this.core.config.intervalMs / 1000,
+        recreate: this.core.config.recreate,
         credentialRegistries: [...this.credentialRegistries],
       },
       warnings: [...this.warnings],
@@ -198,21 +198,21 @@ export class AppController {
     const resolved = resolveSettings(next, this.options.settingsStore.location, this.env);
     await this.options.settingsStore.save(next);
     this.settings = next;
-    this.engine.applySettings(resolved);
+    this.core.applySettings(resolved);
   }
 
   private runtime(name: string): RuntimeConfig {
-    const found = this.engine.config.runtimes.find((r) => r.name === name);
+    const found = this.core.config.runtimes.find((r) => r.name === name);
     if (!found)
       throw new UnknownRuntimeError(
         name,
-        this.engine.config.runtimes.map((r) => r.name),
+        this.core.config.runtimes.map((r) => r.name),
       );
     return found;
   }
 
   async checkNow(): Promise<AppState> {
-    await this.engine.watcher.tick();
+    await this.core.watcher.tick();
     return this.getState();
   }
 
@@ -223,8 +223,8 @@ export class AppController {
   /** Refreshes the named runtimes, or all of them for an empty list; an unknown name changes nothing. */
   async refreshNamed(names: readonly string[], options: RefreshRequestOptions & { signal?: AbortSignal } = {}): Promise<RefreshResult> {
     // Checked before anything starts, so a typo changes nothing.
-    this.engine.watcher.resolveRuntimes(names);
-    const result = await this.engine.watcher.refresh(names, {
+    this.core.watcher.resolveRuntimes(names);
+    const result = await this.core.watcher.refresh(names, {
       ...(options.pullOnly ? { pullOnly: true } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
@@ -243,7 +243,7 @@ export class AppController {
   }
 
   async addRuntime(runtime: RuntimeConfig): Promise<AppState> {
-    if (this.engine.config.runtimes.some((r) => r.name === runtime.name)) {
+    if (this.core.config.runtimes.some((r) => r.name === runtime.name)) {
       throw new ConflictError(`a runtime named "${runtime.name}" already exists`);
     }
     try {
@@ -251,10 +251,10 @@ export class AppController {
     } catch (err) {
       throw new InvalidArgumentError((err as ConfigError).message.replace('runtimes[0].image', 'image'));
     }
-    await this.saveSettings({ ...this.settings, runtimes: [...this.engine.config.runtimes, runtime] });
+    await this.saveSettings({ ...this.settings, runtimes: [...this.core.config.runtimes, runtime] });
     const state = this.changed();
     // Seed the new runtime now rather than at the next interval.
-    void this.engine.watcher.tick({ only: [runtime.name] }).then(
+    void this.core.watcher.tick({ only: [runtime.name] }).then(
       () => this.changed(),
       () => undefined,
     );
@@ -263,26 +263,26 @@ export class AppController {
 
   async removeRuntime(name: string): Promise<AppState> {
     this.runtime(name);
-    await this.saveSettings({ ...this.settings, runtimes: this.engine.config.runtimes.filter((r) => r.name !== name) });
-    await this.engine.watcher.forget(name);
+    await this.saveSettings({ ...this.settings, runtimes: this.core.config.runtimes.filter((r) => r.name !== name) });
+    await this.core.watcher.forget(name);
     return this.changed();
   }
 
   async getHistory(name: string): Promise<HistoryEntry[]> {
     this.runtime(name);
-    return structuredClone(this.engine.watcher.stateOf(name).history);
+    return structuredClone(this.core.watcher.stateOf(name).history);
   }
 
   async setCredential(input: CredentialInput): Promise<AppState> {
     await this.secrets.set(input.registry.toLowerCase(), { username: input.username, password: input.password });
-    this.engine.registry.forgetCredentials(input.registry.toLowerCase());
+    this.core.registry.forgetCredentials(input.registry.toLowerCase());
     this.credentialRegistries = await this.secrets.registries();
     return this.changed();
   }
 
   async removeCredential(registry: string): Promise<AppState> {
     await this.secrets.delete(registry.toLowerCase());
-    this.engine.registry.forgetCredentials(registry.toLowerCase());
+    this.core.registry.forgetCredentials(registry.toLowerCase());
     this.credentialRegistries = await this.secrets.registries();
     return this.changed();
   }

@@ -1,6 +1,6 @@
 // Registry credentials entered in the app. The desktop keeps them encrypted with the OS
 // keychain (safeStorage, in electron/main); the daemon keeps them in its private config file.
-// Either way they are read only on the engine side and never sent to the window.
+// Either way they are read only on the core's side and never sent to the window.
 import type { Settings } from '../../../shared/schemas.js';
 import type { Credential, CredentialSource } from '../registry/credentials.js';
 import { registryKeyHost } from '../registry/credentials.js';

@@ -1,4 +1,4 @@
-// Reading and validating the config file into the settings the engine runs with.
+// Reading and validating the config file into the settings the core runs with.
 import { readFile } from 'node:fs/promises';
 import type { RecreateStrategy, RuntimeConfig } from '../../../shared/dto.js';
 import { describeIssues, SettingsSchema, type Settings } from '../../../shared/schemas.js';

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { engineName, repoDigestsContain, tryParseReference, repositoryKey, type ImageReference } from '../image/reference.js';
 import type { ImageDefaults } from './clone-spec.js';
-import { statusOf } from './engine.js';
+import { statusOf } from './connection.js';
 
 export interface LocalImage {
   id: string;

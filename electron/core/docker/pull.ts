@@ -2,7 +2,7 @@
 // failures (a blob that 500s, a layer that fails to extract) as an `error` line inside a
 // stream that began with HTTP 200; the origin ignored those and called the pull a success.
 import type Docker from 'dockerode';
-import { engineMessage } from './engine.js';
+import { engineMessage } from './connection.js';
 import { PullError } from '../errors.js';
 
 export interface PullProgress {

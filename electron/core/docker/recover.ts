@@ -7,7 +7,7 @@
 // so the watcher retries it.
 import type Docker from 'dockerode';
 import { liveness, parseIdentity, selfIdentity, sameIdentity } from '../owner/identity.js';
-import { engineMessage, statusOf } from './engine.js';
+import { engineMessage, statusOf } from './connection.js';
 import type { JournalEntry, ReplaceJournal } from './journal.js';
 import { DEFAULT_STOP_TIMEOUT_SECONDS, TEMP_SUFFIX_NEW } from './replace.js';
 

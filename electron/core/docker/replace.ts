@@ -4,7 +4,7 @@
 import type Docker from 'dockerode';
 import type { ContainerOutcome, RecreateStep } from '../../../shared/dto.js';
 import { buildCloneSpec, type ImageDefaults } from './clone-spec.js';
-import { engineMessage, statusOf } from './engine.js';
+import { engineMessage, statusOf } from './connection.js';
 import type { JournalEntry, ReplaceJournal } from './journal.js';
 import { formatIdentity, selfIdentity } from '../owner/identity.js';
 import { lastLogLines } from './logs.js';

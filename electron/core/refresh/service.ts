@@ -6,7 +6,7 @@ import type { ContainerOutcome, RecreateStrategy, RefreshProgress, RefreshResult
 import { engineName, parseReference } from '../image/reference.js';
 import { engineAuthConfig, type Credential } from '../registry/credentials.js';
 import type { ImageReference } from '../image/reference.js';
-import { engineMessage } from '../docker/engine.js';
+import { engineMessage } from '../docker/connection.js';
 import { inspectImage, localTagImage, repoDigestFor } from '../docker/images.js';
 import { pullImage } from '../docker/pull.js';
 import { replaceContainer } from '../docker/replace.js';

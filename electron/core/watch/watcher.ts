@@ -2,7 +2,7 @@
 // tell the user when it moves, and (with auto-refresh) refresh that runtime only. Also the
 // user's own refreshes. State lives in SavedState; the schedule lives in loop.ts.
 import { summarize, type CheckReport, type RefreshResult, type RuntimeConfig, type RuntimeRefreshDetail, type RuntimeState } from '../../../shared/dto.js';
-import type { EngineEvent } from '../../../shared/events.js';
+import type { CoreEvent } from '../../../shared/events.js';
 import { ContainerListError, RateLimitedError, RefreshListError, UnknownRuntimeError } from '../errors.js';
 import { formatReference, parseReference, shortDigest, type ImageReference } from '../image/reference.js';
 import { addDetail, emptyResult, type RefreshOptions } from '../refresh/service.js';
@@ -43,7 +43,7 @@ export interface WatcherDeps {
   store: StateStore;
   /** Told the registries' 429 waits saved by an earlier run, at load. */
   restoreRateLimits?: (until: Record<string, number>) => void;
-  emit?: (event: EngineEvent) => void;
+  emit?: (event: CoreEvent) => void;
   log?: (line: string) => void;
   now?: () => number;
   random?: () => number;

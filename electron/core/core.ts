@@ -1,9 +1,11 @@
-// Wires the engine's parts together from a resolved config. The CLI, the daemon and the
-// desktop main process all build their engine here, so they behave the same.
+// Wires imagewatch's core together from resolved settings: the registry client, the Docker
+// connection, the refresh service, the watcher and its loop. In this code "engine" means the
+// container engine (Docker) only; imagewatch's own machinery is "the core". Every front end
+// gets its core from here, through AppController, so they behave the same.
 import type Docker from 'dockerode';
-import type { EngineEvent } from '../../shared/events.js';
+import type { CoreEvent } from '../../shared/events.js';
 import type { ResolvedConfig } from './config/load.js';
-import { connectDocker } from './docker/engine.js';
+import { connectDocker } from './docker/connection.js';
 import { imageHasDigest, localTagImage } from './docker/images.js';
 import { FileJournal } from './docker/journal.js';
 import { defaultCredentialChain, SettingsCredentials, type CredentialSource } from './registry/credentials.js';
@@ -14,11 +16,11 @@ import type { StateStore } from './state/store.js';
 import { WatchLoop } from './watch/loop.js';
 import { Watcher, type WatchSettings } from './watch/watcher.js';
 
-export interface EngineOptions {
+export interface CoreOptions {
   config: ResolvedConfig;
   store: StateStore;
   env?: NodeJS.ProcessEnv;
-  emit?: (event: EngineEvent) => void;
+  emit?: (event: CoreEvent) => void;
   log?: (line: string) => void;
   /** Things the user should be told once (a crash repaired); stderr when not given. */
   notice?: (line: string) => void;
@@ -29,7 +31,7 @@ export interface EngineOptions {
   docker?: Docker;
 }
 
-export interface Engine {
+export interface Core {
   /** The settings in force. */
   readonly config: ResolvedConfig;
   /**
@@ -46,7 +48,7 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-export function createEngine(options: EngineOptions): Engine {
+export function createCore(options: CoreOptions): Core {
   let config = options.config;
   const env = options.env ?? process.env;
   const docker = options.docker ?? connectDocker(config.dockerHost, env);
