@@ -99,17 +99,21 @@ export interface RefreshResult {
 
 export type RecreateStep = 'create' | 'stop-old' | 'rename' | 'start' | 'wait-running' | 'wait-healthy' | 'remove-old' | 'rollback' | 'remove';
 
+/** A pull's progress summed over its layers. */
+export interface PullCounters {
+  layersDone: number;
+  layersTotal: number;
+  bytesCurrent: number;
+  bytesTotal: number;
+}
+
 export type RefreshProgress =
-  | {
-      runtime: string;
-      phase: 'pull';
-      layersDone: number;
-      layersTotal: number;
-      bytesCurrent: number;
-      bytesTotal: number;
-      status?: string;
-    }
-  | { runtime: string; phase: 'recreate'; container: string; step: RecreateStep };
+  ({ runtime: string; phase: 'pull'; status?: string } & PullCounters) | { runtime: string; phase: 'recreate'; container: string; step: RecreateStep };
+
+/** The containers a refresh changed: replaced, or removed with the `remove` strategy. */
+export function changedContainers(detail: Pick<RuntimeRefreshDetail, 'containers'>): string[] {
+  return detail.containers.filter((c) => c.action === 'replaced' || c.action === 'removed').map((c) => c.name);
+}
 
 export interface CheckReport {
   name: string;

@@ -9,7 +9,7 @@ import { defaultStatePath, journalPathFor } from '../core/config/paths.js';
 import { AppController } from '../core/app/controller.js';
 import { JsonSettingsFile } from '../core/app/settings-store.js';
 import { startServer } from '../serve/server.js';
-import { shortDigest } from '../core/image/reference.js';
+import { shortDigest } from '../../shared/digest.js';
 import { JsonFileStateStore } from '../core/state/store.js';
 import { parseCommand, USAGE, UsageError, type Command } from './args.js';
 import { claimStateDir, type OwnerClaim } from '../core/owner/claim.js';

@@ -2,6 +2,7 @@
 // reason on failure. References are held until a notification closes, or its click is lost.
 import { Notification } from 'electron';
 import type { ApiEvent } from '../../shared/api.js';
+import { changedContainers } from '../../shared/dto.js';
 
 export class Notifier {
   private readonly announced = new Set<string>();
@@ -36,7 +37,7 @@ export class Notifier {
     if (event.type === 'refresh-finished') {
       const { detail } = event;
       if (detail.ok) {
-        const replaced = detail.containers.filter((c) => c.action === 'replaced' || c.action === 'removed').length;
+        const replaced = changedContainers(detail).length;
         this.show(`Refreshed ${event.runtime}`, `${replaced} container${replaced === 1 ? '' : 's'} replaced`, event.runtime);
       } else {
         this.show(`Refresh of ${event.runtime} failed`, detail.error ?? 'unknown error', event.runtime);

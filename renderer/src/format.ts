@@ -1,9 +1,3 @@
-export function shortDigest(digest: string | null): string {
-  if (!digest) return '—';
-  const colon = digest.indexOf(':');
-  return colon >= 0 ? digest.slice(colon + 1, colon + 13) : digest.slice(0, 12);
-}
-
 const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['day', 86_400_000],
   ['hour', 3_600_000],

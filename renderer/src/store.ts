@@ -1,15 +1,10 @@
 // Window state with per-runtime subscriptions: a progress event re-renders its own row only,
 // so a window of 200 runtimes stays responsive during a refresh.
 import type { ApiEvent, AppState, RuntimeView, SettingsView } from '../../shared/api.js';
-import type { RecreateStep, RuntimeRefreshDetail } from '../../shared/dto.js';
+import type { PullCounters, RecreateStep, RuntimeRefreshDetail } from '../../shared/dto.js';
 import { appStatus } from '../../shared/status.js';
 
-export interface PullView {
-  layersDone: number;
-  layersTotal: number;
-  bytesCurrent: number;
-  bytesTotal: number;
-}
+export type PullView = PullCounters;
 
 export interface RowView {
   runtime: RuntimeView;

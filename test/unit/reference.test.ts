@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { engineName, followsTag, normalizeReference, parseReference, repoDigestsContain, shortDigest } from '../../electron/core/image/reference.js';
+import { engineName, followsTag, normalizeReference, parseReference, repoDigestsContain } from '../../electron/core/image/reference.js';
+import { shortDigest } from '../../shared/digest.js';
 import { InvalidReferenceError } from '../../electron/core/errors.js';
 
 const D = `sha256:${'a'.repeat(64)}`;

@@ -2,16 +2,11 @@
 // failures (a blob that 500s, a layer that fails to extract) as an `error` line inside a
 // stream that began with HTTP 200; the origin ignored those and called the pull a success.
 import type Docker from 'dockerode';
+import type { PullCounters } from '../../../shared/dto.js';
 import { engineMessage } from './connection.js';
 import { PullError } from '../errors.js';
 
-export interface PullProgress {
-  layersDone: number;
-  layersTotal: number;
-  bytesCurrent: number;
-  bytesTotal: number;
-  status?: string;
-}
+export type PullProgress = PullCounters & { status?: string };
 
 export interface PullOptions {
   platform?: string;

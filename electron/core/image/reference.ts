@@ -162,11 +162,3 @@ export function repoDigestsContain(repoDigests: readonly string[], watched: Imag
     return ref !== null && ref.digest === digest && repositoryKey(ref) === repositoryKey(watched);
   });
 }
-
-/** Shortened digest for logs and the UI, like the origin's `sha256:` plus 12 hex. */
-export function shortDigest(digest: string | null | undefined): string {
-  if (!digest) return '-';
-  const colon = digest.indexOf(':');
-  if (colon >= 0 && digest.length >= colon + 13) return digest.slice(0, colon + 13);
-  return digest;
-}

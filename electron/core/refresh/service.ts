@@ -2,7 +2,15 @@
 // container onto the new image with the configured strategy. Returns the origin's
 // `{pulled, failed, recreated}` shape plus per-runtime details.
 import type Docker from 'dockerode';
-import type { ContainerOutcome, RecreateStrategy, RefreshProgress, RefreshResult, RuntimeConfig, RuntimeRefreshDetail } from '../../../shared/dto.js';
+import {
+  changedContainers,
+  type ContainerOutcome,
+  type RecreateStrategy,
+  type RefreshProgress,
+  type RefreshResult,
+  type RuntimeConfig,
+  type RuntimeRefreshDetail,
+} from '../../../shared/dto.js';
 import { engineName, parseReference } from '../image/reference.js';
 import { engineAuthConfig, type Credential } from '../registry/credentials.js';
 import type { ImageReference } from '../image/reference.js';
@@ -49,9 +57,7 @@ export function addDetail(result: RefreshResult, runtime: string, detail: Runtim
   result.details[runtime] = detail;
   if (detail.imageIdAfter !== undefined) result.pulled.push(runtime);
   if (!detail.ok) result.failed.push(runtime);
-  for (const c of detail.containers) {
-    if (c.action === 'replaced' || c.action === 'removed') result.recreated.push(c.name);
-  }
+  result.recreated.push(...changedContainers(detail));
   return result;
 }
 

@@ -1,7 +1,7 @@
 // The watcher's bookkeeping as pure functions: each takes one runtime's state and returns the
 // next one (the input is never changed), so every branch of the origin's contract can be
 // tested without a registry or an engine, and SavedState is the only place state is stored.
-import type { CheckOutcome, HistoryEntry, RuntimeRefreshDetail, RuntimeState } from '../../../shared/dto.js';
+import { changedContainers, type CheckOutcome, type HistoryEntry, type RuntimeRefreshDetail, type RuntimeState } from '../../../shared/dto.js';
 import { HISTORY_LIMIT } from '../state/saved-state.js';
 import { backoffDelay } from '../util/time.js';
 
@@ -19,11 +19,6 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { baseMs: 30_000, maxMs: 30 * 60_000, random: Math.random };
-
-/** A refresh counts as having changed containers when one was replaced or removed. */
-export function changedContainers(detail: Pick<RuntimeRefreshDetail, 'containers'>): string[] {
-  return detail.containers.filter((c) => c.action === 'replaced' || c.action === 'removed').map((c) => c.name);
-}
 
 function withHistory(state: RuntimeState, entry: HistoryEntry): HistoryEntry[] {
   const history = [...state.history, entry];

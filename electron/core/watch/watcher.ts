@@ -1,26 +1,25 @@
 // What a tick means: look up each watched tag's digest, compare with what was seen before,
 // tell the user when it moves, and (with auto-refresh) refresh that runtime only. Also the
 // user's own refreshes. State lives in SavedState; the schedule lives in loop.ts.
-import { summarize, type CheckReport, type RefreshResult, type RuntimeConfig, type RuntimeRefreshDetail, type RuntimeState } from '../../../shared/dto.js';
+import {
+  changedContainers,
+  summarize,
+  type CheckReport,
+  type RefreshResult,
+  type RuntimeConfig,
+  type RuntimeRefreshDetail,
+  type RuntimeState,
+} from '../../../shared/dto.js';
 import type { CoreEvent } from '../../../shared/events.js';
 import { ContainerListError, RateLimitedError, RefreshListError, UnknownRuntimeError } from '../errors.js';
-import { formatReference, parseReference, shortDigest, type ImageReference } from '../image/reference.js';
+import { shortDigest } from '../../../shared/digest.js';
+import { formatReference, parseReference, type ImageReference } from '../image/reference.js';
 import { addDetail, emptyResult, type RefreshOptions } from '../refresh/service.js';
 import { SavedState } from '../state/saved-state.js';
 import type { StateStore } from '../state/store.js';
 import { Semaphore } from '../util/limit.js';
 import { safeText } from '../util/safe-text.js';
-import {
-  changedContainers,
-  DEFAULT_RETRY,
-  observe,
-  planRetryNow,
-  recordCheckError,
-  recordRefresh,
-  wantsRefresh,
-  type LocalView,
-  type RetryPolicy,
-} from './transitions.js';
+import { DEFAULT_RETRY, observe, planRetryNow, recordCheckError, recordRefresh, wantsRefresh, type LocalView, type RetryPolicy } from './transitions.js';
 
 export interface WatchSettings {
   runtimes: RuntimeConfig[];

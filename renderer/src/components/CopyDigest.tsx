@@ -1,5 +1,5 @@
 import { useState, type ReactElement } from 'react';
-import { shortDigest } from '../format.js';
+import { shortHex } from '../../../shared/digest.js';
 
 export function CopyDigest({ runtime, digest }: { runtime: string; digest: string | null }): ReactElement {
   const [copied, setCopied] = useState(false);
@@ -12,7 +12,7 @@ export function CopyDigest({ runtime, digest }: { runtime: string; digest: strin
   };
   return (
     <span className="digest">
-      <code title={digest}>{shortDigest(digest)}</code>
+      <code title={digest}>{shortHex(digest)}</code>
       <button type="button" className="icon" onClick={copy} aria-label={`Copy full digest of ${runtime}`} title={digest}>
         {copied ? 'Copied' : 'Copy'}
       </button>

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState, useSyncExternalStore, type ReactElement } from 'react';
 import type { HistoryEntry } from '../../../shared/dto.js';
 import { useServices } from '../context.js';
-import { exactTime, shortDigest } from '../format.js';
+import { shortHex } from '../../../shared/digest.js';
+import { exactTime } from '../format.js';
 import { RelativeTime } from './RelativeTime.js';
 
 const KIND_TEXT: Record<HistoryEntry['kind'], string> = {
@@ -51,8 +52,8 @@ export function HistoryPanel({ name, onClose }: { name: string; onClose: () => v
               <RelativeTime iso={entry.at} />
               {entry.digest ? (
                 <code title={entry.digest}>
-                  {entry.previousDigest ? `${shortDigest(entry.previousDigest)} → ` : ''}
-                  {shortDigest(entry.digest)}
+                  {entry.previousDigest ? `${shortHex(entry.previousDigest)} → ` : ''}
+                  {shortHex(entry.digest)}
                 </code>
               ) : null}
               {entry.containers?.length ? <span className="containers">{entry.containers.join(', ')}</span> : null}

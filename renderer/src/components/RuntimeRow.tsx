@@ -1,6 +1,7 @@
 // One runtime. Subscribes to its own slice of the store, so progress in one row leaves the
 // other rows alone.
 import { memo, useCallback, useState, useSyncExternalStore, type ReactElement } from 'react';
+import { changedContainers } from '../../../shared/dto.js';
 import { useServices } from '../context.js';
 import { bytes } from '../format.js';
 import type { RowView } from '../store.js';
@@ -61,7 +62,7 @@ function Status({ row }: { row: RowView }): ReactElement {
     );
   }
   if (lastResult?.ok) {
-    const replaced = lastResult.containers.filter((c) => c.action === 'replaced' || c.action === 'removed').length;
+    const replaced = changedContainers(lastResult).length;
     return (
       <span className="status ok">
         Refreshed: {replaced} container{replaced === 1 ? '' : 's'} replaced
