@@ -34,8 +34,6 @@ export const API_ARG_SCHEMAS = {
   removeCredential: z.tuple([RegistryHostSchema]),
 } satisfies Record<ApiMethod, z.ZodType>;
 
-export const API_METHOD_NAMES = Object.keys(API_ARG_SCHEMAS) as ApiMethod[];
-
 export function isApiMethod(value: unknown): value is ApiMethod {
   return typeof value === 'string' && Object.hasOwn(API_ARG_SCHEMAS, value);
 }

@@ -175,9 +175,12 @@ describe.skipIf(bed === null)('registry client against real registries', () => {
     it('falls back to GET and hashes the manifest when HEAD carries no digest', async () => {
       const client = new RegistryClient({ credentials: none });
       proxy.setFault(() => true, { kind: 'strip-digest' });
+      const before = proxy.seen.length;
       const result = await client.getDigest(viaProxy());
       proxy.setFault(() => false, null);
-      expect(result).toEqual({ digest: openDigest, via: 'get' });
+      expect(result).toEqual({ digest: openDigest });
+      // The HEAD came back without the header, so the manifest was fetched and hashed.
+      expect(proxy.seen.slice(before).map((s) => s.split(' ')[0])).toEqual(['HEAD', 'GET']);
       await client.close();
     });
 

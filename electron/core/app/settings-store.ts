@@ -2,7 +2,7 @@
 // the desktop. Both hold the same schema as the CLI's config file.
 import type { Settings } from '../../../shared/schemas.js';
 import { readSettingsFile } from '../config/load.js';
-import { writeFileAtomic } from '../util/atomic-file.js';
+import { writeFileAtomic } from '../util/files.js';
 
 export interface SettingsStore {
   /** Where the settings live, for messages. */

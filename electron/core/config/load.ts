@@ -1,5 +1,4 @@
 // Reading and validating the config file into the settings the core runs with.
-import { readFile } from 'node:fs/promises';
 import type { RecreateStrategy, RuntimeConfig } from '../../../shared/dto.js';
 import { describeIssues, SettingsSchema, type Settings } from '../../../shared/schemas.js';
 import { parseReference } from '../image/reference.js';
@@ -13,6 +12,7 @@ import {
   envAutoRefresh,
 } from './defaults.js';
 import { defaultConfigPath } from './paths.js';
+import { readTextIfExists } from '../util/files.js';
 import { ConfigError, InvalidReferenceError } from '../errors.js';
 
 export interface ResolvedConfig {
@@ -93,13 +93,15 @@ export function configLocation(explicitPath: string | undefined, env: NodeJS.Pro
 
 /** The settings in `file`; null when it is absent and not required. */
 export async function readSettingsFile(file: string, required: boolean): Promise<Settings | null> {
-  let text: string;
+  let text: string | null;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readTextIfExists(file);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && !required) return null;
-    throw new ConfigError(`${file}: cannot read config: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    throw new ConfigError(`${file}: cannot read config: ${(err as Error).message}`);
+  }
+  if (text === null) {
+    if (required) throw new ConfigError(`${file}: cannot read config: no such file`);
+    return null;
   }
   return parseSettings(text, file);
 }

@@ -1,8 +1,7 @@
 // A write-ahead note of each container replacement in progress. If imagewatch dies mid-way
 // (SIGKILL, power loss), the next run finds the note and puts the old container back, so a
 // crash can never leave the user with a parked `X.imagewatch-old` and no `X`.
-import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../util/atomic-file.js';
+import { readTextIfExists, writeFileAtomic } from '../util/files.js';
 
 export interface JournalEntry {
   /** The container's name, without the leading slash. */
@@ -51,13 +50,8 @@ export class FileJournal implements ReplaceJournal {
   constructor(readonly file: string) {}
 
   async entries(): Promise<JournalEntry[]> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw err;
-    }
+    const text = await readTextIfExists(this.file);
+    if (text === null) return [];
     try {
       const parsed = JSON.parse(text) as unknown;
       return Array.isArray(parsed) ? parsed.filter(isEntry) : [];

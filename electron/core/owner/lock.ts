@@ -5,7 +5,7 @@
 import { readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import { writeFileAtomic } from '../util/atomic-file.js';
+import { writeFileAtomic } from '../util/files.js';
 import { formatIdentity, parseIdentity, selfIdentity, type OwnerIdentity } from './identity.js';
 import { LockHeldError } from '../errors.js';
 

@@ -23,7 +23,6 @@ import { MemoryJournal, type ReplaceJournal } from '../docker/journal.js';
 import { recoverInterrupted } from '../docker/recover.js';
 import { Mutex } from '../util/limit.js';
 import { safeText } from '../util/safe-text.js';
-import { ContainerListError, RefreshListError } from '../errors.js';
 
 export interface RefreshServiceOptions {
   docker: Docker;
@@ -111,25 +110,6 @@ export class RefreshService {
   /** Resolves once every in-flight refresh has finished. */
   async idle(): Promise<void> {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight.values()]);
-  }
-
-  async refresh(runtimes: readonly RuntimeConfig[], options: RefreshOptions = {}): Promise<RefreshResult> {
-    const result = emptyResult();
-    for (const runtime of runtimes) {
-      let detail: RuntimeRefreshDetail;
-      try {
-        detail = await this.refreshOne(runtime, options);
-      } catch (err) {
-        if (err instanceof ContainerListError) {
-          result.failed.push(runtime.name);
-          result.details[runtime.name] = { image: runtime.image, ok: false, error: err.message, containers: [] };
-          throw new RefreshListError(err.message, result);
-        }
-        throw err;
-      }
-      addDetail(result, runtime.name, detail);
-    }
-    return result;
   }
 
   /** A second request for a runtime already refreshing waits for the first and shares its result. */

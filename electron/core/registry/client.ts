@@ -20,8 +20,6 @@ export const MANIFEST_ACCEPT = [
 
 export interface DigestResult {
   digest: string;
-  /** `head` in the normal case, `get` when the registry left the digest header out. */
-  via: 'head' | 'get';
 }
 
 export interface RegistryClientOptions {
@@ -178,10 +176,10 @@ export class RegistryClient {
         if (!isSha256Digest(digest)) {
           throw new RegistryError(`${name}: registry sent a malformed digest "${digest.slice(0, 100)}" (want sha256: and 64 hex)`);
         }
-        return { digest, via: method === 'HEAD' ? 'head' : 'get' };
+        return { digest };
       }
       if (method === 'GET') {
-        return { digest: `sha256:${createHash('sha256').update(res.body).digest('hex')}`, via: 'get' };
+        return { digest: `sha256:${createHash('sha256').update(res.body).digest('hex')}` };
       }
       // Some registries leave the header off HEAD answers: fetch the manifest and hash it ourselves.
       method = 'GET';

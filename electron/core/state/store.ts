@@ -1,10 +1,10 @@
 // Persisted watcher state. The headless file store and the desktop's electron-store adapter
 // share the schema and version in shared/schemas.ts.
-import { readFile, rename } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import type { z } from 'zod';
 import type { RuntimeState } from '../../../shared/dto.js';
 import { describeIssues, PersistedStateSchema, STATE_SCHEMA_VERSION, type PersistedState } from '../../../shared/schemas.js';
-import { writeFileAtomic } from '../util/atomic-file.js';
+import { readTextIfExists, writeFileAtomic } from '../util/files.js';
 import { StateVersionError } from '../errors.js';
 
 export interface StateStore {
@@ -80,13 +80,13 @@ export class JsonFileStateStore implements StateStore {
   ) {}
 
   async load(): Promise<PersistedState> {
-    let text: string;
+    let text: string | null;
     try {
-      text = await readFile(this.file, 'utf8');
+      text = await readTextIfExists(this.file);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
       throw new Error(`cannot read state ${this.file}: ${(err as Error).message}`, { cause: err });
     }
+    if (text === null) return emptyState();
     let raw: unknown;
     let problem: string;
     try {

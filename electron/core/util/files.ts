@@ -1,5 +1,6 @@
+// Reading and writing the small files imagewatch keeps (state, settings, the journal).
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -20,6 +21,16 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
     await rename(temp, file);
   } catch (err) {
     await unlink(temp).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** The file's text, or null when it does not exist; any other failure is thrown. */
+export async function readTextIfExists(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
 }
