@@ -2,35 +2,26 @@
 // reaches the engine. Tuples, so a missing, extra or mistyped argument names its position.
 import { z } from 'zod';
 import type { ApiMethod } from './api.js';
-import { describeIssues, RecreateStrategySchema, RuntimeConfigSchema, RuntimeNameSchema } from './schemas.js';
-
-const RegistryHostSchema = z
-  .string()
-  .min(1)
-  .max(255)
-  .regex(/^[A-Za-z0-9.[\]:-]+$/, 'a registry host such as ghcr.io or registry.lan:5000');
+import {
+  CredentialInputSchema,
+  describeIssues,
+  RefreshRequestSchema,
+  RegistryHostSchema,
+  RuntimeConfigSchema,
+  RuntimeNameSchema,
+  SettingsPatchSchema,
+} from './schemas.js';
 
 export const API_ARG_SCHEMAS = {
   getState: z.tuple([]),
   checkNow: z.tuple([]),
-  refresh: z.tuple([RuntimeNameSchema, z.strictObject({ pullOnly: z.boolean().optional() }).optional()]),
+  refresh: z.tuple([RuntimeNameSchema, RefreshRequestSchema.optional()]),
   setAutoRefresh: z.tuple([z.boolean()]),
-  updateSettings: z.tuple([
-    z.strictObject({
-      intervalSeconds: z
-        .number()
-        .int()
-        .min(5)
-        .max(7 * 24 * 3600)
-        .optional(),
-      recreate: RecreateStrategySchema.optional(),
-      autoRefresh: z.boolean().optional(),
-    }),
-  ]),
+  updateSettings: z.tuple([SettingsPatchSchema]),
   addRuntime: z.tuple([RuntimeConfigSchema]),
   removeRuntime: z.tuple([RuntimeNameSchema]),
   getHistory: z.tuple([RuntimeNameSchema]),
-  setCredential: z.tuple([z.strictObject({ registry: RegistryHostSchema, username: z.string().min(1).max(1024), password: z.string().min(1).max(16384) })]),
+  setCredential: z.tuple([CredentialInputSchema]),
   removeCredential: z.tuple([RegistryHostSchema]),
 } satisfies Record<ApiMethod, z.ZodType>;
 

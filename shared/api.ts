@@ -1,6 +1,8 @@
 // The one contract between the window and whatever runs the engine (Electron main over IPC,
 // or `imagewatch serve` over HTTP). Both sides type against these maps; the receiving side
 // validates every argument with the schemas in ./api-schemas.ts.
+import type { z } from 'zod';
+import type { CredentialInputSchema, RefreshRequestSchema, SettingsPatchSchema } from './schemas.js';
 import type { HistoryEntry, RecreateStrategy, RefreshResult, RuntimeConfig, RuntimeSummary } from './dto.js';
 
 export { summarize, type RuntimeSummary } from './dto.js';
@@ -34,22 +36,10 @@ export interface AppState {
   warnings: string[];
 }
 
-export interface SettingsPatch {
-  intervalSeconds?: number;
-  recreate?: RecreateStrategy;
-  autoRefresh?: boolean;
-}
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+export type RefreshRequestOptions = z.infer<typeof RefreshRequestSchema>;
 
-export interface RefreshRequestOptions {
-  /** Pull the new image and leave every container as it is; absent or false uses each runtime's strategy. */
-  pullOnly?: boolean;
-}
-
-export interface CredentialInput {
-  registry: string;
-  username: string;
-  password: string;
-}
+export type CredentialInput = z.infer<typeof CredentialInputSchema>;
 
 /** Renderer → engine: method name → [arguments, result]. */
 export interface ApiMethods {

@@ -1,61 +1,28 @@
-// Data shapes shared by the engine, the CLI, the desktop main process and the renderer.
+// Data shapes shared by the core, the CLI, the desktop main process and the renderer.
 // Everything here is plain JSON so it can cross IPC, HTTP and the state file unchanged.
+// Shapes that are also validated (config, state) are derived from their zod schemas in
+// schemas.ts, so the two can never drift; the rest are only ever produced by our own code.
+import type { z } from 'zod';
+import type {
+  HistoryEntrySchema,
+  RecreateStrategySchema,
+  RetryPlanSchema,
+  RuntimeConfigSchema,
+  RuntimeErrorSchema,
+  RuntimeMatchSchema,
+  RuntimeStateSchema,
+} from './schemas.js';
 
-export type RecreateStrategy = 'replace' | 'remove' | 'none';
-
-export interface RuntimeMatch {
-  /** Only containers whose name starts with this prefix (the origin's `ws-`). */
-  namePrefix?: string;
-  /** Only containers carrying this label: `key` (any value) or `key=value`. */
-  label?: string;
-}
-
-export interface RuntimeConfig {
-  name: string;
-  image: string;
-  match?: RuntimeMatch;
-  recreate?: RecreateStrategy;
-}
+export type RecreateStrategy = z.infer<typeof RecreateStrategySchema>;
+export type RuntimeMatch = z.infer<typeof RuntimeMatchSchema>;
+export type RuntimeConfig = z.infer<typeof RuntimeConfigSchema>;
+export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
+export type HistoryKind = HistoryEntry['kind'];
+export type RuntimeError = z.infer<typeof RuntimeErrorSchema>;
+export type RetryPlan = z.infer<typeof RetryPlanSchema>;
+export type RuntimeState = z.infer<typeof RuntimeStateSchema>;
 
 export type CheckOutcome = 'seeded' | 'unchanged' | 'moved' | 'error';
-
-export type HistoryKind = 'seeded' | 'moved' | 'refreshed' | 'refresh-failed' | 'check-failed';
-
-export interface HistoryEntry {
-  at: string;
-  kind: HistoryKind;
-  digest?: string;
-  previousDigest?: string;
-  message?: string;
-  containers?: string[];
-}
-
-export interface RuntimeError {
-  at: string;
-  phase: 'check' | 'refresh';
-  message: string;
-}
-
-export interface RetryPlan {
-  /** The remote digest the failed refresh was aiming for. */
-  digest: string;
-  attempt: number;
-  nextAt: string;
-}
-
-export interface RuntimeState {
-  /** Last remote digest observed. */
-  seenDigest: string | null;
-  /** Last digest refreshed successfully (or found already present locally). */
-  appliedDigest: string | null;
-  lastCheckAt: string | null;
-  lastRefreshAt: string | null;
-  lastError: RuntimeError | null;
-  /** null while unknown: the engine could not be asked when the tag was first seen. */
-  updateAvailable: boolean | null;
-  retry: RetryPlan | null;
-  history: HistoryEntry[];
-}
 
 /** A runtime's state without its history, which is fetched on its own (getHistory) when shown. */
 export type RuntimeSummary = Omit<RuntimeState, 'history'> & { historyLength: number };

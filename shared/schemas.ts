@@ -12,7 +12,9 @@ export const RuntimeNameSchema = z
   .refine((name) => name.toLowerCase() !== 'all', '"all" is reserved (it means every runtime)');
 
 export const RuntimeMatchSchema = z.strictObject({
+  /** Only containers whose name starts with this prefix (the origin's `ws-`). */
   namePrefix: z.string().min(1).optional(),
+  /** Only containers carrying this label: `key` (any value) or `key=value`. */
   label: z.string().min(1).optional(),
 });
 
@@ -55,6 +57,26 @@ export const SettingsSchema = z.strictObject({
 
 export type Settings = z.infer<typeof SettingsSchema>;
 
+/** What the window may change in the settings (`updateSettings`): a part of the config's shape. */
+export const SettingsPatchSchema = SettingsSchema.pick({ intervalSeconds: true, recreate: true, autoRefresh: true });
+
+export const RefreshRequestSchema = z.strictObject({
+  /** Pull the new image and leave every container as it is; absent or false uses each runtime's strategy. */
+  pullOnly: z.boolean().optional(),
+});
+
+export const RegistryHostSchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9.[\]:-]+$/, 'a registry host such as ghcr.io or registry.lan:5000');
+
+export const CredentialInputSchema = z.strictObject({
+  registry: RegistryHostSchema,
+  username: z.string().min(1).max(1024),
+  password: z.string().min(1).max(16384),
+});
+
 const IsoDate = z.string().min(1);
 const Digest = z.string().regex(/^sha256:[a-f0-9]{64}$/, 'expected sha256: and 64 hex');
 
@@ -67,15 +89,26 @@ export const HistoryEntrySchema = z.strictObject({
   containers: z.array(z.string()).optional(),
 });
 
+export const RuntimeErrorSchema = z.strictObject({ at: IsoDate, phase: z.enum(['check', 'refresh']), message: z.string() });
+
+export const RetryPlanSchema = z.strictObject({
+  /** The remote digest the failed refresh was aiming for. */
+  digest: Digest,
+  attempt: z.number().int().min(1),
+  nextAt: IsoDate,
+});
+
 export const RuntimeStateSchema = z.strictObject({
+  /** Last remote digest observed. */
   seenDigest: Digest.nullable(),
+  /** Last digest refreshed successfully (or found already present locally). */
   appliedDigest: Digest.nullable(),
   lastCheckAt: IsoDate.nullable(),
   lastRefreshAt: IsoDate.nullable(),
-  lastError: z.strictObject({ at: IsoDate, phase: z.enum(['check', 'refresh']), message: z.string() }).nullable(),
+  lastError: RuntimeErrorSchema.nullable(),
   /** null: not known yet, the engine has not answered since the tag was first seen. */
   updateAvailable: z.boolean().nullable(),
-  retry: z.strictObject({ digest: Digest, attempt: z.number().int().min(1), nextAt: IsoDate }).nullable(),
+  retry: RetryPlanSchema.nullable(),
   history: z.array(HistoryEntrySchema),
 });
 
