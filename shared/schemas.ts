@@ -1,6 +1,7 @@
-// Validation schemas for everything that crosses a trust boundary: the config file, the
-// state file, and (with the desktop app) IPC and HTTP arguments. Strict objects, so a
-// misspelt key is an error that names it rather than a silently ignored setting.
+// The shapes of what imagewatch keeps and is given, as zod schemas: the settings (with their
+// defaults), the state file, and the pieces the contract's argument tuples are built from
+// (those tuples live in api-schemas.ts). dto.ts and api.ts derive their types from here.
+// Strict objects, so a misspelt key is an error that names it, not a silently ignored setting.
 import { z } from 'zod';
 
 export const RecreateStrategySchema = z.enum(['replace', 'remove', 'none']);
@@ -56,6 +57,23 @@ export const SettingsSchema = z.strictObject({
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;
+
+/**
+ * What an absent setting means. With SettingsSchema this is the one source of truth for the
+ * settings; config/load.ts resolves against it, and the stores only load and save.
+ * (Runtimes default to the origin's eight, which depend on the environment: see config/defaults.ts.)
+ */
+export const SETTING_DEFAULTS = {
+  intervalSeconds: 300,
+  autoRefresh: false,
+  recreate: 'replace',
+  insecureRegistries: [],
+  credentials: {},
+  startGraceSeconds: 3,
+  healthTimeoutSeconds: 120,
+  pullStallSeconds: 120,
+  concurrency: 4,
+} as const satisfies Required<Omit<Settings, 'runtimes' | 'dockerHost'>>;
 
 /** What the window may change in the settings (`updateSettings`): a part of the config's shape. */
 export const SettingsPatchSchema = SettingsSchema.pick({ intervalSeconds: true, recreate: true, autoRefresh: true });

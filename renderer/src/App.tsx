@@ -6,7 +6,7 @@ import { Header } from './components/Header.js';
 import { HistoryPanel } from './components/HistoryPanel.js';
 import { RuntimeRow } from './components/RuntimeRow.js';
 import { ServicesContext, useServices, type Services } from './context.js';
-import { WindowStore } from './store.js';
+import { WindowStore } from './window-store.js';
 
 function RuntimeTable({ onHistory }: { onHistory: (name: string) => void }): ReactElement {
   const { store } = useServices();

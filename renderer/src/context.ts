@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
 import type { ImagewatchApi } from '../../shared/api.js';
-import type { WindowStore } from './store.js';
+import type { WindowStore } from './window-store.js';
 
 export interface Services {
   api: ImagewatchApi;

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { summarize, type ApiEvent, type AppState, type ImagewatchApi, type RuntimeView } from '../../shared/api.js';
 import type { RuntimeState } from '../../shared/dto.js';
 import { App } from '../../renderer/src/App.js';
-import { WindowStore } from '../../renderer/src/store.js';
+import { WindowStore } from '../../renderer/src/window-store.js';
 
 const D1 = `sha256:${'1'.repeat(64)}`;
 const D2 = `sha256:${'2'.repeat(64)}`;

@@ -1,13 +1,9 @@
+// The defaults that depend on the environment. Every other default is SETTING_DEFAULTS in
+// shared/schemas.ts, beside the settings' shape.
 import type { RuntimeConfig } from '../../../shared/dto.js';
 
 /** The origin's runtimes: the Molecule platform's workspace templates. */
 export const ORIGIN_RUNTIMES = ['claude-code', 'langgraph', 'crewai', 'autogen', 'deepagents', 'hermes', 'gemini-cli', 'openclaw'] as const;
-
-export const DEFAULT_INTERVAL_SECONDS = 300;
-export const DEFAULT_START_GRACE_SECONDS = 3;
-export const DEFAULT_HEALTH_TIMEOUT_SECONDS = 120;
-export const DEFAULT_CONCURRENCY = 4;
-export const DEFAULT_PULL_STALL_SECONDS = 120;
 
 export function defaultRuntimes(env: NodeJS.ProcessEnv = process.env): RuntimeConfig[] {
   const registry = (env.MOLECULE_IMAGE_REGISTRY || 'ghcr.io/molecule-ai').replace(/\/+$/, '');

@@ -1,16 +1,8 @@
 // Reading and validating the config file into the settings the core runs with.
 import type { RecreateStrategy, RuntimeConfig } from '../../../shared/dto.js';
-import { describeIssues, SettingsSchema, type Settings } from '../../../shared/schemas.js';
+import { describeIssues, SETTING_DEFAULTS, SettingsSchema, type Settings } from '../../../shared/schemas.js';
 import { parseReference } from '../image/reference.js';
-import {
-  DEFAULT_CONCURRENCY,
-  DEFAULT_HEALTH_TIMEOUT_SECONDS,
-  DEFAULT_INTERVAL_SECONDS,
-  DEFAULT_PULL_STALL_SECONDS,
-  DEFAULT_START_GRACE_SECONDS,
-  defaultRuntimes,
-  envAutoRefresh,
-} from './defaults.js';
+import { defaultRuntimes, envAutoRefresh } from './defaults.js';
 import { defaultConfigPath } from './paths.js';
 import { readTextIfExists } from '../util/files.js';
 import { ConfigError, InvalidReferenceError } from '../errors.js';
@@ -52,16 +44,16 @@ export function resolveSettings(settings: Settings, source: string, env: NodeJS.
   return {
     source,
     runtimes,
-    intervalMs: (settings.intervalSeconds ?? DEFAULT_INTERVAL_SECONDS) * 1000,
-    autoRefresh: (settings.autoRefresh ?? false) || envAutoRefresh(env),
-    recreate: settings.recreate ?? 'replace',
+    intervalMs: (settings.intervalSeconds ?? SETTING_DEFAULTS.intervalSeconds) * 1000,
+    autoRefresh: (settings.autoRefresh ?? SETTING_DEFAULTS.autoRefresh) || envAutoRefresh(env),
+    recreate: settings.recreate ?? SETTING_DEFAULTS.recreate,
     dockerHost: settings.dockerHost,
-    insecureRegistries: settings.insecureRegistries ?? [],
-    credentials: settings.credentials ?? {},
-    startGraceMs: (settings.startGraceSeconds ?? DEFAULT_START_GRACE_SECONDS) * 1000,
-    healthTimeoutMs: (settings.healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS) * 1000,
-    pullStallMs: (settings.pullStallSeconds ?? DEFAULT_PULL_STALL_SECONDS) * 1000,
-    concurrency: settings.concurrency ?? DEFAULT_CONCURRENCY,
+    insecureRegistries: settings.insecureRegistries ?? [...SETTING_DEFAULTS.insecureRegistries],
+    credentials: settings.credentials ?? { ...SETTING_DEFAULTS.credentials },
+    startGraceMs: (settings.startGraceSeconds ?? SETTING_DEFAULTS.startGraceSeconds) * 1000,
+    healthTimeoutMs: (settings.healthTimeoutSeconds ?? SETTING_DEFAULTS.healthTimeoutSeconds) * 1000,
+    pullStallMs: (settings.pullStallSeconds ?? SETTING_DEFAULTS.pullStallSeconds) * 1000,
+    concurrency: settings.concurrency ?? SETTING_DEFAULTS.concurrency,
   };
 }
 

@@ -4,7 +4,7 @@ import { memo, useCallback, useState, useSyncExternalStore, type ReactElement } 
 import { changedContainers } from '../../../shared/dto.js';
 import { useServices } from '../context.js';
 import { bytes } from '../format.js';
-import type { RowView } from '../store.js';
+import type { RowView } from '../window-store.js';
 import { CopyDigest } from './CopyDigest.js';
 import { RelativeTime } from './RelativeTime.js';
 
