@@ -6,7 +6,8 @@ import type { CoreEvent } from '../../shared/events.js';
 import { formatReference, type ImageReference } from '../../electron/core/image/reference.js';
 import { MemoryStateStore } from '../../electron/core/state/store.js';
 import { WatchLoop } from '../../electron/core/watch/loop.js';
-import { Watcher, type Refresher } from '../../electron/core/watch/watcher.js';
+import type { Refresher } from '../../electron/core/watch/recorder.js';
+import { Watcher } from '../../electron/core/watch/watcher.js';
 
 const dg = (c: string): string => `sha256:${c.repeat(64)}`;
 const A = dg('a');

@@ -1,17 +1,10 @@
 // What a tick means: look up each watched tag's digest, compare with what was seen before,
 // tell the user when it moves, and (with auto-refresh) refresh that runtime only. Also the
-// user's own refreshes. State lives in SavedState; the schedule lives in loop.ts.
-import {
-  changedContainers,
-  summarize,
-  type CheckReport,
-  type RefreshResult,
-  type RuntimeConfig,
-  type RuntimeRefreshDetail,
-  type RuntimeState,
-} from '../../../shared/dto.js';
+// user's own refreshes. State lives in SavedState, recording a refresh in recorder.ts, and
+// the schedule in loop.ts.
+import { summarize, type CheckReport, type RefreshResult, type RuntimeConfig, type RuntimeState } from '../../../shared/dto.js';
 import type { CoreEvent } from '../../../shared/events.js';
-import { ContainerListError, RateLimitedError, RefreshListError, UnknownRuntimeError } from '../errors.js';
+import { RateLimitedError, RefreshListError, UnknownRuntimeError } from '../errors.js';
 import { shortDigest } from '../../../shared/digest.js';
 import { formatReference, parseReference, type ImageReference } from '../image/reference.js';
 import { addDetail, emptyResult, type RefreshOptions } from '../refresh/service.js';
@@ -19,18 +12,14 @@ import { SavedState } from '../state/saved-state.js';
 import type { StateStore } from '../state/store.js';
 import { Semaphore } from '../util/limit.js';
 import { safeText } from '../util/safe-text.js';
-import { DEFAULT_RETRY, observe, planRetryNow, recordCheckError, recordRefresh, wantsRefresh, type LocalView, type RetryPolicy } from './transitions.js';
+import { RefreshRecorder, type Refresher } from './recorder.js';
+import { DEFAULT_RETRY, observe, recordCheckError, wantsRefresh, type LocalView, type RetryPolicy } from './transitions.js';
 
 export interface WatchSettings {
   runtimes: RuntimeConfig[];
   intervalMs: number;
   autoRefresh: boolean;
   concurrency: number;
-}
-
-export interface Refresher {
-  refreshOne(runtime: RuntimeConfig, options?: RefreshOptions): Promise<RuntimeRefreshDetail>;
-  idle(): Promise<void>;
 }
 
 export interface WatcherDeps {
@@ -62,10 +51,6 @@ export interface TickOptions {
   awaitRefreshes?: boolean;
 }
 
-type Recorded = { detail: RuntimeRefreshDetail; listError?: ContainerListError };
-
-const goList = (items: readonly string[]): string => `[${items.join(' ')}]`;
-
 export class Watcher {
   private readonly now: () => number;
   private readonly log: (line: string) => void;
@@ -73,14 +58,22 @@ export class Watcher {
   /** The one home of the runtimes' states and their saving. */
   readonly state: SavedState;
   /** One recorded refresh per runtime at a time: a second request shares the first's outcome. */
-  private readonly refreshing = new Map<string, Promise<Recorded>>();
-  private readonly settledListeners = new Set<() => void>();
+  private readonly recorder: RefreshRecorder;
 
   constructor(private readonly deps: WatcherDeps) {
     this.now = deps.now ?? Date.now;
     this.log = deps.log ?? (() => undefined);
     this.retry = deps.retry ?? { ...DEFAULT_RETRY, random: deps.random ?? Math.random };
     this.state = new SavedState(deps.store, this.now);
+    this.recorder = new RefreshRecorder({
+      state: this.state,
+      refresher: deps.refresher,
+      retry: this.retry,
+      now: this.now,
+      log: this.log,
+      update: (runtime, next) => this.update(runtime, next),
+      ...(deps.emit ? { emit: deps.emit } : {}),
+    });
   }
 
   /** Loads the saved state (once) and hands its 429 waits to the registry client. */
@@ -97,8 +90,7 @@ export class Watcher {
 
   /** Told whenever a refresh has been recorded (the loop re-plans its retries then). */
   onRefreshSettled(listener: () => void): () => void {
-    this.settledListeners.add(listener);
-    return () => this.settledListeners.delete(listener);
+    return this.recorder.onSettled(listener);
   }
 
   private update(runtime: string, next: RuntimeState): void {
@@ -216,59 +208,12 @@ export class Watcher {
       this.log(`image-auto-refresh: ${runtime.name} retrying refresh to ${shortDigest(remote)} (attempt ${(state.retry?.attempt ?? 0) + 1})`);
     }
     // Not awaited here: a slow or stalled pull must not hold up the other runtimes' checks.
-    const running = this.runRefresh(runtime, { signal, retry: true }).then(({ detail }) => {
+    const running = this.recorder.run(runtime, { signal, retry: true }).then(({ detail }) => {
       report.refresh = addDetail(emptyResult(), runtime.name, detail);
       report.updateAvailable = this.state.get(runtime.name).updateAvailable;
     });
     running.catch(() => undefined);
     return { report, refresh: running };
-  }
-
-  private runRefresh(runtime: RuntimeConfig, options: RefreshOptions & { retry: boolean }): Promise<Recorded> {
-    const running = this.refreshing.get(runtime.name);
-    if (running) return running;
-    const work = this.recordedRefresh(runtime, options).finally(() => {
-      this.refreshing.delete(runtime.name);
-      for (const listener of this.settledListeners) listener();
-    });
-    this.refreshing.set(runtime.name, work);
-    return work;
-  }
-
-  private async recordedRefresh(runtime: RuntimeConfig, options: RefreshOptions & { retry: boolean }): Promise<Recorded> {
-    const target = this.state.get(runtime.name).seenDigest;
-    let detail: RuntimeRefreshDetail;
-    let listError: ContainerListError | undefined;
-    this.deps.emit?.({ type: 'refresh-started', runtime: runtime.name });
-    try {
-      detail = await this.deps.refresher.refreshOne(runtime, options);
-    } catch (err) {
-      if (err instanceof ContainerListError) listError = err;
-      detail = { image: runtime.image, ok: false, error: (err as Error).message, containers: [] };
-    }
-    const recreated = changedContainers(detail);
-    if (!detail.ok && options.signal?.aborted && recreated.length === 0) {
-      // Cut short by a shutdown before any container changed: not a failure; the next start retries.
-      if (options.retry) this.update(runtime.name, planRetryNow(this.state.get(runtime.name), target, this.now()));
-      this.log(`image-auto-refresh: ${runtime.name} refresh interrupted by shutdown${options.retry ? '; retried on the next start' : ''}`);
-      this.deps.emit?.({ type: 'refresh-finished', runtime: runtime.name, detail });
-      await this.state.save();
-      return { detail };
-    }
-    const next = recordRefresh(this.state.get(runtime.name), target, detail, this.now(), options.retry ? this.retry : null);
-    this.update(runtime.name, next);
-    const recorded = next.history.at(-1);
-    if (detail.ok && recorded?.kind === 'refreshed' && recorded.message) this.log(`image-auto-refresh: ${runtime.name} warning: ${recorded.message}`);
-    const pulled = detail.imageIdAfter ? [runtime.name] : [];
-    if (detail.ok) {
-      this.log(`image-auto-refresh: ${runtime.name} pulled=${goList(pulled)} recreated=${goList(recreated)} failed=[]`);
-    } else {
-      const retryAt = next.retry && options.retry ? `; retry at ${next.retry.nextAt}` : '';
-      this.log(`image-auto-refresh: ${runtime.name} refresh failed: ${detail.error} (pulled=${goList(pulled)} recreated=${goList(recreated)})${retryAt}`);
-    }
-    this.deps.emit?.({ type: 'refresh-finished', runtime: runtime.name, detail });
-    await this.state.save();
-    return listError ? { detail, listError } : { detail };
   }
 
   /** Drops a removed runtime's state. */
@@ -296,7 +241,7 @@ export class Watcher {
     const runtimes = this.resolveRuntimes(names);
     const result = emptyResult();
     for (const runtime of runtimes) {
-      const { detail, listError } = await this.runRefresh(runtime, { ...options, retry: false });
+      const { detail, listError } = await this.recorder.run(runtime, { ...options, retry: false });
       addDetail(result, runtime.name, detail);
       // The origin answered a listing failure with 500 and what was done so far.
       if (listError) throw new RefreshListError(listError.message, result);
@@ -321,7 +266,7 @@ export class Watcher {
   /** Waits for refreshes in flight and the last save: nothing is left half done. */
   async settle(): Promise<void> {
     await this.deps.refresher.idle();
-    await Promise.allSettled([...this.refreshing.values()]);
+    await this.recorder.settled();
     await this.state.settled();
   }
 }
