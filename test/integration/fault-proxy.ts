@@ -12,7 +12,9 @@ export type Fault =
   /** Headers and the first bytes of the body go through, then nothing more. */
   | { kind: 'stall-body'; bytes: number }
   /** Requests without a Bearer token get a 401 sending them to this realm; others pass, token stripped. */
-  | { kind: 'bearer-challenge'; realm: string };
+  | { kind: 'bearer-challenge'; realm: string }
+  /** A 401 from upstream gets these WWW-Authenticate lines before its own (an SSO front end's). */
+  | { kind: 'extra-challenges'; before: string[] };
 
 export interface FaultProxy {
   host: string;
@@ -61,6 +63,11 @@ export function startFaultProxy(target: string): Promise<FaultProxy> {
       const headers = { ...up.headers };
       if (fault?.kind === 'strip-digest') delete headers['docker-content-digest'];
       if (fault?.kind === 'digest') headers['docker-content-digest'] = fault.value;
+      if (fault?.kind === 'extra-challenges' && up.statusCode === 401) {
+        const lines = headers as Record<string, string | string[] | undefined>;
+        const own = lines['www-authenticate'];
+        lines['www-authenticate'] = [...fault.before, ...(own === undefined ? [] : Array.isArray(own) ? own : [own])];
+      }
       res.writeHead(up.statusCode ?? 502, headers);
       if (fault?.kind === 'stall-body') {
         hanging.add(res);

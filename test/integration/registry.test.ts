@@ -65,6 +65,20 @@ describe.skipIf(bed === null)('registry client against real registries', () => {
       await client.close();
     });
 
+    it('reads every WWW-Authenticate line, as registries behind single sign-on send them', async () => {
+      const sso = await startFaultProxy(b.registries.basic);
+      try {
+        sso.setFault(() => true, { kind: 'extra-challenges', before: ['Negotiate', 'NTLM'] });
+        const client = new RegistryClient({
+          credentials: new SettingsCredentials({ [sso.host]: { username: b.user.username, password: b.user.password } }),
+        });
+        expect((await client.getDigest(parseReference(basicRef.replace(b.registries.basic, sso.host)))).digest).toBe(basicDigest);
+        await client.close();
+      } finally {
+        await sso.close();
+      }
+    });
+
     it('names the credential source when the registry rejects it', async () => {
       const client = new RegistryClient({
         credentials: new SettingsCredentials({ [b.registries.basic]: { username: b.user.username, password: 'wrong' } }),

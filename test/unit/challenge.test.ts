@@ -31,3 +31,14 @@ describe('WWW-Authenticate parsing', () => {
     expect(() => parseChallenges('Bearer realm="https://t')).toThrow(/unterminated/);
   });
 });
+
+describe('several WWW-Authenticate lines, joined', () => {
+  it('keeps Bearer preferred when a Basic line comes first, and skips schemes we do not speak', () => {
+    const lines = ['Negotiate', 'Basic realm="corp"', 'Bearer realm="https://auth.example/token",service="registry"'];
+    expect(pickChallenge(parseChallenges(lines.join(', ')))).toEqual({
+      scheme: 'bearer',
+      params: { realm: 'https://auth.example/token', service: 'registry' },
+    });
+    expect(pickChallenge(parseChallenges(['Negotiate', 'Basic realm="corp"'].join(', ')))).toEqual({ scheme: 'basic', params: { realm: 'corp' } });
+  });
+});

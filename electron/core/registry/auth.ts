@@ -5,7 +5,7 @@ import type { ImageReference } from '../image/reference.js';
 import { RegistryError } from '../errors.js';
 import { parseChallenges, pickChallenge } from './challenge.js';
 import type { Credential, CredentialSource } from './credentials.js';
-import { header, type RegistryResponse, type Send } from './http.js';
+import { headerLines, type RegistryResponse, type Send } from './http.js';
 import { TokenCache } from './token-cache.js';
 import type { TransportPolicy } from './transport.js';
 
@@ -63,7 +63,9 @@ export class RegistryAuth {
   }
 
   private learnChallenge(registry: string, res: RegistryResponse): void {
-    const raw = header(res, 'www-authenticate');
+    // Registries behind single sign-on front ends send several lines (Negotiate, then Basic):
+    // all of them count, joined as RFC 7235 allows, so Bearer still wins wherever it stands.
+    const raw = headerLines(res, 'www-authenticate').join(', ');
     if (!raw) throw new RegistryError(`${registry}: 401 without a WWW-Authenticate challenge`, 401);
     const challenge = pickChallenge(parseChallenges(raw));
     if (!challenge) throw new RegistryError(`${registry}: unsupported auth challenge "${raw}"`, 401);

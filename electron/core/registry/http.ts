@@ -24,6 +24,13 @@ export function header(res: RegistryResponse, name: string): string | undefined 
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** Every line of a header the server may send more than once (WWW-Authenticate). */
+export function headerLines(res: RegistryResponse, name: string): string[] {
+  const value = res.headers[name];
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
 export function makeSend(options: { dispatcher: Dispatcher; timeoutMs: number; userAgent: string; onRequest: () => void }): Send {
   const { dispatcher, timeoutMs, userAgent } = options;
   return async (method, url, headers, signal, body) => {
