@@ -2,6 +2,7 @@
 // then the Docker CLI's config (auths, per-registry credHelpers, the global credsStore),
 // then GHCR_USER/GHCR_TOKEN for ghcr.io as the origin did.
 import { execFile } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,30 +65,73 @@ export class SettingsCredentials implements CredentialSource {
 /** Runs `docker-credential-<helper> get`; a seam so tests and other platforms can swap it. */
 export type HelperRunner = (helper: string, serverUrl: string) => Promise<{ Username?: string; Secret?: string } | null>;
 
-export const runCredentialHelper: HelperRunner = (helper, serverUrl) =>
-  new Promise((resolve, reject) => {
-    if (!/^[A-Za-z0-9_.-]+$/.test(helper)) {
-      reject(new Error(`invalid credential helper name "${helper}"`));
-      return;
+/**
+ * Where credential helpers live besides PATH. An app started from the dock or the start menu
+ * has no shell PATH, and Docker Desktop, Homebrew, Rancher Desktop and OrbStack each install
+ * their helpers in their own directory.
+ */
+export function credentialHelperDirs(env: NodeJS.ProcessEnv, home: string, platform: NodeJS.Platform = process.platform): string[] {
+  const fromPath = (env.PATH ?? env.Path ?? '').split(path.delimiter).filter(Boolean);
+  const usual =
+    platform === 'win32'
+      ? [path.join(env.ProgramFiles ?? 'C:\\Program Files', 'Docker', 'Docker', 'resources', 'bin')]
+      : ['/usr/local/bin', '/opt/homebrew/bin', '/Applications/Docker.app/Contents/Resources/bin', '/usr/bin', '/bin'];
+  const own = [path.join(home, '.docker', 'bin'), path.join(home, '.rd', 'bin'), path.join(home, '.orbstack', 'bin')];
+  return [...new Set([...fromPath, ...usual, ...own])];
+}
+
+/** The helper's executable, or null when it is installed nowhere we look. */
+export function findCredentialHelper(helper: string, dirs: readonly string[], platform: NodeJS.Platform = process.platform): string | null {
+  const file = `docker-credential-${helper}${platform === 'win32' ? '.exe' : ''}`;
+  for (const dir of dirs) {
+    const candidate = path.join(dir, file);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // Not here; look in the next place.
     }
-    const child = execFile(`docker-credential-${helper}`, ['get'], { timeout: 10_000 }, (err, stdout, stderr) => {
-      if (err) {
-        // Helpers answer "credentials not found" on stdout or stderr with a non-zero exit.
-        if (/not found/i.test(`${stdout}${stderr}`)) {
-          resolve(null);
-          return;
-        }
-        reject(new Error(`credential helper docker-credential-${helper} failed: ${(stderr || err.message).trim()}`));
+  }
+  return null;
+}
+
+/**
+ * Runs helpers found by `findCredentialHelper`. A helper installed nowhere means "no stored
+ * credentials" (anonymous access goes on, as the docker CLI does); a failing one is an error
+ * that names it and its exit, never its stderr, which may echo what it was given.
+ */
+export function credentialHelperRunner(options: { env: NodeJS.ProcessEnv; home: string }): HelperRunner {
+  return (helper, serverUrl) =>
+    new Promise((resolve, reject) => {
+      if (!/^[A-Za-z0-9_.-]+$/.test(helper)) {
+        reject(new Error(`invalid credential helper name "${helper}"`));
         return;
       }
-      try {
-        resolve(JSON.parse(stdout) as { Username?: string; Secret?: string });
-      } catch {
-        reject(new Error(`credential helper docker-credential-${helper} printed invalid JSON`));
+      const file = findCredentialHelper(helper, credentialHelperDirs(options.env, options.home));
+      if (!file) {
+        resolve(null);
+        return;
       }
+      const child = execFile(file, ['get'], { timeout: 10_000, env: options.env }, (err, stdout, stderr) => {
+        if (err) {
+          // Helpers answer "credentials not found" on stdout or stderr with a non-zero exit.
+          if (/not found/i.test(`${stdout}${stderr}`)) {
+            resolve(null);
+            return;
+          }
+          const how = typeof err.code === 'number' ? `exit ${err.code}` : err.killed ? 'timed out' : String(err.code ?? 'failed');
+          reject(new Error(`credential helper docker-credential-${helper} failed (${how})`));
+          return;
+        }
+        try {
+          resolve(JSON.parse(stdout) as { Username?: string; Secret?: string });
+        } catch {
+          reject(new Error(`credential helper docker-credential-${helper} printed invalid JSON`));
+        }
+      });
+      child.stdin?.end(serverUrl);
     });
-    child.stdin?.end(serverUrl);
-  });
+}
 
 interface DockerConfigFile {
   auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string }>;
@@ -109,8 +153,8 @@ export class DockerConfigCredentials implements CredentialSource {
 
   constructor(options: DockerConfigOptions = {}) {
     this.env = options.env ?? process.env;
-    this.home = options.home ?? os.homedir();
-    this.runHelper = options.runHelper ?? runCredentialHelper;
+    this.home = options.home ?? (this.env.HOME || os.homedir());
+    this.runHelper = options.runHelper ?? credentialHelperRunner({ env: this.env, home: this.home });
   }
 
   get configPath(): string {
