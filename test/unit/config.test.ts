@@ -53,6 +53,7 @@ describe('config', () => {
     [`{"runtimes":[{"name":"a","image":"nginx@sha256:${'a'.repeat(64)}"}]}`, /pinned to a digest/],
     ['{"runtimes":[{"name":"a","image":"x"},{"name":"a","image":"y"}]}', /runtime names must be unique/],
     ['{"runtimes":[{"name":"a b","image":"x"}]}', /runtimes\[0\]\.name/],
+    ['{"runtimes":[{"name":"a","image":"[2001:db8::192.0.2.33]:5000/x"}]}', /runtimes\[0\]\.image \(runtime "a"\): .*embedded IPv4 part/],
     ['{"runtimes":[{"name":"All","image":"x"}]}', /runtimes\[0\]\.name: "all" is reserved/],
     ['{"runtimes": [', /not valid JSON/],
     ['[]', /expected object/i],

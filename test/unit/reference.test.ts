@@ -42,6 +42,10 @@ describe('image references', () => {
     ['x/-y', /bad path component "-y"/],
     [`x/${'a'.repeat(300)}`, /longer than 255/],
     [':tag', /missing repository/],
+    // The two the Docker engine refuses although a laxer grammar would take them.
+    ['[2001:db8:3:4::192.0.2.33]:5000/debian', /embedded IPv4 part/],
+    ['a'.repeat(64), /64-hex name is an image ID/],
+    [`${'b'.repeat(64)}:latest`, /64-hex name is an image ID/],
   ])('rejects %j with an error naming the reference and the problem', (input, reason) => {
     let error: unknown;
     try {

@@ -40,7 +40,9 @@ function checkDomain(ref: string, domain: string): void {
     const rest = domain.slice(end + 1);
     if (rest && !rest.startsWith(':')) throw new InvalidReferenceError(ref, `bad registry "${domain}"`);
     port = rest ? rest.slice(1) : undefined;
-    if (!/^[0-9a-fA-F:.]+$/.test(host)) throw new InvalidReferenceError(ref, `bad IPv6 address "${host}"`);
+    // The grammar's IPv6 is hex and colons only; the engine refuses an embedded IPv4 (a dot).
+    if (host.includes('.')) throw new InvalidReferenceError(ref, `IPv6 address "${host}" has an embedded IPv4 part, which the Docker engine refuses`);
+    if (!/^[0-9a-fA-F:]+$/.test(host)) throw new InvalidReferenceError(ref, `bad IPv6 address "${host}"`);
   } else {
     const colon = domain.lastIndexOf(':');
     if (colon >= 0) {
@@ -73,6 +75,11 @@ export function parseReference(input: string): ImageReference {
     if (!DIGEST.test(digest)) {
       throw new InvalidReferenceError(input, `bad digest "${digest}" (want sha256: and 64 lowercase hex)`);
     }
+  }
+
+  // The engine reads a bare 64-hex name as an image ID, never as a repository.
+  if (/^[a-f0-9]{64}$/.test(rest.replace(/:[^/]*$/, ''))) {
+    throw new InvalidReferenceError(input, 'a 64-hex name is an image ID to the Docker engine, not a repository');
   }
 
   let tag: string | undefined;
