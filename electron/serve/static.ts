@@ -34,6 +34,8 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
     return;
   }
   if (relative === '' || !path.extname(relative)) relative = 'index.html';
+  // Browsers ask for /favicon.ico whatever the page links; answer with the window's icon.
+  if (relative === 'favicon.ico') relative = 'favicon.svg';
   const file = path.resolve(root, relative);
   if (!file.startsWith(path.resolve(root) + path.sep)) {
     res.writeHead(404).end();

@@ -52,13 +52,25 @@ describe.skipIf(bed === null)('the window in Chromium', () => {
     if (all) await docker(b, ['rm', '-f', ...all.split('\n')]).catch(() => '');
   });
 
-  it('opens from the printed URL and shows every runtime', async () => {
+  it('opens from the printed URL and shows every runtime, with no console error', async () => {
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+    });
     await page.goto(serve.url);
     expect(new URL(page.url()).search).toBe('');
     await expect.poll(() => row().isVisible(), { timeout: 15_000 }).toBe(true);
     await expect.poll(() => row().textContent(), { timeout: 15_000 }).toContain(short(v1.digest));
     await expect.poll(() => page.getByRole('row', { name: 'tools', exact: true }).textContent()).toContain('Up to date');
     await expect.poll(() => page.getByRole('status', { name: 'Overall status' }).textContent()).toContain('Up to date');
+    // The icon the page links, and the /favicon.ico a browser asks for anyway, both answer.
+    const icon = await page.evaluate(async () => (await fetch('/favicon.ico')).headers.get('content-type'));
+    expect(icon).toBe('image/svg+xml');
+    expect(problems).toEqual([]);
     await screenshot(page, 'idle');
     // It follows the system theme.
     await page.emulateMedia({ colorScheme: 'dark' });
