@@ -3,7 +3,7 @@
 // validates every argument with the schemas in ./api-schemas.ts.
 import type { z } from 'zod';
 import type { CredentialInputSchema, RefreshRequestSchema, SettingsPatchSchema } from './schemas.js';
-import type { HistoryEntry, RecreateStrategy, RefreshResult, RuntimeConfig, RuntimeSummary } from './dto.js';
+import type { EngineInUse, HistoryEntry, RecreateStrategy, RefreshResult, RuntimeConfig, RuntimeSummary } from './dto.js';
 
 export { summarize, type RuntimeSummary } from './dto.js';
 import type { CoreEvent } from './events.js';
@@ -34,6 +34,8 @@ export interface AppState {
   settings: SettingsView;
   /** Problems found at start-up (a corrupt store that was backed up, a crash repaired). */
   warnings: string[];
+  /** The container engine in use and why (absent only from an older imagewatch serve). */
+  engine?: EngineInUse;
 }
 
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;

@@ -24,6 +24,25 @@ export type RuntimeState = z.infer<typeof RuntimeStateSchema>;
 
 export type CheckOutcome = 'seeded' | 'unchanged' | 'moved' | 'error';
 
+/** The container engine imagewatch talks to, and why that one. */
+export interface EngineInUse {
+  /** unix://, npipe://, tcp://, https:// or ssh:// URL. */
+  host: string;
+  source: 'setting' | 'DOCKER_HOST' | 'context' | 'probe' | 'default';
+  /** The docker context it came from, with source "context". */
+  context?: string;
+  /** In words: "unix:///… (docker context "colima")". */
+  description: string;
+  /** The well-known sockets looked at when nothing named an engine. */
+  tried: string[];
+}
+
+/** What `imagewatch check` prints: the engine in use and one report per runtime. */
+export interface CheckRun {
+  engine: EngineInUse;
+  runtimes: CheckReport[];
+}
+
 /** A runtime's state without its history, which is fetched on its own (getHistory) when shown. */
 export type RuntimeSummary = Omit<RuntimeState, 'history'> & { historyLength: number };
 

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CheckReport, RefreshResult } from '../../shared/dto.js';
+import type { CheckRun, RefreshResult } from '../../shared/dto.js';
 import { configLocation, loadConfig } from '../core/config/load.js';
 import { defaultStatePath, journalPathFor } from '../core/config/paths.js';
 import { AppController } from '../core/app/controller.js';
@@ -39,14 +39,14 @@ function statePath(cmd: { state?: string }, env: NodeJS.ProcessEnv): string {
   return cmd.state ?? (env.IMAGEWATCH_STATE || defaultStatePath(env));
 }
 
-function humanCheck(reports: CheckReport[]): string {
-  const rows = reports.map((r) => {
+function humanCheck(run: CheckRun): string {
+  const rows = run.runtimes.map((r) => {
     const status = r.outcome === 'error' ? `error: ${r.error}` : r.outcome;
     const update = r.updateAvailable ? ' (update available)' : '';
     const refresh = r.refresh ? ` refresh: ${r.refresh.failed.length ? 'failed' : `ok, recreated ${r.refresh.recreated.length}`}` : '';
     return `${r.name.padEnd(16)} ${shortDigest(r.remoteDigest).padEnd(20)} ${status}${update}${refresh}`;
   });
-  return `${rows.join('\n')}\n`;
+  return `engine: ${run.engine.description}\n${rows.join('\n')}\n`;
 }
 
 function humanRefresh(result: RefreshResult): string {
@@ -211,9 +211,10 @@ async function execute(cmd: Command, io: Io): Promise<number> {
       return 0;
     case 'check':
       return onOwner(cmd, io, async (target) => {
-        const reports = await target.check(cmd.autoRefresh);
-        io.stdout(cmd.json || !io.isTty ? `${JSON.stringify({ runtimes: reports }, null, 2)}\n` : humanCheck(reports));
-        const failed = reports.some((r) => r.outcome === 'error' || (r.refresh && r.refresh.failed.length > 0));
+        const run = await target.check(cmd.autoRefresh);
+        // `runtimes` is the origin's contract; `engine` says which engine answered, and why that one.
+        io.stdout(cmd.json || !io.isTty ? `${JSON.stringify({ runtimes: run.runtimes, engine: run.engine }, null, 2)}\n` : humanCheck(run));
+        const failed = run.runtimes.some((r) => r.outcome === 'error' || (r.refresh && r.refresh.failed.length > 0));
         return failed ? 1 : 0;
       });
     case 'refresh':

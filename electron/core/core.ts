@@ -6,6 +6,7 @@ import type Docker from 'dockerode';
 import type { CoreEvent } from '../../shared/events.js';
 import type { ResolvedConfig } from './config/load.js';
 import { connectDocker } from './docker/connection.js';
+import { findEngine, type EngineEndpoint } from './discovery/find-engine.js';
 import { imageHasDigest, localTagImage } from './docker/images.js';
 import { FileJournal } from './docker/journal.js';
 import { defaultCredentialChain, SettingsCredentials, type CredentialSource } from './registry/credentials.js';
@@ -40,6 +41,8 @@ export interface Core {
    * endpoint, insecure registries and config-file credentials are read at start only.
    */
   applySettings(next: ResolvedConfig): void;
+  /** The container engine in use, and why that one. */
+  engine: EngineEndpoint;
   watcher: Watcher;
   loop: WatchLoop;
   refresher: RefreshService;
@@ -51,7 +54,8 @@ export interface Core {
 export function createCore(options: CoreOptions): Core {
   let config = options.config;
   const env = options.env ?? process.env;
-  const docker = options.docker ?? connectDocker(config.dockerHost, env);
+  const engine = findEngine({ setting: config.dockerHost, env });
+  const docker = options.docker ?? connectDocker(engine, env);
   const credentials = options.credentials ?? defaultCredentialChain(new SettingsCredentials(config.credentials), env);
   const registry = new RegistryClient({ credentials, transport: new TransportPolicy(config.insecureRegistries) });
   // Getters over `config`, which applySettings replaces: parts read the settings in force.
@@ -102,6 +106,7 @@ export function createCore(options: CoreOptions): Core {
       config = next;
       loop.wake();
     },
+    engine,
     watcher,
     loop,
     refresher,

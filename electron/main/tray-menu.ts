@@ -28,6 +28,7 @@ export function trayTooltip(state: AppState): string {
   if (refreshing.length) parts.push(`refreshing ${refreshing.join(', ')}`);
   if (updates.length) parts.push(`update for ${updates.join(', ')}`);
   if (failed.length) parts.push(`problem with ${failed.join(', ')}`);
+  if (state.engine) parts.push(`engine ${state.engine.description}`);
   return parts.join(' · ');
 }
 

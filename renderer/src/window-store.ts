@@ -1,7 +1,7 @@
 // Window state with per-runtime subscriptions: a progress event re-renders its own row only,
 // so a window of 200 runtimes stays responsive during a refresh.
 import type { ApiEvent, AppState, RuntimeView, SettingsView } from '../../shared/api.js';
-import type { PullCounters, RecreateStep, RuntimeRefreshDetail } from '../../shared/dto.js';
+import type { EngineInUse, PullCounters, RecreateStep, RuntimeRefreshDetail } from '../../shared/dto.js';
 import { appStatus } from '../../shared/status.js';
 
 export type PullView = PullCounters;
@@ -19,6 +19,7 @@ export interface HeaderView {
   settings: SettingsView;
   warnings: string[];
   count: number;
+  engine?: EngineInUse;
 }
 
 type Listener = () => void;
@@ -98,7 +99,14 @@ export class WindowStore {
       this.order = names;
       for (const l of this.listListeners) l();
     }
-    this.header = { status: state.status, checking: state.checking, settings: state.settings, warnings: state.warnings, count: names.length };
+    this.header = {
+      status: state.status,
+      checking: state.checking,
+      settings: state.settings,
+      warnings: state.warnings,
+      count: names.length,
+      ...(state.engine ? { engine: state.engine } : {}),
+    };
     this.refreshHeader();
   }
 

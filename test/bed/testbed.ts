@@ -2,7 +2,7 @@
 // (open, Basic auth, Bearer token auth), plus the token server the third one trusts.
 // Everything lives under one temp dir and is stopped by the pids recorded here.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, rmSync, symlinkSync, copyFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import http from 'node:http';
 import os from 'node:os';
@@ -20,6 +20,72 @@ export interface BedInfo {
   tokenServer: string;
   user: { username: string; password: string };
   rootfs: string;
+  /** The same engine on tcp://127.0.0.1 with --tlsverify; `certDir` holds the client's ca.pem, cert.pem, key.pem. */
+  tls: { host: string; certDir: string };
+}
+
+/** A throwaway CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl. */
+function makeTlsMaterial(dir: string): { ca: string; serverCert: string; serverKey: string; clientDir: string } {
+  mkdirSync(dir, { recursive: true });
+  const clientDir = path.join(dir, 'client');
+  mkdirSync(clientDir, { recursive: true });
+  const file = (name: string): string => path.join(dir, name);
+  const ssl = (args: string[]): void => void execFileSync('openssl', args, { stdio: 'ignore' });
+  ssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    file('ca-key.pem'),
+    '-out',
+    file('ca.pem'),
+    '-days',
+    '2',
+    '-subj',
+    '/CN=imagewatch-test-ca',
+  ]);
+  writeFileSync(file('server.ext'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+  ssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('server-key.pem'), '-out', file('server.csr'), '-subj', '/CN=127.0.0.1']);
+  ssl([
+    'x509',
+    '-req',
+    '-in',
+    file('server.csr'),
+    '-CA',
+    file('ca.pem'),
+    '-CAkey',
+    file('ca-key.pem'),
+    '-CAcreateserial',
+    '-out',
+    file('server-cert.pem'),
+    '-days',
+    '2',
+    '-extfile',
+    file('server.ext'),
+  ]);
+  writeFileSync(file('client.ext'), 'extendedKeyUsage=clientAuth\n');
+  ssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(clientDir, 'key.pem'), '-out', file('client.csr'), '-subj', '/CN=imagewatch-test-client']);
+  ssl([
+    'x509',
+    '-req',
+    '-in',
+    file('client.csr'),
+    '-CA',
+    file('ca.pem'),
+    '-CAkey',
+    file('ca-key.pem'),
+    '-CAcreateserial',
+    '-out',
+    path.join(clientDir, 'cert.pem'),
+    '-days',
+    '2',
+    '-extfile',
+    file('client.ext'),
+  ]);
+  copyFileSync(file('ca.pem'), path.join(clientDir, 'ca.pem'));
+  return { ca: file('ca.pem'), serverCert: file('server-cert.pem'), serverKey: file('server-key.pem'), clientDir };
 }
 
 export type BedState = BedInfo | { ok: false; error: string };
@@ -175,9 +241,20 @@ ${auth}`,
       if (!which(binary)) throw new Error(`${binary} is not installed (test/bed/install.sh installs the test bed's packages)`);
     }
     const socket = path.join(this.dir, 'docker.sock');
+    const tls = makeTlsMaterial(path.join(this.dir, 'engine-tls'));
+    const tlsPort = await freePort();
     this.spawnLogged(
       'dockerd',
       [
+        '--host',
+        `tcp://127.0.0.1:${tlsPort}`,
+        '--tlsverify',
+        '--tlscacert',
+        tls.ca,
+        '--tlscert',
+        tls.serverCert,
+        '--tlskey',
+        tls.serverKey,
         '--data-root',
         path.join(this.dir, 'docker-data'),
         '--exec-root',
@@ -230,6 +307,7 @@ ${auth}`,
       tokenServer: this.tokenServer.url,
       user: BED_USER,
       rootfs: this.buildRootfs(),
+      tls: { host: `tcp://127.0.0.1:${tlsPort}`, certDir: tls.clientDir },
     };
   }
 

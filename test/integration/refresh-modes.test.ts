@@ -200,7 +200,7 @@ describe.skipIf(bed === null)('refresh modes and failures (real dockerd)', () =>
     await publish(b, image, { version: 'v1' });
     await docker(b, ['rmi', image]);
     const service = new RefreshService({
-      docker: connectDocker(b.dockerHost),
+      docker: connectDocker({ host: b.dockerHost }),
       pullCredential: async () => ({ credential: null }),
       pullStallMs: 120_000,
       strategy: 'replace',

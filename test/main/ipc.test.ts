@@ -18,7 +18,7 @@ describe('IPC handlers', () => {
     controller = await AppController.create({
       settingsStore: new MemorySettingsStore({ runtimes: [{ name: 'crewai', image: 'ghcr.io/o/crewai:latest' }] }),
       stateStore: new MemoryStateStore(),
-      docker: connectDocker('unix:///nonexistent/docker.sock'),
+      docker: connectDocker({ host: 'unix:///nonexistent/docker.sock' }),
       env: {},
     });
     unregister = registerIpc(ipcMain as never, controller, trustedSender(PAGE));

@@ -60,7 +60,7 @@ describe('handoff channel', () => {
     const seen: HandoffWork[] = [];
     const channel = await startChannel(address, 'a-token-of-24-characters', async (work) => {
       seen.push(work);
-      return { ok: true, result: [] };
+      return { ok: true, result: { pulled: [], failed: [], recreated: [], details: {} } };
     });
     try {
       expect(statSync(address).mode & 0o777).toBe(0o600);
@@ -71,7 +71,7 @@ describe('handoff channel', () => {
       expect(JSON.parse(unknown)).toMatchObject({ ok: false, failure: { kind: 'bad-request' } });
       expect(seen).toEqual([]);
       const good = await ask(address, JSON.stringify({ token: 'a-token-of-24-characters', method: 'refresh', runtimes: ['a'], pullOnly: true }));
-      expect(JSON.parse(good)).toEqual({ ok: true, result: [] });
+      expect(JSON.parse(good)).toEqual({ ok: true, result: { pulled: [], failed: [], recreated: [], details: {} } });
       expect(seen).toEqual([{ method: 'refresh', runtimes: ['a'], pullOnly: true }]);
     } finally {
       await channel.close();

@@ -11,6 +11,7 @@ import { InvalidArgumentError } from '../../../shared/api-schemas.js';
 import { checkRuntimeImages, resolveSettings } from '../config/load.js';
 import { envAutoRefresh } from '../config/defaults.js';
 import { createCore, type Core } from '../core.js';
+import { engineInUse } from '../discovery/find-engine.js';
 import { defaultCredentialChain } from '../registry/credentials.js';
 import type { StateStore } from '../state/store.js';
 import { SecretCredentials, SettingsSecrets, type SecretStore } from './secrets.js';
@@ -151,7 +152,10 @@ export class AppController {
   /** `check` and `refresh` as the CLI runs them, here or handed over; `signal` cuts them short. */
   work(signal?: AbortSignal): HandoffTarget {
     return {
-      check: (autoRefresh) => this.check({ autoRefresh, ...(signal ? { signal } : {}) }),
+      check: async (autoRefresh) => ({
+        engine: engineInUse(this.core.engine),
+        runtimes: await this.check({ autoRefresh, ...(signal ? { signal } : {}) }),
+      }),
       refresh: (runtimes, pullOnly) => this.refreshNamed(runtimes, { pullOnly, ...(signal ? { signal } : {}) }),
     };
   }
@@ -189,6 +193,7 @@ export class AppController {
         credentialRegistries: [...this.credentialRegistries],
       },
       warnings: [...this.warnings],
+      engine: engineInUse(this.core.engine),
     };
     state.status = appStatus(state);
     return state;

@@ -6,16 +6,33 @@ import path from 'node:path';
 import Docker from 'dockerode';
 import { DockerHostError } from '../errors.js';
 
-export function defaultDockerHost(platform: NodeJS.Platform = process.platform): string {
-  return platform === 'win32' ? 'npipe:////./pipe/docker_engine' : 'unix:///var/run/docker.sock';
+/** Where the engine is and how to reach it; see core/discovery for how it is found. */
+export interface EngineAddress {
+  host: string;
+  /** ca.pem, cert.pem and key.pem for tcp:// with TLS. */
+  tlsDir?: string;
+  tlsVerify?: boolean;
 }
 
-export function dockerOptions(host: string, env: NodeJS.ProcessEnv = process.env): Docker.DockerOptions {
+function readTls(host: string, dir: string): Pick<Docker.DockerOptions, 'ca' | 'cert' | 'key'> {
+  try {
+    return {
+      ca: readFileSync(path.join(dir, 'ca.pem')),
+      cert: readFileSync(path.join(dir, 'cert.pem')),
+      key: readFileSync(path.join(dir, 'key.pem')),
+    };
+  } catch (err) {
+    throw new DockerHostError(`Docker host "${host}": cannot read its TLS files in ${dir}: ${(err as Error).message}`);
+  }
+}
+
+export function dockerOptions(address: EngineAddress, env: NodeJS.ProcessEnv = process.env): Docker.DockerOptions {
+  const { host } = address;
   let url: URL;
   try {
     url = new URL(host);
   } catch {
-    throw new DockerHostError(`invalid Docker host "${host}": want unix:///path, npipe:////./pipe/name, tcp://host:port`);
+    throw new DockerHostError(`invalid Docker host "${host}": want unix:///path, npipe:////./pipe/name, tcp://host:port or ssh://user@host`);
   }
   switch (url.protocol) {
     case 'unix:':
@@ -23,36 +40,35 @@ export function dockerOptions(host: string, env: NodeJS.ProcessEnv = process.env
       return { socketPath: decodeURIComponent(url.pathname) };
     case 'npipe:':
       return { socketPath: host.replace(/^npipe:\/\//, '').replace(/\//g, '\\') };
+    case 'ssh:':
+      // docker-modem speaks ssh (running `docker system dial-stdio` on the far side); it takes
+      // the URL's parts as options, as it does when it reads DOCKER_HOST itself.
+      if (!url.hostname) throw new DockerHostError(`invalid Docker host "${host}": missing host`);
+      return {
+        protocol: 'ssh',
+        host: url.hostname,
+        port: url.port || '22',
+        ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+        sshOptions: { ...(env.SSH_AUTH_SOCK ? { agent: env.SSH_AUTH_SOCK } : {}) },
+      } as Docker.DockerOptions;
     case 'tcp:':
     case 'http:':
     case 'https:': {
-      const tls = url.protocol === 'https:' || (env.DOCKER_TLS_VERIFY ?? '') !== '';
-      const options: Docker.DockerOptions = {
+      const tls = url.protocol === 'https:' || address.tlsVerify === true || url.port === '2376';
+      return {
         host: url.hostname,
         port: url.port || (tls ? '2376' : '2375'),
         protocol: tls ? 'https' : 'http',
+        ...(tls && address.tlsDir ? readTls(host, address.tlsDir) : {}),
       };
-      if (tls && env.DOCKER_CERT_PATH) {
-        const dir = env.DOCKER_CERT_PATH;
-        try {
-          options.ca = readFileSync(path.join(dir, 'ca.pem'));
-          options.cert = readFileSync(path.join(dir, 'cert.pem'));
-          options.key = readFileSync(path.join(dir, 'key.pem'));
-        } catch (err) {
-          throw new DockerHostError(`Docker host "${host}": cannot read TLS files from DOCKER_CERT_PATH: ${(err as Error).message}`);
-        }
-      }
-      return options;
     }
     default:
       throw new DockerHostError(`invalid Docker host "${host}": unsupported scheme ${url.protocol.replace(/:$/, '')}`);
   }
 }
 
-/** `dockerHost` from settings, else DOCKER_HOST, else the platform's default socket. */
-export function connectDocker(dockerHost: string | undefined, env: NodeJS.ProcessEnv = process.env): Docker {
-  const host = dockerHost || env.DOCKER_HOST || defaultDockerHost();
-  return new Docker(dockerOptions(host, env));
+export function connectDocker(address: EngineAddress, env: NodeJS.ProcessEnv = process.env): Docker {
+  return new Docker(dockerOptions(address, env));
 }
 
 /** Engine errors carry the HTTP status; 404 and 304 mean different things per call. */

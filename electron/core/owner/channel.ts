@@ -8,7 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import type { CheckReport, RefreshResult } from '../../../shared/dto.js';
+import type { CheckRun, RefreshResult } from '../../../shared/dto.js';
 import { ChannelUnreachableError } from '../errors.js';
 
 const MAX_LINE = 64 * 1024;
@@ -27,7 +27,7 @@ export type HandoffFailure =
   | { kind: 'bad-request'; message: string }
   | { kind: 'failed'; message: string };
 
-export type HandoffResponse = { ok: true; result: CheckReport[] | RefreshResult } | { ok: false; failure: HandoffFailure };
+export type HandoffResponse = { ok: true; result: CheckRun | RefreshResult } | { ok: false; failure: HandoffFailure };
 
 export type HandoffHandler = (work: HandoffWork) => Promise<HandoffResponse>;
 

@@ -1,13 +1,13 @@
 // The work a client may hand to the owner, and how its failures cross the channel and come
 // back as the same errors the CLI prints (unknown runtime: exit 2; listing failed: the
 // origin's partial result).
-import type { CheckReport, RefreshResult } from '../../../shared/dto.js';
+import type { CheckRun, RefreshResult } from '../../../shared/dto.js';
 import type { HandoffHandler, HandoffResponse, HandoffWork } from './channel.js';
 import type { ClientClaim } from './claim.js';
 import { RefreshListError, UnknownRuntimeError } from '../errors.js';
 
 export interface HandoffTarget {
-  check(autoRefresh: boolean): Promise<CheckReport[]>;
+  check(autoRefresh: boolean): Promise<CheckRun>;
   refresh(runtimes: string[], pullOnly: boolean): Promise<RefreshResult>;
 }
 
@@ -25,7 +25,7 @@ export function handoffHandler(target: HandoffTarget): HandoffHandler {
   };
 }
 
-function unwrap(response: HandoffResponse): CheckReport[] | RefreshResult {
+function unwrap(response: HandoffResponse): CheckRun | RefreshResult {
   if (response.ok) return response.result;
   const failure = response.failure;
   switch (failure.kind) {
@@ -41,7 +41,7 @@ function unwrap(response: HandoffResponse): CheckReport[] | RefreshResult {
 /** The owner, seen from a client, as the same target the owner itself works on. */
 export function remoteTarget(client: ClientClaim): HandoffTarget {
   return {
-    check: async (autoRefresh) => unwrap(await client.send({ method: 'check', autoRefresh })) as CheckReport[],
+    check: async (autoRefresh) => unwrap(await client.send({ method: 'check', autoRefresh })) as CheckRun,
     refresh: async (runtimes, pullOnly) => unwrap(await client.send({ method: 'refresh', runtimes, pullOnly })) as RefreshResult,
   };
 }

@@ -26,6 +26,12 @@ export function Header(): ReactElement | null {
           {' '}
           · {header.count} runtime{header.count === 1 ? '' : 's'}
         </span>
+        {header.engine ? (
+          <span className="muted engine" title={header.engine.tried.length ? `Looked at: ${header.engine.tried.join(', ')}` : undefined}>
+            {' '}
+            · engine {header.engine.description}
+          </span>
+        ) : null}
       </div>
       <label className="toggle">
         <input
