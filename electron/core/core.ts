@@ -57,7 +57,7 @@ export function createCore(options: CoreOptions): Core {
   const engine = findEngine({ setting: config.dockerHost, env });
   const docker = options.docker ?? connectDocker(engine, env);
   const credentials = options.credentials ?? defaultCredentialChain(new SettingsCredentials(config.credentials), env);
-  const registry = new RegistryClient({ credentials, transport: new TransportPolicy(config.insecureRegistries) });
+  const registry = new RegistryClient({ credentials, env, transport: new TransportPolicy(config.insecureRegistries) });
   // Getters over `config`, which applySettings replaces: parts read the settings in force.
   const refresher = new RefreshService({
     docker,

@@ -2,7 +2,7 @@
 // up; auth.ts knows how to authenticate. Steady state is one HEAD per check: the auth scheme
 // learned from the first challenge is remembered per registry and tokens are cached.
 import { createHash } from 'node:crypto';
-import { Agent, type Dispatcher } from 'undici';
+import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import { formatReference, isSha256Digest, type ImageReference } from '../image/reference.js';
 import { RegistryAuth } from './auth.js';
 import type { Credential, CredentialSource } from './credentials.js';
@@ -24,6 +24,8 @@ export interface DigestResult {
 
 export interface RegistryClientOptions {
   credentials: CredentialSource;
+  /** HTTPS_PROXY, HTTP_PROXY and NO_PROXY (either case) are read from here; process.env when absent. */
+  env?: NodeJS.ProcessEnv;
   transport?: TransportPolicy;
   dispatcher?: Dispatcher;
   /** Per-request limit, covering connect, headers and body. */
@@ -62,6 +64,24 @@ const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
     );
   });
 
+/**
+ * Lookups go through the user's proxy as the docker CLI's do: HTTPS_PROXY and HTTP_PROXY, with
+ * NO_PROXY exceptions, and never for localhost, 127.0.0.1 or ::1 (the docker CLI never proxies
+ * loopback; other 127.x addresses need NO_PROXY, as undici matches names, not ranges). The
+ * values are handed over explicitly, so only the env we were given counts.
+ */
+function proxyAwareAgent(env: NodeJS.ProcessEnv): Dispatcher {
+  const pick = (name: string): string => env[name] ?? env[name.toLowerCase()] ?? '';
+  const loopback = 'localhost,127.0.0.1,::1,[::1]';
+  return new EnvHttpProxyAgent({
+    connectTimeout: 10_000,
+    keepAliveTimeout: 30_000,
+    httpProxy: pick('HTTP_PROXY'),
+    httpsProxy: pick('HTTPS_PROXY'),
+    noProxy: [pick('NO_PROXY'), loopback].filter(Boolean).join(','),
+  });
+}
+
 export class RegistryClient {
   readonly metrics: RegistryMetrics = { requests: 0, tokenRequests: 0 };
   private readonly auth: RegistryAuth;
@@ -75,7 +95,7 @@ export class RegistryClient {
 
   constructor(private readonly options: RegistryClientOptions) {
     this.transport = options.transport ?? new TransportPolicy();
-    this.dispatcher = options.dispatcher ?? new Agent({ connectTimeout: 10_000, keepAliveTimeout: 30_000 });
+    this.dispatcher = options.dispatcher ?? proxyAwareAgent(options.env ?? process.env);
     this.maxRetryWaitMs = options.maxRetryWaitMs ?? 10_000;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? defaultSleep;
