@@ -33,7 +33,9 @@ function preserved(info: Docker.ContainerInspectInfo): Record<string, unknown> {
     env: (info.Config.Env ?? []).filter((e) => e.startsWith('FOO=')),
     // The image's own labels belong to the image and are expected to change with it.
     // imagewatch's own marks name the process that made the container, and differ by design.
-    labels: Object.fromEntries(Object.entries(info.Config.Labels).filter(([k]) => !k.startsWith('org.example.') && !k.startsWith('io.imagewatch.'))),
+    labels: Object.fromEntries(
+      Object.entries(info.Config.Labels).filter(([k]) => !k.startsWith('org.example.') && !k.startsWith('io.imagewatch.') && k !== 'com.docker.compose.image'),
+    ),
     hostname: info.Config.Hostname,
     workingDir: info.Config.WorkingDir,
     user: info.Config.User,
@@ -135,6 +137,9 @@ describe.skipIf(bed === null)('refresh with the replace strategy (real registry,
       'com.docker.compose.project=demo',
       '--label',
       'com.docker.compose.config-hash=abc123',
+      // Compose v2 compares this with the image it would use; it must follow the new image.
+      '--label',
+      `com.docker.compose.image=${v1.id}`,
       '--hostname',
       'custom-host',
       '--workdir',
@@ -223,6 +228,8 @@ describe.skipIf(bed === null)('refresh with the replace strategy (real registry,
     expect(preserved(after)).toEqual(preserved(before[names.web]!));
     // The new image's own defaults apply; the old image's are not pinned on.
     expect(after.Config.Labels['org.example.release']).toBe('two');
+    expect(before[names.web]!.Config.Labels['com.docker.compose.image']).toBe(v1.id);
+    expect(after.Config.Labels['com.docker.compose.image']).toBe(v2.id);
     // It names the imagewatch that made it and the container it replaced, and nothing older.
     expect(after.Config.Labels['io.imagewatch.replaces']).toBe(before[names.web]!.Id);
     expect(after.Config.Labels['io.imagewatch.owner']).toMatch(/^.+\/\d+\/(\d+|-)$/);

@@ -117,3 +117,13 @@ describe('clone spec', () => {
     expect(s.create.NetworkingConfig).toEqual({ EndpointsConfig: { bridge: {} } });
   });
 });
+
+describe('orchestrated containers', () => {
+  it('knows Swarm tasks and Kubernetes pods by their labels', async () => {
+    const { orchestratorOf } = await import('../../electron/core/docker/select.js');
+    expect(orchestratorOf({ 'com.docker.swarm.task.id': 'x' })).toBe('Swarm');
+    expect(orchestratorOf({ 'io.kubernetes.pod.name': 'p' })).toBe('Kubernetes');
+    expect(orchestratorOf({ 'com.docker.compose.project': 'demo' })).toBeNull();
+    expect(orchestratorOf(null)).toBeNull();
+  });
+});

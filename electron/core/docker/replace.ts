@@ -32,6 +32,8 @@ export function envSecrets(info: Pick<Docker.ContainerInspectInfo, 'Config'>): s
 export const TEMP_SUFFIX_NEW = '.imagewatch-new';
 export const TEMP_SUFFIX_OLD = '.imagewatch-old';
 
+export const COMPOSE_IMAGE_LABEL = 'com.docker.compose.image';
+
 /** The engine's stop timeout when the container names none. */
 export const DEFAULT_STOP_TIMEOUT_SECONDS = 10;
 
@@ -198,6 +200,9 @@ export async function replaceContainer(
     step('create');
     const spec = buildCloneSpec(info, oldImage, `${name}${TEMP_SUFFIX_NEW}`);
     spec.create.Labels = { ...spec.create.Labels, ...replacementLabels(info.Id) };
+    // Compose v2 records the image ID it created the container from; the old one would make the
+    // next `docker compose up -d` recreate the container again.
+    if (spec.create.Labels[COMPOSE_IMAGE_LABEL] !== undefined) spec.create.Labels[COMPOSE_IMAGE_LABEL] = expectedImageId;
     try {
       progress.created = await docker.createContainer(spec.create);
     } catch (err) {

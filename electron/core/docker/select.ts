@@ -16,6 +16,18 @@ export function matchesLabel(labels: Record<string, string> | undefined, selecto
   return eq < 0 || labels[key] === selector.slice(eq + 1);
 }
 
+/**
+ * The orchestrator that owns a container, if any. Replacing a Swarm task or a Kubernetes pod's
+ * container behind its back makes the orchestrator start another (on the old image), so such
+ * containers are reported and left alone in every mode.
+ */
+export function orchestratorOf(labels: Record<string, string> | null | undefined): 'Swarm' | 'Kubernetes' | null {
+  if (!labels) return null;
+  if (labels['com.docker.swarm.task.id'] !== undefined) return 'Swarm';
+  if (Object.keys(labels).some((key) => key.startsWith('io.kubernetes.'))) return 'Kubernetes';
+  return null;
+}
+
 export function containerName(names: readonly string[] | undefined, fallback: string): string {
   return (names?.[0] ?? fallback).replace(/^\//, '');
 }

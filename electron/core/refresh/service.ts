@@ -18,7 +18,7 @@ import { engineMessage } from '../docker/connection.js';
 import { inspectImage, localTagImage, repoDigestFor } from '../docker/images.js';
 import { pullImage } from '../docker/pull.js';
 import { replaceContainer } from '../docker/replace.js';
-import { namespaceDependents, selectContainers } from '../docker/select.js';
+import { namespaceDependents, orchestratorOf, selectContainers } from '../docker/select.js';
 import { MemoryJournal, type ReplaceJournal } from '../docker/journal.js';
 import { recoverInterrupted } from '../docker/recover.js';
 import { Mutex } from '../util/limit.js';
@@ -200,6 +200,11 @@ export class RefreshService {
     const outcome = (action: ContainerOutcome['action'], reason?: string): ContainerOutcome =>
       reason === undefined ? { name, id: info.Id, action } : { name, id: info.Id, action, reason };
     if (info.Image === imageId) return outcome('skipped', 'already on the new image');
+    const orchestrator = orchestratorOf(info.Config.Labels);
+    if (orchestrator) {
+      const how = orchestrator === 'Swarm' ? 'docker service update --image' : 'its deployment';
+      return outcome('skipped', `left alone: ${orchestrator} owns it and would replace it behind imagewatch's back; update it through ${how}`);
+    }
     if (signal?.aborted) return outcome('failed', 'not replaced: imagewatch is shutting down');
     if (info.State.Paused) return outcome('failed', 'paused; unpause it so imagewatch can replace it');
     const step = (s: Extract<RefreshProgress, { phase: 'recreate' }>['step']): void =>
