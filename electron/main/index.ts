@@ -8,6 +8,7 @@ import { journalPathFor } from '../core/config/paths.js';
 import { claimStateDir } from '../core/owner/claim.js';
 import { registerIpc, trustedSender } from './ipc.js';
 import { installQuitGuard } from './lifecycle.js';
+import { launchedHidden, loginItem } from './login-item.js';
 import { Notifier } from './notifications.js';
 import { ElectronSettingsStore, ElectronStateStore, SafeStorageSecrets } from './stores.js';
 import type { TrayAction } from './tray-menu.js';
@@ -50,6 +51,7 @@ async function start(): Promise<void> {
     app.quit();
   });
   const windows = new WindowManager(rendererDir, preloadPath);
+  const login = loginItem(app, process.platform, process.env, process.execPath);
   const notifier = new Notifier((runtime) => windows.show(runtime));
   const report = (err: unknown): void => console.error(`imagewatch: ${(err as Error).message}`);
 
@@ -68,14 +70,14 @@ async function start(): Promise<void> {
         windows.show(action.runtime);
         return;
       case 'set-start-at-login':
-        app.setLoginItemSettings({ openAtLogin: action.enabled });
+        login.set(action.enabled);
         tray.update(controller.getState());
         return;
       case 'quit':
         app.quit();
     }
   };
-  const tray = new TrayController(onAction, () => app.getLoginItemSettings().openAtLogin);
+  const tray = new TrayController(onAction, () => login.get());
   tray.update(controller.getState());
 
   let pending = false;
@@ -111,5 +113,6 @@ async function start(): Promise<void> {
   app.on('will-quit', () => tray.destroy());
   controller.start();
   await owner.serve(controller.handoff());
-  windows.show();
+  // Started at login: stay in the tray until asked.
+  if (!launchedHidden(process.argv, app, process.platform)) windows.show();
 }
