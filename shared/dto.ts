@@ -73,6 +73,10 @@ export interface RuntimeRefreshDetail {
   imageIdAfter?: string;
   platform?: string;
   containers: ContainerOutcome[];
+  /** Compose dependents restarted after a dependency they declared `restart: true` on was replaced. */
+  restarted?: string[];
+  /** Such dependents whose restart failed, with the reason. */
+  restartFailures?: string[];
 }
 
 export interface RefreshResult {

@@ -54,6 +54,8 @@ function humanRefresh(result: RefreshResult): string {
   for (const [name, detail] of Object.entries(result.details)) {
     lines.push(`${name}: ${detail.ok ? 'ok' : `failed: ${detail.error}`}`);
     for (const c of detail.containers) lines.push(`  ${c.name}: ${c.action}${c.reason ? ` (${c.reason})` : ''}`);
+    for (const name of detail.restarted ?? []) lines.push(`  ${name}: restarted (compose dependent)`);
+    for (const failure of detail.restartFailures ?? []) lines.push(`  restart failed: ${failure}`);
   }
   lines.push(`pulled=${result.pulled.length} failed=${result.failed.length} recreated=${result.recreated.length}`);
   return `${lines.join('\n')}\n`;

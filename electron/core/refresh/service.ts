@@ -18,7 +18,8 @@ import { engineMessage } from '../docker/connection.js';
 import { inspectImage, localTagImage, repoDigestFor } from '../docker/images.js';
 import { pullImage } from '../docker/pull.js';
 import { replaceContainer } from '../docker/replace.js';
-import { namespaceDependents, orchestratorOf, selectContainers } from '../docker/select.js';
+import { containerName, namespaceDependents, orchestratorOf, selectContainers } from '../docker/select.js';
+import { composeMember, dependenciesFirst, dependentsToRestart } from '../docker/compose.js';
 import { MemoryJournal, type ReplaceJournal } from '../docker/journal.js';
 import { recoverInterrupted } from '../docker/recover.js';
 import { Mutex } from '../util/limit.js';
@@ -172,14 +173,39 @@ export class RefreshService {
     }
 
     if (strategy !== 'none') {
-      for (const info of selection.containers) {
-        detail.containers.push(await this.bring(runtime, info, selection.all, detail.imageIdAfter!, strategy, options.signal));
+      // Containers of this refresh are replaced (fresh starts) anyway: never restarted as dependents.
+      const selected = new Set(selection.containers.map((c) => c.Id));
+      for (const info of dependenciesFirst(selection.containers)) {
+        const outcome = await this.bring(runtime, info, selection.all, detail.imageIdAfter!, strategy, options.signal);
+        detail.containers.push(outcome);
+        if (outcome.action === 'replaced') await this.restartDependents(info, selection.all, selected, detail);
       }
     }
     const failed = detail.containers.filter((c) => c.action === 'failed');
     detail.ok = failed.length === 0;
     if (!detail.ok) detail.error = safeText(failed.map((c) => `${c.name}: ${c.reason ?? 'failed'}`).join('; '), { max: 2000 });
     return detail;
+  }
+
+  /** Compose dependents marked `restart: true` follow their replaced dependency, as compose does. */
+  private async restartDependents(
+    info: Docker.ContainerInspectInfo,
+    all: readonly Docker.ContainerInfo[],
+    selected: ReadonlySet<string>,
+    detail: RuntimeRefreshDetail,
+  ): Promise<void> {
+    const member = composeMember(info.Config.Labels);
+    if (!member) return;
+    for (const dependent of dependentsToRestart(all, member.project, member.service)) {
+      if (selected.has(dependent.Id)) continue;
+      const name = containerName(dependent.Names, dependent.Id);
+      try {
+        await this.options.docker.getContainer(dependent.Id).restart();
+        detail.restarted = [...(detail.restarted ?? []), name];
+      } catch (err) {
+        detail.restartFailures = [...(detail.restartFailures ?? []), `${name}: ${safeText(engineMessage(err), { max: 300 })}`];
+      }
+    }
   }
 
   private async platformFor(containers: readonly Docker.ContainerInspectInfo[]): Promise<string | undefined> {
