@@ -47,6 +47,8 @@ export const SettingsSchema = z.strictObject({
   dockerHost: z.string().min(1).optional(),
   insecureRegistries: z.array(z.string().min(1)).optional(),
   credentials: z.record(z.string().min(1), CredentialSettingSchema).optional(),
+  /** Registry `host[:port]` → a PEM file of the private CA its certificate comes from. */
+  caFiles: z.record(z.string().min(1), z.string().min(1)).optional(),
   /** How long a replacement without a healthcheck must keep running before the old one is removed. */
   startGraceSeconds: z.number().min(0).max(600).optional(),
   healthTimeoutSeconds: z.number().min(1).max(3600).optional(),
@@ -69,6 +71,7 @@ export const SETTING_DEFAULTS = {
   recreate: 'replace',
   insecureRegistries: [],
   credentials: {},
+  caFiles: {},
   startGraceSeconds: 3,
   healthTimeoutSeconds: 120,
   pullStallSeconds: 120,

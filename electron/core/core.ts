@@ -12,6 +12,7 @@ import { FileJournal } from './docker/journal.js';
 import { defaultCredentialChain, SettingsCredentials, type CredentialSource } from './registry/credentials.js';
 import { RegistryClient } from './registry/client.js';
 import { TransportPolicy } from './registry/transport.js';
+import { RegistryTrust } from './registry/trust.js';
 import { RefreshService } from './refresh/service.js';
 import type { StateStore } from './state/store.js';
 import { WatchLoop } from './watch/loop.js';
@@ -57,7 +58,13 @@ export function createCore(options: CoreOptions): Core {
   const engine = findEngine({ setting: config.dockerHost, env });
   const docker = options.docker ?? connectDocker(engine, env);
   const credentials = options.credentials ?? defaultCredentialChain(new SettingsCredentials(config.credentials), env);
-  const registry = new RegistryClient({ credentials, env, transport: new TransportPolicy(config.insecureRegistries) });
+  const trust = new RegistryTrust(config.caFiles);
+  const registry = new RegistryClient({
+    credentials,
+    env,
+    caFor: (host) => trust.caFor(host),
+    transport: new TransportPolicy(config.insecureRegistries, trust.registries),
+  });
   // Getters over `config`, which applySettings replaces: parts read the settings in force.
   const refresher = new RefreshService({
     docker,

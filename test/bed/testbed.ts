@@ -2,9 +2,10 @@
 // (open, Basic auth, Bearer token auth), plus the token server the third one trusts.
 // Everything lives under one temp dir and is stopped by the pids recorded here.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import http from 'node:http';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import bcrypt from 'bcryptjs';
@@ -16,7 +17,9 @@ export interface BedInfo {
   dir: string;
   dockerHost: string;
   /** host:port of each registry. */
-  registries: { open: string; basic: string; token: string };
+  registries: { open: string; basic: string; token: string; tls: string };
+  /** The CA that signed the TLS registry's (and the engine's TCP) certificate. */
+  registryCa: string;
   tokenServer: string;
   user: { username: string; password: string };
   rootfs: string;
@@ -143,6 +146,17 @@ function httpOk(url: string, socketPath?: string): Promise<boolean> {
   });
 }
 
+function httpsOk(url: string, ca: Buffer): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = https.get(url, { ca }, (res) => {
+      res.resume();
+      resolve((res.statusCode ?? 500) < 500);
+    });
+    req.on('error', () => resolve(false));
+    req.setTimeout(2000, () => req.destroy());
+  });
+}
+
 function tail(file: string): string {
   try {
     return execFileSync('tail', ['-n', '15', file], { encoding: 'utf8' });
@@ -179,7 +193,7 @@ export class TestBed {
     return child;
   }
 
-  private async startRegistry(name: string, auth: string): Promise<string> {
+  private async startRegistry(name: string, auth: string, tls?: { cert: string; key: string; ca: string }): Promise<string> {
     const port = await freePort();
     const storage = path.join(this.dir, `registry-${name}`);
     mkdirSync(storage, { recursive: true });
@@ -196,12 +210,12 @@ storage:
     enabled: true
 http:
   addr: 127.0.0.1:${port}
-${auth}`,
+${tls ? `  tls:\n    certificate: ${tls.cert}\n    key: ${tls.key}\n` : ''}${auth}`,
     );
     this.spawnLogged('docker-registry', ['serve', config], `registry-${name}.log`);
     await waitFor(
       `registry ${name}`,
-      () => httpOk(`http://127.0.0.1:${port}/v2/`),
+      () => (tls ? httpsOk(`https://127.0.0.1:${port}/v2/`, readFileSync(tls.ca)) : httpOk(`http://127.0.0.1:${port}/v2/`)),
       20_000,
       () => tail(path.join(this.dir, `registry-${name}.log`)),
     );
@@ -290,20 +304,23 @@ ${auth}`,
 
     const htpasswd = path.join(this.dir, 'htpasswd');
     writeFileSync(htpasswd, `${BED_USER.username}:${bcrypt.hashSync(BED_USER.password, 6)}\n`);
-    const [open, basic, token] = await Promise.all([
+    const [open, basic, token, tlsRegistry] = await Promise.all([
       this.startRegistry('open', ''),
       this.startRegistry('basic', `auth:\n  htpasswd:\n    realm: imagewatch-basic\n    path: ${htpasswd}\n`),
       this.startRegistry(
         'token',
         `auth:\n  token:\n    realm: ${this.tokenServer.url}/token\n    service: imagewatch-registry\n    issuer: imagewatch-test\n    rootcertbundle: ${cert}\n`,
       ),
+      // Served over TLS with a certificate from the bed's own CA, as a registry with a private CA is.
+      this.startRegistry('tls', '', { cert: tls.serverCert, key: tls.serverKey, ca: tls.ca }),
     ]);
     await dockerWait;
     return {
       ok: true,
       dir: this.dir,
       dockerHost: `unix://${socket}`,
-      registries: { open, basic, token },
+      registries: { open, basic, token, tls: tlsRegistry },
+      registryCa: tls.ca,
       tokenServer: this.tokenServer.url,
       user: BED_USER,
       rootfs: this.buildRootfs(),

@@ -17,6 +17,7 @@ export interface ResolvedConfig {
   dockerHost: string | undefined;
   insecureRegistries: string[];
   credentials: NonNullable<Settings['credentials']>;
+  caFiles: NonNullable<Settings['caFiles']>;
   startGraceMs: number;
   healthTimeoutMs: number;
   pullStallMs: number;
@@ -50,6 +51,7 @@ export function resolveSettings(settings: Settings, source: string, env: NodeJS.
     dockerHost: settings.dockerHost,
     insecureRegistries: settings.insecureRegistries ?? [...SETTING_DEFAULTS.insecureRegistries],
     credentials: settings.credentials ?? { ...SETTING_DEFAULTS.credentials },
+    caFiles: settings.caFiles ?? { ...SETTING_DEFAULTS.caFiles },
     startGraceMs: (settings.startGraceSeconds ?? SETTING_DEFAULTS.startGraceSeconds) * 1000,
     healthTimeoutMs: (settings.healthTimeoutSeconds ?? SETTING_DEFAULTS.healthTimeoutSeconds) * 1000,
     pullStallMs: (settings.pullStallSeconds ?? SETTING_DEFAULTS.pullStallSeconds) * 1000,

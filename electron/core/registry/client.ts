@@ -26,6 +26,8 @@ export interface RegistryClientOptions {
   credentials: CredentialSource;
   /** HTTPS_PROXY, HTTP_PROXY and NO_PROXY (either case) are read from here; process.env when absent. */
   env?: NodeJS.ProcessEnv;
+  /** The private CA of a registry (`host[:port]`), if it has one. */
+  caFor?: (hostPort: string) => Buffer | null;
   transport?: TransportPolicy;
   dispatcher?: Dispatcher;
   /** Per-request limit, covering connect, headers and body. */
@@ -70,7 +72,7 @@ const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
  * loopback; other 127.x addresses need NO_PROXY, as undici matches names, not ranges). The
  * values are handed over explicitly, so only the env we were given counts.
  */
-function proxyAwareAgent(env: NodeJS.ProcessEnv): Dispatcher {
+function proxyAwareAgent(env: NodeJS.ProcessEnv, ca?: Buffer): Dispatcher {
   const pick = (name: string): string => env[name] ?? env[name.toLowerCase()] ?? '';
   const loopback = 'localhost,127.0.0.1,::1,[::1]';
   return new EnvHttpProxyAgent({
@@ -79,6 +81,7 @@ function proxyAwareAgent(env: NodeJS.ProcessEnv): Dispatcher {
     httpProxy: pick('HTTP_PROXY'),
     httpsProxy: pick('HTTPS_PROXY'),
     noProxy: [pick('NO_PROXY'), loopback].filter(Boolean).join(','),
+    ...(ca ? { connect: { ca } } : {}),
   });
 }
 
@@ -87,6 +90,7 @@ export class RegistryClient {
   private readonly auth: RegistryAuth;
   private readonly send: Send;
   private readonly blockedUntil = new Map<string, number>();
+  private readonly caDispatchers = new Map<string, Dispatcher>();
   private readonly transport: TransportPolicy;
   private readonly dispatcher: Dispatcher;
   private readonly maxRetryWaitMs: number;
@@ -100,7 +104,12 @@ export class RegistryClient {
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? defaultSleep;
     const userAgent = options.userAgent ?? 'imagewatch';
-    this.send = makeSend({ dispatcher: this.dispatcher, timeoutMs: options.timeoutMs ?? 15_000, userAgent, onRequest: () => this.metrics.requests++ });
+    this.send = makeSend({
+      dispatcherFor: (url) => this.dispatcherFor(url),
+      timeoutMs: options.timeoutMs ?? 15_000,
+      userAgent,
+      onRequest: () => this.metrics.requests++,
+    });
     this.auth = new RegistryAuth({
       credentials: options.credentials,
       transport: this.transport,
@@ -113,6 +122,19 @@ export class RegistryClient {
 
   async close(): Promise<void> {
     if (!this.options.dispatcher) await this.dispatcher.close();
+    await Promise.all([...this.caDispatchers.values()].map((d) => d.close()));
+  }
+
+  /** A registry with a private CA gets its own connection pool that trusts that CA (and only it). */
+  private dispatcherFor(url: URL): Dispatcher {
+    const ca = url.protocol === 'https:' ? this.options.caFor?.(url.host) : null;
+    if (!ca || this.options.dispatcher) return this.dispatcher;
+    let dispatcher = this.caDispatchers.get(url.host);
+    if (!dispatcher) {
+      dispatcher = proxyAwareAgent(this.options.env ?? process.env, ca);
+      this.caDispatchers.set(url.host, dispatcher);
+    }
+    return dispatcher;
   }
 
   /** After credentials for a registry change: look them up again and drop tokens got with the old ones. */

@@ -31,8 +31,8 @@ export function headerLines(res: RegistryResponse, name: string): string[] {
   return Array.isArray(value) ? value : [value];
 }
 
-export function makeSend(options: { dispatcher: Dispatcher; timeoutMs: number; userAgent: string; onRequest: () => void }): Send {
-  const { dispatcher, timeoutMs, userAgent } = options;
+export function makeSend(options: { dispatcherFor: (url: URL) => Dispatcher; timeoutMs: number; userAgent: string; onRequest: () => void }): Send {
+  const { dispatcherFor, timeoutMs, userAgent } = options;
   return async (method, url, headers, signal, body) => {
     const timeout = AbortSignal.timeout(timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
@@ -42,7 +42,7 @@ export function makeSend(options: { dispatcher: Dispatcher; timeoutMs: number; u
         method,
         headers: { 'user-agent': userAgent, ...headers },
         body,
-        dispatcher,
+        dispatcher: dispatcherFor(url),
         signal: combined,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,

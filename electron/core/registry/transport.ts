@@ -20,13 +20,17 @@ export function isLoopbackHost(hostPort: string): boolean {
 
 export class TransportPolicy {
   private readonly insecure: Set<string>;
+  private readonly tls: Set<string>;
 
-  constructor(insecureRegistries: readonly string[] = []) {
+  /** `tlsRegistries`: ones with a private CA, spoken to over TLS even on loopback. */
+  constructor(insecureRegistries: readonly string[] = [], tlsRegistries: readonly string[] = []) {
     this.insecure = new Set(insecureRegistries.map((r) => r.toLowerCase()));
+    this.tls = new Set(tlsRegistries.map((r) => r.toLowerCase()));
   }
 
   allowsPlainHttp(hostPort: string): boolean {
     const value = hostPort.toLowerCase();
+    if (this.tls.has(value)) return false;
     return isLoopbackHost(value) || this.insecure.has(value) || this.insecure.has(hostOf(value));
   }
 
