@@ -1,5 +1,5 @@
 // Desktop entry: lifecycle, tray, notifications, window and IPC around one AppController.
-import { app, ipcMain } from 'electron';
+import { app, ipcMain, shell } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ALL_RUNTIMES } from '../../shared/api.js';
@@ -8,6 +8,7 @@ import { journalPathFor } from '../core/config/paths.js';
 import { claimStateDir } from '../core/owner/claim.js';
 import { registerIpc, trustedSender } from './ipc.js';
 import { installQuitGuard } from './lifecycle.js';
+import { openLogFile } from './log-file.js';
 import { launchedHidden, loginItem } from './login-item.js';
 import { Notifier } from './notifications.js';
 import { ElectronSettingsStore, ElectronStateStore, SafeStorageSecrets } from './stores.js';
@@ -27,6 +28,7 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   const userData = app.getPath('userData');
+  const logFile = openLogFile(app.getPath('logs'));
   // One owner per state directory: a `check` from cron hands its work to us instead of racing us.
   let claim: Awaited<ReturnType<typeof claimStateDir>>;
   try {
@@ -45,6 +47,7 @@ async function start(): Promise<void> {
     stateStore,
     secrets: () => new SafeStorageSecrets(),
     journalPath: journalPathFor(path.join(userData, 'state.json')),
+    log: (line) => logFile.line(line),
   });
   owner.lock.lost.addEventListener('abort', () => {
     console.error(`imagewatch: ${(owner.lock.lost.reason as Error).message}; quitting`);
@@ -53,7 +56,10 @@ async function start(): Promise<void> {
   const windows = new WindowManager(rendererDir, preloadPath);
   const login = loginItem(app, process.platform, process.env, process.execPath);
   const notifier = new Notifier((runtime) => windows.show(runtime));
-  const report = (err: unknown): void => console.error(`imagewatch: ${(err as Error).message}`);
+  const report = (err: unknown): void => {
+    console.error(`imagewatch: ${(err as Error).message}`);
+    logFile.line(`error: ${(err as Error).message}`);
+  };
 
   const onAction = (action: TrayAction): void => {
     switch (action.kind) {
@@ -72,6 +78,9 @@ async function start(): Promise<void> {
       case 'set-start-at-login':
         login.set(action.enabled);
         tray.update(controller.getState());
+        return;
+      case 'open-logs':
+        void shell.openPath(logFile.dir);
         return;
       case 'quit':
         app.quit();
@@ -105,6 +114,7 @@ async function start(): Promise<void> {
       await owner.stopServing();
       await controller.stop();
       await owner.release();
+      await logFile.close();
     },
   };
   installQuitGuard(app, stoppable, () => {

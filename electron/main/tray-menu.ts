@@ -18,6 +18,7 @@ export type TrayAction =
   | { kind: 'set-auto-refresh'; enabled: boolean }
   | { kind: 'open'; runtime?: string }
   | { kind: 'set-start-at-login'; enabled: boolean }
+  | { kind: 'open-logs' }
   | { kind: 'quit' };
 
 export function trayTooltip(state: AppState): string {
@@ -65,6 +66,7 @@ export function buildTrayMenu(state: AppState, startAtLogin: boolean): TrayMenuI
     { type: 'separator' },
     { label: 'Open imagewatch', action: { kind: 'open' } },
     { label: 'Start at login', type: 'checkbox', checked: startAtLogin, action: { kind: 'set-start-at-login', enabled: !startAtLogin } },
+    { label: 'Open logs', action: { kind: 'open-logs' } },
     { label: 'Quit', action: { kind: 'quit' } },
   ];
 }

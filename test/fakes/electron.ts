@@ -190,8 +190,13 @@ export const session = {
 
 export const shell = {
   opened: [] as string[],
+  openedPaths: [] as string[],
   async openExternal(url: string): Promise<void> {
     this.opened.push(url);
+  },
+  async openPath(dir: string): Promise<string> {
+    this.openedPaths.push(dir);
+    return '';
   },
 };
 

@@ -1,6 +1,6 @@
 // The desktop entry wired up with the fake electron module: the window's security settings,
 // close-to-tray, refused navigation and permissions, the tray, and a quit that waits.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { app, BrowserWindow, session, shell, Tray } from '../fakes/electron.js';
@@ -12,6 +12,7 @@ describe('desktop entry', () => {
       path.join(app.getPath('userData'), 'settings.json'),
       JSON.stringify({ runtimes: [{ name: 'local', image: '127.0.0.1:9/x/y:latest' }], dockerHost: 'unix:///nonexistent.sock' }),
     );
+    const logFile = path.join(app.getPath('logs'), 'imagewatch.log');
     await import('../../electron/main/index.js');
     const deadline = Date.now() + 5000;
     while ((!Tray.current?.menu || BrowserWindow.created.length === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
@@ -40,9 +41,14 @@ describe('desktop entry', () => {
     (session.defaultSession.permissionHandler as (c: unknown, p: string, cb: (ok: boolean) => void) => void)({}, 'media', (ok) => (granted = ok));
     expect(granted).toBe(false);
 
-    const labels = (Tray.current!.menu!.template as Array<{ label?: string }>).map((i) => i.label);
+    const items = Tray.current!.menu!.template as Array<{ label?: string; click?: () => void }>;
+    const labels = items.map((i) => i.label);
     expect(labels).toContain('Open imagewatch');
     expect(labels.some((l) => l?.startsWith('local:'))).toBe(true);
+    // The core's log lines reach the log file, and "Open logs" opens its folder.
+    items.find((i) => i.label === 'Open logs')!.click!();
+    expect(shell.openedPaths).toEqual([app.getPath('logs')]);
+    await expect.poll(() => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '')).toContain('image-auto-refresh: started');
 
     let prevented = false;
     app.emit('before-quit', { preventDefault: () => (prevented = true) });

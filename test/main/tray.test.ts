@@ -41,7 +41,19 @@ describe('tray menu, built from state', () => {
   ])('%s', (_name, s, headline, lines) => {
     const menu = buildTrayMenu(s, false);
     expect(menu[0]).toEqual({ label: headline, enabled: false });
-    expect(labels(menu)).toEqual([headline, '---', ...lines, '---', 'Refresh all', 'Auto-refresh', '---', 'Open imagewatch', 'Start at login', 'Quit']);
+    expect(labels(menu)).toEqual([
+      headline,
+      '---',
+      ...lines,
+      '---',
+      'Refresh all',
+      'Auto-refresh',
+      '---',
+      'Open imagewatch',
+      'Start at login',
+      'Open logs',
+      'Quit',
+    ]);
   });
 
   it('puts "Refresh now" under each runtime, disabled while that runtime refreshes', () => {
