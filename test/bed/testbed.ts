@@ -34,6 +34,8 @@ function makeTlsMaterial(dir: string): { ca: string; serverCert: string; serverK
   mkdirSync(clientDir, { recursive: true });
   const file = (name: string): string => path.join(dir, name);
   const ssl = (args: string[]): void => void execFileSync('openssl', args, { stdio: 'ignore' });
+  const sign = (csr: string, out: string, ext: string): void =>
+    ssl(['x509', '-req', '-in', csr, '-CA', file('ca.pem'), '-CAkey', file('ca-key.pem'), '-CAcreateserial', '-out', out, '-days', '2', '-extfile', ext]);
   ssl([
     'req',
     '-x509',
@@ -51,42 +53,10 @@ function makeTlsMaterial(dir: string): { ca: string; serverCert: string; serverK
   ]);
   writeFileSync(file('server.ext'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
   ssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('server-key.pem'), '-out', file('server.csr'), '-subj', '/CN=127.0.0.1']);
-  ssl([
-    'x509',
-    '-req',
-    '-in',
-    file('server.csr'),
-    '-CA',
-    file('ca.pem'),
-    '-CAkey',
-    file('ca-key.pem'),
-    '-CAcreateserial',
-    '-out',
-    file('server-cert.pem'),
-    '-days',
-    '2',
-    '-extfile',
-    file('server.ext'),
-  ]);
+  sign(file('server.csr'), file('server-cert.pem'), file('server.ext'));
   writeFileSync(file('client.ext'), 'extendedKeyUsage=clientAuth\n');
   ssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(clientDir, 'key.pem'), '-out', file('client.csr'), '-subj', '/CN=imagewatch-test-client']);
-  ssl([
-    'x509',
-    '-req',
-    '-in',
-    file('client.csr'),
-    '-CA',
-    file('ca.pem'),
-    '-CAkey',
-    file('ca-key.pem'),
-    '-CAcreateserial',
-    '-out',
-    path.join(clientDir, 'cert.pem'),
-    '-days',
-    '2',
-    '-extfile',
-    file('client.ext'),
-  ]);
+  sign(file('client.csr'), path.join(clientDir, 'cert.pem'), file('client.ext'));
   copyFileSync(file('ca.pem'), path.join(clientDir, 'ca.pem'));
   return { ca: file('ca.pem'), serverCert: file('server-cert.pem'), serverKey: file('server-key.pem'), clientDir };
 }
