@@ -100,17 +100,18 @@ function openController(
 /**
  * Runs `body` as the owner of the state directory: the core built, crashed replacements
  * repaired, handed-over work taken meanwhile, and everything stopped and let go at the end.
+ * `signal` aborts on the first SIGINT/SIGTERM, or when the lock is lost.
  */
 async function asOwner<T>(
   cmd: { config?: string; state?: string },
   io: Io,
   claim: OwnerClaim,
-  log: ((line: string) => void) | undefined,
+  options: { log?: (line: string) => void; configRequiredWhenNamed: boolean },
   body: (controller: AppController, signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   let controller: AppController;
   try {
-    controller = await openController(cmd, io, { configRequiredWhenNamed: true, ...(log ? { log } : {}) });
+    controller = await openController(cmd, io, options);
   } catch (err) {
     await claim.release();
     throw err;
@@ -139,6 +140,14 @@ async function asOwner<T>(
   }
 }
 
+/** Resolves when `signal` aborts (at once if it already has). */
+function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
 /**
  * `check` and `refresh` run on whoever owns the state directory: this process when nobody
  * does, else the owner, so two processes never replace, recover or write state at once.
@@ -154,53 +163,32 @@ async function onOwner(cmd: Extract<Command, { kind: 'check' | 'refresh' }>, io:
     );
     return body(remoteTarget(claim));
   }
-  return asOwner(cmd, io, claim, undefined, (controller, signal) => body(controller.work(signal)));
+  return asOwner(cmd, io, claim, { configRequiredWhenNamed: true }, (controller, signal) => body(controller.work(signal)));
 }
 
 async function serve(cmd: Extract<Command, { kind: 'serve' }>, io: Io): Promise<number> {
   const stamp = (line: string): void => io.stderr(`${logLine()(line)}\n`);
   const claim = await own(cmd, io, 'serve');
-  let controller: AppController;
-  try {
-    // serve writes settings changed in the window back, so a named file may be created by it.
-    controller = await openController(cmd, io, { log: stamp, configRequiredWhenNamed: false });
-  } catch (err) {
-    await claim.release();
-    throw err;
-  }
-  for (const warning of controller.getState().warnings) io.stderr(`imagewatch: warning: ${warning}\n`);
-  const token = io.env.IMAGEWATCH_TOKEN || randomBytes(24).toString('base64url');
-  const server = await startServer({
-    controller,
-    token,
-    host: cmd.host,
-    port: cmd.port,
-    allowHosts: cmd.allowHosts,
-    staticDir: fileURLToPath(new URL('../../renderer/', import.meta.url)),
-  });
-  if (!['127.0.0.1', 'localhost', '::1'].includes(cmd.host)) {
-    io.stderr(`imagewatch: warning: serving on ${cmd.host}, reachable from other machines; keep the token secret\n`);
-  }
-  io.stdout(`imagewatch: serving the window at ${server.url}\n`);
-  controller.start();
-  await claim.serve(controller.handoff());
-  await new Promise<void>((resolve) => {
-    const dispose = io.onSignal((signal) => {
-      if (controller.replacing) io.stderr(`imagewatch: ${signal}: finishing the container replacement in progress before exiting\n`);
-      dispose();
-      resolve();
+  // serve writes settings changed in the window back, so a named file may be created by it.
+  return asOwner(cmd, io, claim, { log: stamp, configRequiredWhenNamed: false }, async (controller, signal) => {
+    const token = io.env.IMAGEWATCH_TOKEN || randomBytes(24).toString('base64url');
+    const server = await startServer({
+      controller,
+      token,
+      host: cmd.host,
+      port: cmd.port,
+      allowHosts: cmd.allowHosts,
+      staticDir: fileURLToPath(new URL('../../renderer/', import.meta.url)),
     });
-    claim.lock.lost.addEventListener('abort', () => {
-      io.stderr(`imagewatch: ${(claim.lock.lost.reason as Error).message}; stopping\n`);
-      dispose();
-      resolve();
-    });
+    if (!['127.0.0.1', 'localhost', '::1'].includes(cmd.host)) {
+      io.stderr(`imagewatch: warning: serving on ${cmd.host}, reachable from other machines; keep the token secret\n`);
+    }
+    io.stdout(`imagewatch: serving the window at ${server.url}\n`);
+    controller.start();
+    await untilAborted(signal);
+    await server.close();
+    return 0;
   });
-  await server.close();
-  await claim.stopServing();
-  await controller.stop();
-  await claim.release();
-  return 0;
 }
 
 async function execute(cmd: Command, io: Io): Promise<number> {
@@ -240,10 +228,9 @@ async function execute(cmd: Command, io: Io): Promise<number> {
     case 'watch': {
       const stamp = (line: string): void => io.stderr(`${logLine()(line)}\n`);
       const claim = await own(cmd, io, 'watch');
-      return asOwner(cmd, io, claim, stamp, async (controller, signal) => {
+      return asOwner(cmd, io, claim, { log: stamp, configRequiredWhenNamed: true }, async (controller, signal) => {
         controller.start();
-        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
-        await controller.stop(signal.reason as Error);
+        await untilAborted(signal);
         return 0;
       });
     }
