@@ -6,7 +6,8 @@ import type Docker from 'dockerode';
 import type { CoreEvent } from '../../shared/events.js';
 import type { ResolvedConfig } from './config/load.js';
 import { connectDocker } from './docker/connection.js';
-import { findEngine, type EngineEndpoint } from './discovery/find-engine.js';
+import { engineInUse, findEngine, type EngineEndpoint } from './discovery/find-engine.js';
+import type { EngineInUse } from '../../shared/dto.js';
 import { imageHasDigest, localTagImage } from './docker/images.js';
 import { FileJournal } from './docker/journal.js';
 import { defaultCredentialChain, SettingsCredentials, type CredentialSource } from './registry/credentials.js';
@@ -44,6 +45,8 @@ export interface Core {
   applySettings(next: ResolvedConfig): void;
   /** The container engine in use, and why that one. */
   engine: EngineEndpoint;
+  /** The same, as the contract shows it (computed once: it does not change while the core runs). */
+  engineInUse: EngineInUse;
   watcher: Watcher;
   loop: WatchLoop;
   refresher: RefreshService;
@@ -114,6 +117,7 @@ export function createCore(options: CoreOptions): Core {
       loop.wake();
     },
     engine,
+    engineInUse: engineInUse(engine),
     watcher,
     loop,
     refresher,

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docker, inspect, publish, requireBed, startServe, tempDir, uid, writeConfig, type ServeProcess } from '../integration/helpers.js';
+import { docker, inspect, publish, removeContainers, requireBed, startServe, tempDir, uid, writeConfig, type ServeProcess } from '../integration/helpers.js';
 import { launchChromium, screenshot } from './browser.js';
 
 const bed = requireBed();
@@ -48,8 +48,7 @@ describe.skipIf(bed === null)('the window in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     serve?.child.kill('SIGTERM');
-    const all = await docker(b, ['ps', '-aq', '--filter', `name=${id}`]).catch(() => '');
-    if (all) await docker(b, ['rm', '-f', ...all.split('\n')]).catch(() => '');
+    await removeContainers(b, `name=${id}`);
   });
 
   it('opens from the printed URL and shows every runtime, with no console error', async () => {

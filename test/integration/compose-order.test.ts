@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RefreshResult } from '../../shared/dto.js';
-import { docker, inspect, publish, requireBed, runCli, tempDir, uid, writeConfig } from './helpers.js';
+import { docker, inspect, publish, removeContainers, requireBed, runCli, tempDir, uid, writeConfig } from './helpers.js';
 
 const bed = requireBed();
 
@@ -15,8 +15,7 @@ describe.skipIf(bed === null)('compose dependencies', () => {
   const project = `proj${id}`;
 
   afterAll(async () => {
-    const all = await docker(b, ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`]).catch(() => '');
-    if (all) await docker(b, ['rm', '-f', ...all.split('\n')]).catch(() => '');
+    await removeContainers(b, `label=com.docker.compose.project=${project}`);
   });
 
   it('replaces the dependency first and restarts the dependent that asked for it', async () => {

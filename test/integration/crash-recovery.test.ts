@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RefreshResult } from '../../shared/dto.js';
-import { CLI, docker, inspect, publish, requireBed, runCli, tempDir, uid, writeConfig } from './helpers.js';
+import { CLI, docker, inspect, publish, removeContainers, requireBed, runCli, tempDir, uid, writeConfig } from './helpers.js';
 
 function tempDirIn(parent: string, name: string): string {
   const d = path.join(parent, name);
@@ -22,8 +22,7 @@ describe.skipIf(bed === null)('recovery after a crash mid-replace', () => {
   const name = `crash-${id}`;
 
   afterAll(async () => {
-    const all = await docker(b, ['ps', '-aq', '--filter', `name=${id}`]).catch(() => '');
-    if (all) await docker(b, ['rm', '-f', ...all.split('\n')]).catch(() => '');
+    await removeContainers(b, `name=${id}`);
     rmSync(dir, { recursive: true, force: true });
   });
 

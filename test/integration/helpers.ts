@@ -99,6 +99,12 @@ export async function publish(bed: BedInfo, ref: string, spec: ImageSpec, env?: 
   return { id, digest };
 }
 
+/** Force-removes every container a filter matches (`name=<id>`, `label=…`); for afterAll. */
+export async function removeContainers(bed: BedInfo, filter: string): Promise<void> {
+  const all = await docker(bed, ['ps', '-aq', '--filter', filter]).catch(() => '');
+  if (all) await docker(bed, ['rm', '-f', ...all.split('\n')]).catch(() => '');
+}
+
 export async function inspect(bed: BedInfo, name: string): Promise<Docker.ContainerInspectInfo> {
   return (JSON.parse(await docker(bed, ['inspect', '--type', 'container', name])) as Docker.ContainerInspectInfo[])[0]!;
 }

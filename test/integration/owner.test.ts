@@ -7,7 +7,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { HistoryEntry, RefreshResult, RuntimeState } from '../../shared/dto.js';
-import { docker, inspect, publish, requireBed, runCli, startServe, tempDir, uid, until, writeConfig } from './helpers.js';
+import { docker, inspect, publish, removeContainers, requireBed, runCli, startServe, tempDir, uid, until, writeConfig } from './helpers.js';
 
 const bed = requireBed();
 
@@ -29,20 +29,27 @@ describe.skipIf(bed === null)('one owner per state directory', () => {
   const slowStop = "trap 'sleep 2; exit 0' TERM; while :; do sleep 1; done";
 
   afterAll(async () => {
-    const all = await docker(b, ['ps', '-aq', '--filter', `name=${id}`]).catch(() => '');
-    if (all) await docker(b, ['rm', '-f', ...all.split('\n')]).catch(() => '');
+    await removeContainers(b, `name=${id}`);
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
-  it('a check during a live replacement hands off to the owner and leaves the replacement alone', async () => {
-    const image = `${b.registries.open}/owner/live-${id}:latest`;
-    const name = `live-${id}`;
+  /** A container `<kind>-<id>` running v1 of its own tag, v2 pushed, and a config that watches it. */
+  async function moved(
+    kind: string,
+    startGraceSeconds: number,
+  ): Promise<{ image: string; name: string; v2: { id: string }; dir: string; statePath: string; config: string }> {
+    const image = `${b.registries.open}/owner/${kind}-${id}:latest`;
+    const name = `${kind}-${id}`;
     await publish(b, image, { version: 'v1', script: slowStop });
     await docker(b, ['run', '-d', '--name', name, image]);
     const v2 = await publish(b, image, { version: 'v2', script: slowStop });
     const d = dir();
-    const statePath = path.join(d, 'state.json');
-    const config = writeConfig(d, { runtimes: [{ name: 'app', image, match: { namePrefix: name } }], dockerHost: b.dockerHost, startGraceSeconds: 2 });
+    const config = writeConfig(d, { runtimes: [{ name: 'app', image, match: { namePrefix: name } }], dockerHost: b.dockerHost, startGraceSeconds });
+    return { image, name, v2, dir: d, statePath: path.join(d, 'state.json'), config };
+  }
+
+  it('a check during a live replacement hands off to the owner and leaves the replacement alone', async () => {
+    const { name, v2, dir: d, statePath, config } = await moved('live', 2);
 
     const first = runCli(['refresh', '--config', config, '--state', statePath]);
     await until(
@@ -67,13 +74,7 @@ describe.skipIf(bed === null)('one owner per state directory', () => {
   });
 
   it('a refresh from another state directory mid-replacement reports it and leaves it alone', async () => {
-    const image = `${b.registries.open}/owner/foreign-${id}:latest`;
-    const name = `foreign-${id}`;
-    await publish(b, image, { version: 'v1', script: slowStop });
-    await docker(b, ['run', '-d', '--name', name, image]);
-    const v2 = await publish(b, image, { version: 'v2', script: slowStop });
-    const d = dir();
-    const config = writeConfig(d, { runtimes: [{ name: 'app', image, match: { namePrefix: name } }], dockerHost: b.dockerHost, startGraceSeconds: 3 });
+    const { image, name, v2, dir: d, config } = await moved('foreign', 3);
     const other = dir();
     const otherConfig = writeConfig(other, { runtimes: [{ name: 'app', image, match: { namePrefix: name } }], dockerHost: b.dockerHost, startGraceSeconds: 1 });
     // The other side pulls first, so its refresh reaches the container while ours is replacing it.
@@ -97,14 +98,7 @@ describe.skipIf(bed === null)('one owner per state directory', () => {
   });
 
   it('two refreshes at once end in exactly one replacement, both reporting the same truth', async () => {
-    const image = `${b.registries.open}/owner/twice-${id}:latest`;
-    const name = `twice-${id}`;
-    await publish(b, image, { version: 'v1', script: slowStop });
-    await docker(b, ['run', '-d', '--name', name, image]);
-    const v2 = await publish(b, image, { version: 'v2', script: slowStop });
-    const d = dir();
-    const statePath = path.join(d, 'state.json');
-    const config = writeConfig(d, { runtimes: [{ name: 'app', image, match: { namePrefix: name } }], dockerHost: b.dockerHost, startGraceSeconds: 1 });
+    const { name, v2, statePath, config } = await moved('twice', 1);
 
     const [a, c] = await Promise.all([
       runCli(['refresh', '--config', config, '--state', statePath]),

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckReport, RefreshResult, RuntimeState } from '../../shared/dto.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
-import { CLI, docker, publish, requireBed, runCli, tempDir, uid, until, writeConfig } from './helpers.js';
+import { CLI, docker, publish, removeContainers, requireBed, runCli, tempDir, uid, until, writeConfig } from './helpers.js';
 
 const bed = requireBed();
 
@@ -26,8 +26,7 @@ describe.skipIf(bed === null)('pull bounds', () => {
 
   afterAll(async () => {
     await proxy?.close();
-    const all = await docker(b, ['ps', '-aq', '--filter', `name=${id}`]).catch(() => '');
-    if (all) await docker(b, ['rm', '-f', ...all.split('\n')]).catch(() => '');
+    await removeContainers(b, `name=${id}`);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -8,7 +8,7 @@ import type { RefreshResult } from '../../shared/dto.js';
 import { connectDocker } from '../../electron/core/docker/connection.js';
 import { RefreshService } from '../../electron/core/refresh/service.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
-import { docker, inspect, publish, requireBed, runCli, tempDir, uid, writeConfig } from './helpers.js';
+import { docker, inspect, publish, removeContainers, requireBed, runCli, tempDir, uid, writeConfig } from './helpers.js';
 
 const bed = requireBed();
 
@@ -29,8 +29,7 @@ describe.skipIf(bed === null)('refresh modes and failures (real dockerd)', () =>
 
   afterAll(async () => {
     await proxy.close();
-    const all = await docker(b, ['ps', '-aq', '--filter', `name=${id}`]).catch(() => '');
-    if (all) await docker(b, ['rm', '-f', ...all.split('\n')]).catch(() => '');
+    await removeContainers(b, `name=${id}`);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckReport } from '../../shared/dto.js';
 import type { BedInfo } from '../bed/testbed.js';
 import { freePort } from '../bed/testbed.js';
-import { docker, inspect, publish, requireBed, runCli, tempDir, uid, writeConfig } from './helpers.js';
+import { docker, inspect, publish, removeContainers, requireBed, runCli, tempDir, uid, writeConfig } from './helpers.js';
 
 const bed = requireBed();
 const id = uid();
@@ -191,8 +191,7 @@ describe.skipIf(bed === null)('refresh with the replace strategy (real registry,
   });
 
   afterAll(async () => {
-    const all = await docker(b, ['ps', '-aq', '--filter', `name=${id}`]).catch(() => '');
-    if (all) await docker(b, ['rm', '-f', ...all.split('\n')]).catch(() => '');
+    await removeContainers(b, `name=${id}`);
   });
 
   it('seeds on the first check without refreshing', async () => {

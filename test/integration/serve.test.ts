@@ -5,7 +5,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEvent, AppState } from '../../shared/api.js';
-import { docker, publish, requireBed, startServe, tempDir, uid, writeConfig, type ServeProcess } from './helpers.js';
+import { docker, publish, removeContainers, requireBed, startServe, tempDir, uid, writeConfig, type ServeProcess } from './helpers.js';
 
 const bed = requireBed();
 const TOKEN = 'test-token-0123456789abcdef';
@@ -51,8 +51,7 @@ describe.skipIf(bed === null)('imagewatch serve', () => {
 
   afterAll(async () => {
     server?.child.kill('SIGKILL');
-    const all = await docker(b, ['ps', '-aq', '--filter', `name=${id}`]).catch(() => '');
-    if (all) await docker(b, ['rm', '-f', ...all.split('\n')]).catch(() => '');
+    await removeContainers(b, `name=${id}`);
   });
 
   it('prints a loopback URL carrying a token, and turns the token into a same-site cookie', async () => {

@@ -5,7 +5,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CheckReport } from '../../shared/dto.js';
-import { docker, publish, requireBed, runCli, startServe, tempDir, uid, writeConfig } from './helpers.js';
+import { docker, publish, removeContainers, requireBed, runCli, startServe, tempDir, uid, writeConfig } from './helpers.js';
 
 const bed = requireBed();
 const SECRET = 'hunter2-very-secret';
@@ -16,8 +16,7 @@ describe.skipIf(bed === null)('untrusted text and an unreachable engine', () => 
   const dir = tempDir();
 
   afterAll(async () => {
-    const all = await docker(b, ['ps', '-aq', '--filter', `name=${id}`]).catch(() => '');
-    if (all) await docker(b, ['rm', '-f', ...all.split('\n')]).catch(() => '');
+    await removeContainers(b, `name=${id}`);
     rmSync(dir, { recursive: true, force: true });
   });
 

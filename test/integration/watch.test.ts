@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, docker, inspect, publish, requireBed, tempDir, uid, until, writeConfig } from './helpers.js';
+import { CLI, docker, inspect, publish, removeContainers, requireBed, tempDir, uid, until, writeConfig } from './helpers.js';
 
 const bed = requireBed();
 
@@ -18,8 +18,7 @@ describe.skipIf(bed === null)('imagewatch watch', () => {
 
   afterAll(async () => {
     child?.kill('SIGKILL');
-    const all = await docker(b, ['ps', '-aq', '--filter', `name=${id}`]).catch(() => '');
-    if (all) await docker(b, ['rm', '-f', ...all.split('\n')]).catch(() => '');
+    await removeContainers(b, `name=${id}`);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -11,7 +11,6 @@ import { InvalidArgumentError } from '../../../shared/api-schemas.js';
 import { checkRuntimeImages, resolveSettings } from '../config/load.js';
 import { envAutoRefresh } from '../config/defaults.js';
 import { createCore, type Core } from '../core.js';
-import { engineInUse } from '../discovery/find-engine.js';
 import { defaultCredentialChain } from '../registry/credentials.js';
 import type { StateStore } from '../state/store.js';
 import { SecretCredentials, SettingsSecrets, type SecretStore } from './secrets.js';
@@ -153,7 +152,7 @@ export class AppController {
   work(signal?: AbortSignal): HandoffTarget {
     return {
       check: async (autoRefresh) => ({
-        engine: engineInUse(this.core.engine),
+        engine: this.core.engineInUse,
         runtimes: await this.check({ autoRefresh, ...(signal ? { signal } : {}) }),
       }),
       refresh: (runtimes, pullOnly) => this.refreshNamed(runtimes, { pullOnly, ...(signal ? { signal } : {}) }),
@@ -193,7 +192,7 @@ export class AppController {
         credentialRegistries: [...this.credentialRegistries],
       },
       warnings: [...this.warnings],
-      engine: engineInUse(this.core.engine),
+      engine: this.core.engineInUse,
     };
     state.status = appStatus(state);
     return state;
@@ -227,8 +226,6 @@ export class AppController {
 
   /** Refreshes the named runtimes, or all of them for an empty list; an unknown name changes nothing. */
   async refreshNamed(names: readonly string[], options: RefreshRequestOptions & { signal?: AbortSignal } = {}): Promise<RefreshResult> {
-    // Checked before anything starts, so a typo changes nothing.
-    this.core.watcher.resolveRuntimes(names);
     const result = await this.core.watcher.refresh(names, {
       ...(options.pullOnly ? { pullOnly: true } : {}),
       ...(options.signal ? { signal: options.signal } : {}),

@@ -41,26 +41,26 @@ export interface ClaimOptions {
   waitMs: number;
   /** Told once when the claim has to wait, with who holds the lock when known. */
   onWait?: (owner: OwnerInfo | null) => void;
-  signal?: AbortSignal;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function ownerClaim(lock: HeldLock): OwnerClaim {
   let channel: ChannelServer | null = null;
+  const stopServing = async (): Promise<void> => {
+    const open = channel;
+    channel = null;
+    await open?.close();
+  };
   return {
     role: 'owner',
     lock,
     async serve(handler) {
       channel ??= await startChannel(lock.info.channel, lock.info.token, handler);
     },
-    async stopServing() {
-      const open = channel;
-      channel = null;
-      await open?.close();
-    },
+    stopServing,
     async release() {
-      await this.stopServing();
+      await stopServing();
       await lock.release();
     },
   };
@@ -78,7 +78,6 @@ export async function claimStateDir(dir: string, options: ClaimOptions): Promise
   const deadline = Date.now() + options.waitMs;
   let told = false;
   for (;;) {
-    options.signal?.throwIfAborted();
     try {
       return ownerClaim(await takeLock(dir, options.kind, channel, token));
     } catch (err) {

@@ -18,7 +18,7 @@ export class SavedState {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Reads the store once; later calls wait for that read. */
+  /** Reads the store once; later calls wait for that read (or retry it, if it failed). */
   load(): Promise<void> {
     this.loading ??= this.store.load().then((loaded) => {
       // A file from elsewhere (or an older bug) may hold more; memory and saves stay bounded.
@@ -27,6 +27,8 @@ export class SavedState {
       }
       this.doc = loaded;
     });
+    // A failed read is tried again by the next caller.
+    this.loading.catch(() => (this.loading = null));
     return this.loading;
   }
 

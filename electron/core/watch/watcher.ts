@@ -59,6 +59,7 @@ export class Watcher {
   readonly state: SavedState;
   /** One recorded refresh per runtime at a time: a second request shares the first's outcome. */
   private readonly recorder: RefreshRecorder;
+  private loading: Promise<void> | null = null;
 
   constructor(private readonly deps: WatcherDeps) {
     this.now = deps.now ?? Date.now;
@@ -77,10 +78,15 @@ export class Watcher {
   }
 
   /** Loads the saved state (once) and hands its 429 waits to the registry client. */
-  async init(): Promise<void> {
-    await this.state.load();
-    const limits = this.state.rateLimits();
-    if (Object.keys(limits).length) this.deps.restoreRateLimits?.(limits);
+  init(): Promise<void> {
+    // Once: every tick and refresh awaits this, and the saved waits matter only at load.
+    this.loading ??= this.state.load().then(() => {
+      const limits = this.state.rateLimits();
+      if (Object.keys(limits).length) this.deps.restoreRateLimits?.(limits);
+    });
+    // A failed load (an unreadable disk) is tried again by the next caller.
+    this.loading.catch(() => (this.loading = null));
+    return this.loading;
   }
 
   /** A runtime's state as it stands; reading adds nothing. */
@@ -221,7 +227,7 @@ export class Watcher {
     return this.state.forget(name);
   }
 
-  resolveRuntimes(names: readonly string[]): RuntimeConfig[] {
+  private resolveRuntimes(names: readonly string[]): RuntimeConfig[] {
     const all = this.deps.settings().runtimes;
     if (names.length === 0) return all;
     return names.map((name) => {
