@@ -1,6 +1,5 @@
 // Who may talk to the daemon: requests must name one of our own hosts (DNS rebinding), come
 // from our own origin when they say where they come from (CSRF), and carry the access token.
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 export const SESSION_COOKIE = 'iw_session';
@@ -46,13 +45,6 @@ function cookie(req: IncomingMessage, name: string): string | undefined {
     }
   }
   return undefined;
-}
-
-export function sameToken(candidate: string | undefined, token: string): boolean {
-  if (candidate === undefined) return false;
-  const a = Buffer.from(candidate);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export function bearer(req: IncomingMessage): string | undefined {

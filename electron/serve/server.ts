@@ -6,7 +6,8 @@ import type { ApiEvent } from '../../shared/api.js';
 import type { AppController } from '../core/app/controller.js';
 import { ApiError, dispatch } from '../core/app/dispatch.js';
 import { handleAdminRefresh } from './admin.js';
-import { allowedHosts, bearer, checkHostAndOrigin, presentedToken, sameToken, SESSION_COOKIE } from './guard.js';
+import { sameSecret } from '../core/util/same-secret.js';
+import { allowedHosts, bearer, checkHostAndOrigin, presentedToken, SESSION_COOKIE } from './guard.js';
 import { securityHeaders, serveStatic } from './static.js';
 
 export interface ServeOptions {
@@ -80,7 +81,7 @@ export function startServer(options: ServeOptions): Promise<RunningServer> {
     const url = new URL(req.url ?? '/', 'http://localhost');
 
     if (url.pathname === '/admin/workspace-images/refresh') {
-      if (!sameToken(bearer(req), token)) {
+      if (!sameSecret(bearer(req), token)) {
         res.setHeader('www-authenticate', 'Bearer realm="imagewatch"');
         json(res, 401, { error: 'missing or wrong bearer token' });
         return;
@@ -91,12 +92,12 @@ export function startServer(options: ServeOptions): Promise<RunningServer> {
 
     // The printed URL carries the token once; it becomes a same-site cookie and leaves the address bar.
     const queryToken = url.searchParams.get('token');
-    if (req.method === 'GET' && queryToken !== null && sameToken(queryToken, token)) {
+    if (req.method === 'GET' && queryToken !== null && sameSecret(queryToken, token)) {
       res.setHeader('set-cookie', `${SESSION_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
       res.writeHead(303, { location: url.pathname }).end();
       return;
     }
-    if (!sameToken(presentedToken(req), token)) {
+    if (!sameSecret(presentedToken(req), token)) {
       res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('imagewatch: open the URL that `imagewatch serve` printed (it carries the access token).\n');
       return;

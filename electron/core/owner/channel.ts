@@ -2,7 +2,7 @@
 // `refresh` hand their work to the process that owns the state directory. One JSON line
 // each way per connection. The socket is 0600 and every request must carry the token from
 // the 0600 owner.json, so only this user can reach it.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { chmod, unlink } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -10,6 +10,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { CheckRun, RefreshResult } from '../../../shared/dto.js';
 import { ChannelUnreachableError } from '../errors.js';
+import { sameSecret } from '../util/same-secret.js';
 
 const MAX_LINE = 64 * 1024;
 
@@ -18,7 +19,8 @@ export const HandoffRequestSchema = z.discriminatedUnion('method', [
   z.object({ token: z.string(), method: z.literal('refresh'), runtimes: z.array(z.string().min(1)).max(1000), pullOnly: z.boolean() }).strict(),
 ]);
 export type HandoffRequest = z.infer<typeof HandoffRequestSchema>;
-export type HandoffWork = { method: 'check'; autoRefresh: boolean } | { method: 'refresh'; runtimes: string[]; pullOnly: boolean };
+/** A request without its token: what the owner is asked to do. */
+export type HandoffWork = HandoffRequest extends infer R ? (R extends unknown ? Omit<R, 'token'> : never) : never;
 
 /** Failures the CLI turns into its usual exit codes and output. */
 export type HandoffFailure =
@@ -37,12 +39,6 @@ export function channelAddress(dir: string, platform: NodeJS.Platform = process.
   if (platform === 'win32') return `\\\\?\\pipe\\imagewatch-${hash}`;
   const inDir = path.join(dir, 'owner.sock');
   return Buffer.byteLength(inDir) < 100 ? inDir : path.join(os.tmpdir(), `imagewatch-${hash}.sock`);
-}
-
-function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** Reads one newline-ended line, bounded; resolves null if the peer closes first. */
@@ -94,15 +90,12 @@ export async function startChannel(address: string, token: string, handler: Hand
           socket.end(`${JSON.stringify(response)}\n`);
           return;
         }
-        if (!sameToken(parsed.token, token)) {
+        if (!sameSecret(parsed.token, token)) {
           socket.end(`${JSON.stringify({ ok: false, failure: { kind: 'bad-request', message: 'bad handoff token' } })}\n`);
           return;
         }
-        response = await handler(
-          parsed.method === 'check'
-            ? { method: 'check', autoRefresh: parsed.autoRefresh }
-            : { method: 'refresh', runtimes: parsed.runtimes, pullOnly: parsed.pullOnly },
-        );
+        const { token: _token, ...work } = parsed;
+        response = await handler(work);
       } catch (err) {
         response = { ok: false, failure: { kind: 'failed', message: (err as Error).message } };
       }
