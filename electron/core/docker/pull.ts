@@ -76,39 +76,65 @@ export class PullTracker {
   }
 }
 
-export async function pullImage(docker: Docker, name: string, options: PullOptions = {}): Promise<PullOutcome> {
-  const pullOptions: Record<string, unknown> = {};
-  if (options.platform) pullOptions.platform = options.platform;
-  if (options.authconfig) pullOptions.authconfig = options.authconfig;
-  const stalled = new AbortController();
-  const signals = [stalled.signal, ...(options.signal ? [options.signal] : [])];
-  pullOptions.abortSignal = AbortSignal.any(signals);
-  const stallMs = options.stallMs;
-  let stream: NodeJS.ReadableStream | null = null;
-  let timer: NodeJS.Timeout | undefined;
-  // Every chunk counts as progress: the engine sends a line per layer step and byte batch.
-  const arm = (): void => {
-    if (stallMs === undefined) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      stalled.abort(new PullError(`pull ${name}: no progress for ${Math.round(stallMs / 1000)}s (pullStallSeconds); aborted`));
-      (stream as unknown as { destroy?: (err?: Error) => void } | null)?.destroy?.(stalled.signal.reason as Error);
-    }, stallMs);
-  };
-  const stallReason = (): PullError | null => (stalled.signal.aborted ? (stalled.signal.reason as PullError) : null);
-  arm();
-  try {
-    return await consume();
-  } finally {
-    clearTimeout(timer);
+/**
+ * Aborts a pull whose stream has been silent for `ms`: every chunk counts as progress, since
+ * the engine sends a line per layer step and byte batch. Without `ms` it never fires.
+ */
+class StallWatch {
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private stream: { destroy?: (err?: Error) => void } | null = null;
+
+  constructor(
+    private readonly name: string,
+    private readonly ms: number | undefined,
+  ) {
+    this.progress();
   }
 
-  async function consume(): Promise<PullOutcome> {
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** The error to report when the stall fired, else null. */
+  get reason(): PullError | null {
+    return this.controller.signal.aborted ? (this.controller.signal.reason as PullError) : null;
+  }
+
+  watch(stream: NodeJS.ReadableStream): void {
+    this.stream = stream as unknown as { destroy?: (err?: Error) => void };
+  }
+
+  progress(): void {
+    if (this.ms === undefined) return;
+    const ms = this.ms;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.controller.abort(new PullError(`pull ${this.name}: no progress for ${Math.round(ms / 1000)}s (pullStallSeconds); aborted`));
+      this.stream?.destroy?.(this.reason!);
+    }, ms);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+export async function pullImage(docker: Docker, name: string, options: PullOptions = {}): Promise<PullOutcome> {
+  const stall = new StallWatch(name, options.stallMs);
+  const pullOptions: Record<string, unknown> = {
+    abortSignal: AbortSignal.any([stall.signal, ...(options.signal ? [options.signal] : [])]),
+  };
+  if (options.platform) pullOptions.platform = options.platform;
+  if (options.authconfig) pullOptions.authconfig = options.authconfig;
+  try {
+    let stream: NodeJS.ReadableStream;
     try {
       stream = (await docker.pull(name, pullOptions)) as NodeJS.ReadableStream;
     } catch (err) {
-      throw stallReason() ?? new PullError(`pull ${name}: ${engineMessage(err)}`);
+      throw stall.reason ?? new PullError(`pull ${name}: ${engineMessage(err)}`);
     }
+    stall.watch(stream);
 
     const tracker = new PullTracker();
     let buffered = '';
@@ -125,7 +151,7 @@ export async function pullImage(docker: Docker, name: string, options: PullOptio
     };
     try {
       for await (const chunk of stream) {
-        arm();
+        stall.progress();
         buffered += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
         let newline = buffered.indexOf('\n');
         while (newline >= 0) {
@@ -136,13 +162,14 @@ export async function pullImage(docker: Docker, name: string, options: PullOptio
       }
       handleLine(buffered);
     } catch (err) {
-      throw stallReason() ?? new PullError(`pull ${name}: stream broke: ${engineMessage(err)}`);
+      throw stall.reason ?? new PullError(`pull ${name}: stream broke: ${engineMessage(err)}`);
     }
-    const stall = stallReason();
-    if (stall) throw stall;
+    if (stall.reason) throw stall.reason;
     if (tracker.error !== undefined) throw new PullError(`pull ${name}: ${tracker.error}`);
     const outcome: PullOutcome = {};
     if (tracker.digest !== undefined) outcome.digest = tracker.digest;
     return outcome;
+  } finally {
+    stall.stop();
   }
 }
