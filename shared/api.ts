@@ -3,7 +3,7 @@
 // validates every argument with the schemas in ./api-schemas.ts.
 import type { z } from 'zod';
 import type { CredentialInputSchema, RefreshRequestSchema, SettingsPatchSchema } from './schemas.js';
-import type { EngineInUse, HistoryEntry, RecreateStrategy, RefreshResult, RuntimeConfig, RuntimeSummary } from './dto.js';
+import type { EngineInUse, HistoryEntry, RecreateStrategy, RefreshResult, RuntimeConfig, RuntimeSummary, UnwatchedImage } from './dto.js';
 
 export { summarize, type RuntimeSummary } from './dto.js';
 import type { CoreEvent } from './events.js';
@@ -15,6 +15,8 @@ export interface RuntimeView {
   state: RuntimeSummary;
   /** A refresh of this runtime is running now. */
   refreshing: boolean;
+  /** Found from the containers (discovery mode), not configured: a label opts it out. */
+  discovered?: boolean;
 }
 
 export interface SettingsView {
@@ -23,6 +25,8 @@ export interface SettingsView {
   autoRefreshForcedByEnv: boolean;
   intervalSeconds: number;
   recreate: RecreateStrategy;
+  /** Discovery mode ("Watch my containers"). */
+  discover: boolean | 'opt-in';
   /** Registries that have credentials stored; the secrets themselves never leave the engine side. */
   credentialRegistries: string[];
 }
@@ -36,6 +40,8 @@ export interface AppState {
   warnings: string[];
   /** The container engine in use and why (absent only from an older imagewatch serve). */
   engine?: EngineInUse;
+  /** In discovery mode: the containers' images not watched, and why. */
+  unwatched?: UnwatchedImage[];
 }
 
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;

@@ -37,10 +37,24 @@ export interface EngineInUse {
   tried: string[];
 }
 
+/** Why discovery does not watch a container's image. */
+export type UnwatchedReason = 'local-build' | 'pinned' | 'no-tag' | 'unreadable' | 'orchestrated' | 'opted-out' | 'not-opted-in';
+
+/** An image that discovery saw on containers and does not watch. */
+export interface UnwatchedImage {
+  image: string;
+  reason: UnwatchedReason;
+  /** In words, for people. */
+  detail: string;
+  containers: string[];
+}
+
 /** What `imagewatch check` prints: the engine in use and one report per runtime. */
 export interface CheckRun {
   engine: EngineInUse;
   runtimes: CheckReport[];
+  /** In discovery mode: the containers' images that are not watched, and why. */
+  unwatched?: UnwatchedImage[];
 }
 
 /** A runtime's state without its history, which is fetched on its own (getHistory) when shown. */

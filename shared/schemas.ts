@@ -56,6 +56,11 @@ export const SettingsSchema = z.strictObject({
   pullStallSeconds: z.number().min(1).max(3600).optional(),
   /** Registry lookups in flight at once. */
   concurrency: z.number().int().min(1).max(32).optional(),
+  /**
+   * Also watch the images the engine's containers use: true for every container not opted out
+   * by label, "opt-in" for only those labelled imagewatch.enable=true.
+   */
+  discover: z.union([z.boolean(), z.literal('opt-in')]).optional(),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -76,10 +81,11 @@ export const SETTING_DEFAULTS = {
   healthTimeoutSeconds: 120,
   pullStallSeconds: 120,
   concurrency: 4,
+  discover: false,
 } as const satisfies Required<Omit<Settings, 'runtimes' | 'dockerHost'>>;
 
 /** What the window may change in the settings (`updateSettings`): a part of the config's shape. */
-export const SettingsPatchSchema = SettingsSchema.pick({ intervalSeconds: true, recreate: true, autoRefresh: true });
+export const SettingsPatchSchema = SettingsSchema.pick({ intervalSeconds: true, recreate: true, autoRefresh: true, discover: true });
 
 export const RefreshRequestSchema = z.strictObject({
   /** Pull the new image and leave every container as it is; absent or false uses each runtime's strategy. */

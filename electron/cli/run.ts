@@ -46,7 +46,9 @@ function humanCheck(run: CheckRun): string {
     const refresh = r.refresh ? ` refresh: ${r.refresh.failed.length ? 'failed' : `ok, recreated ${r.refresh.recreated.length}`}` : '';
     return `${r.name.padEnd(16)} ${shortDigest(r.remoteDigest).padEnd(20)} ${status}${update}${refresh}`;
   });
-  return `engine: ${run.engine.description}\n${rows.join('\n')}\n`;
+  const unwatched = (run.unwatched ?? []).map((u) => `${u.image} (${u.containers.join(', ')}): ${u.detail}`);
+  const notChecked = unwatched.length ? `not watched:\n${unwatched.map((line) => `  ${line}`).join('\n')}\n` : '';
+  return `engine: ${run.engine.description}\n${rows.join('\n')}\n${notChecked}`;
 }
 
 function humanRefresh(result: RefreshResult): string {
@@ -203,7 +205,11 @@ async function execute(cmd: Command, io: Io): Promise<number> {
       return onOwner(cmd, io, async (target) => {
         const run = await target.check(cmd.autoRefresh);
         // `runtimes` is the origin's contract; `engine` says which engine answered, and why that one.
-        io.stdout(cmd.json || !io.isTty ? `${JSON.stringify({ runtimes: run.runtimes, engine: run.engine }, null, 2)}\n` : humanCheck(run));
+        io.stdout(
+          cmd.json || !io.isTty
+            ? `${JSON.stringify({ runtimes: run.runtimes, engine: run.engine, ...(run.unwatched ? { unwatched: run.unwatched } : {}) }, null, 2)}\n`
+            : humanCheck(run),
+        );
         const failed = run.runtimes.some((r) => r.outcome === 'error' || (r.refresh && r.refresh.failed.length > 0));
         return failed ? 1 : 0;
       });

@@ -16,6 +16,7 @@ import { TransportPolicy } from './registry/transport.js';
 import { RegistryTrust } from './registry/trust.js';
 import { RefreshService } from './refresh/service.js';
 import type { StateStore } from './state/store.js';
+import { Watchlist } from './targets/watchlist.js';
 import { WatchLoop } from './watch/loop.js';
 import { Watcher, type WatchSettings } from './watch/watcher.js';
 
@@ -47,6 +48,8 @@ export interface Core {
   engine: EngineEndpoint;
   /** The same, as the contract shows it (computed once: it does not change while the core runs). */
   engineInUse: EngineInUse;
+  /** The runtimes checked: configured, and in discovery mode found from the containers. */
+  watchlist: Watchlist;
   watcher: Watcher;
   loop: WatchLoop;
   refresher: RefreshService;
@@ -88,14 +91,21 @@ export function createCore(options: CoreOptions): Core {
     onRecovered: options.notice ?? ((note) => process.stderr.write(`imagewatch: ${note}\n`)),
     ...(options.emit ? { onProgress: (progress) => options.emit!({ type: 'refresh-progress', progress }) } : {}),
   });
+  const watchlist = new Watchlist({
+    docker,
+    mode: () => config.discover,
+    configured: () => config.runtimes,
+    ...(options.log ? { log: options.log } : {}),
+  });
   const settings = (): WatchSettings => ({
-    runtimes: config.runtimes,
+    runtimes: watchlist.runtimes(),
     intervalMs: config.intervalMs,
     autoRefresh: config.autoRefresh,
     concurrency: config.concurrency,
   });
   const watcher = new Watcher({
     settings,
+    discover: () => watchlist.update(),
     lookupDigest: async (ref, signal) => (await registry.getDigest(ref, signal)).digest,
     localView: async (ref, digest) => {
       const image = await localTagImage(docker, ref);
@@ -118,6 +128,7 @@ export function createCore(options: CoreOptions): Core {
     },
     engine,
     engineInUse: engineInUse(engine),
+    watchlist,
     watcher,
     loop,
     refresher,

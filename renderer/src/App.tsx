@@ -8,6 +8,25 @@ import { RuntimeRow } from './components/RuntimeRow.js';
 import { ServicesContext, useServices, type Services } from './context.js';
 import { WindowStore } from './window-store.js';
 
+/** Discovery mode: the containers' images that are not watched, and why. */
+function Unwatched(): ReactElement | null {
+  const { store } = useServices();
+  const unwatched = useSyncExternalStore(store.subscribeHeader, () => store.getHeader()?.unwatched);
+  if (!unwatched?.length) return null;
+  return (
+    <details className="more unwatched">
+      <summary>Not watched ({unwatched.length})</summary>
+      <ul aria-label="Not watched">
+        {unwatched.map((u) => (
+          <li key={`${u.reason}:${u.image}`}>
+            <code>{u.image}</code> <span className="muted">({u.containers.join(', ')})</span>: {u.detail}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
 function RuntimeTable({ onHistory }: { onHistory: (name: string) => void }): ReactElement {
   const { store } = useServices();
   const order = useSyncExternalStore(store.subscribeList, store.getOrder);
@@ -81,6 +100,7 @@ export function App({ api, initialRuntime, store: given }: { api: ImagewatchApi;
         </div>
         <main>
           {loaded ? <RuntimeTable onHistory={setHistory} /> : <p className="muted">Connecting…</p>}
+          <Unwatched />
           {history ? <HistoryPanel name={history} onClose={() => setHistory(null)} /> : null}
         </main>
         <footer>

@@ -1,7 +1,7 @@
 // Window state with per-runtime subscriptions: a progress event re-renders its own row only,
 // so a window of 200 runtimes stays responsive during a refresh.
 import type { ApiEvent, AppState, RuntimeView, SettingsView } from '../../shared/api.js';
-import type { EngineInUse, PullCounters, RecreateStep, RuntimeRefreshDetail } from '../../shared/dto.js';
+import type { EngineInUse, PullCounters, RecreateStep, RuntimeRefreshDetail, UnwatchedImage } from '../../shared/dto.js';
 import { appStatus } from '../../shared/status.js';
 
 export type PullView = PullCounters;
@@ -20,6 +20,8 @@ export interface HeaderView {
   warnings: string[];
   count: number;
   engine?: EngineInUse;
+  /** Discovery mode: the containers' images not watched, and why. */
+  unwatched: UnwatchedImage[];
 }
 
 type Listener = () => void;
@@ -105,6 +107,7 @@ export class WindowStore {
       settings: state.settings,
       warnings: state.warnings,
       count: names.length,
+      unwatched: state.unwatched ?? [],
       ...(state.engine ? { engine: state.engine } : {}),
     };
     this.refreshHeader();

@@ -28,7 +28,7 @@ function appState(runtimes: RuntimeView[]): AppState {
     status: 'idle',
     checking: false,
     runtimes,
-    settings: { autoRefresh: false, autoRefreshForcedByEnv: false, intervalSeconds: 300, recreate: 'replace', credentialRegistries: [] },
+    settings: { autoRefresh: false, autoRefreshForcedByEnv: false, intervalSeconds: 300, recreate: 'replace', discover: false, credentialRegistries: [] },
     warnings: [],
   };
 }
@@ -182,5 +182,30 @@ describe('the runtime table', () => {
     expect((within(form).getByLabelText('Password or token') as HTMLInputElement).value).toBe('');
     await userEvent.click(within(form).getByRole('button', { name: 'Forget credentials for registry.lan:5000' }));
     expect(api.calls).toContainEqual(['removeCredential', ['registry.lan:5000']]);
+  });
+});
+
+describe('discovery in the window', () => {
+  it('turns on "Watch my containers", marks found runtimes, and lists what is not watched', async () => {
+    const state = appState([view('configured'), { ...view('nginx'), discovered: true }]);
+    state.settings.discover = true;
+    state.unwatched = [
+      { image: 'local/app:dev', reason: 'local-build', detail: 'local build, not checked: the image did not come from a registry', containers: ['app'] },
+    ];
+    const api = fakeApi(state);
+    render(<App api={api} />);
+    const found = await screen.findByRole('row', { name: 'nginx' });
+    expect(within(found).getByText(/from containers/)).toBeTruthy();
+    // A found runtime is not removed from the window: a label on the container opts it out.
+    expect(within(found).queryByRole('button', { name: 'Remove' })).toBeNull();
+    expect(within(screen.getByRole('row', { name: 'configured' })).getByRole('button', { name: 'Remove' })).toBeTruthy();
+    const list = screen.getByRole('list', { name: 'Not watched' });
+    expect(within(list).getByText('local/app:dev')).toBeTruthy();
+    expect(list.textContent).toMatch(/\(app\): local build, not checked/);
+
+    const toggle = screen.getByRole('checkbox', { name: /Watch my containers/ });
+    expect((toggle as HTMLInputElement).checked).toBe(true);
+    await userEvent.click(toggle);
+    expect(api.calls).toContainEqual(['updateSettings', [{ discover: false }]]);
   });
 });

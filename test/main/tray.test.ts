@@ -17,7 +17,7 @@ function state(runtimes: RuntimeView[], checking = false, autoRefresh = false): 
     status: 'idle',
     checking,
     runtimes,
-    settings: { autoRefresh, autoRefreshForcedByEnv: false, intervalSeconds: 300, recreate: 'replace', credentialRegistries: [] },
+    settings: { autoRefresh, autoRefreshForcedByEnv: false, intervalSeconds: 300, recreate: 'replace', discover: false, credentialRegistries: [] },
     warnings: [],
   };
   s.status = appStatus(s);

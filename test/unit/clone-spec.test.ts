@@ -120,7 +120,7 @@ describe('clone spec', () => {
 
 describe('orchestrated containers', () => {
   it('knows Swarm tasks and Kubernetes pods by their labels', async () => {
-    const { orchestratorOf } = await import('../../electron/core/docker/select.js');
+    const { orchestratorOf } = await import('../../electron/core/targets/select.js');
     expect(orchestratorOf({ 'com.docker.swarm.task.id': 'x' })).toBe('Swarm');
     expect(orchestratorOf({ 'io.kubernetes.pod.name': 'p' })).toBe('Kubernetes');
     expect(orchestratorOf({ 'com.docker.compose.project': 'demo' })).toBeNull();

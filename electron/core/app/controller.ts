@@ -88,6 +88,8 @@ export class AppController {
     if (event.type === 'check-started') this.checking = true;
     if (event.type === 'check-finished') this.checking = false;
     this.emit(event);
+    // A check in discovery mode may have found new containers' images: the window's list follows.
+    if (event.type === 'check-finished' && this.core.config.discover !== false) this.changed();
   }
 
   private emit(event: ApiEvent): void {
@@ -151,10 +153,12 @@ export class AppController {
   /** `check` and `refresh` as the CLI runs them, here or handed over; `signal` cuts them short. */
   work(signal?: AbortSignal): HandoffTarget {
     return {
-      check: async (autoRefresh) => ({
-        engine: this.core.engineInUse,
-        runtimes: await this.check({ autoRefresh, ...(signal ? { signal } : {}) }),
-      }),
+      check: async (autoRefresh) => {
+        const runtimes = await this.check({ autoRefresh, ...(signal ? { signal } : {}) });
+        return this.core.config.discover === false
+          ? { engine: this.core.engineInUse, runtimes }
+          : { engine: this.core.engineInUse, runtimes, unwatched: this.core.watchlist.unwatched() };
+      },
       refresh: (runtimes, pullOnly) => this.refreshNamed(runtimes, { pullOnly, ...(signal ? { signal } : {}) }),
     };
   }
@@ -175,10 +179,12 @@ export class AppController {
   }
 
   getState(): AppState {
-    const runtimes = this.core.config.runtimes.map((config) => ({
+    const { watchlist } = this.core;
+    const runtimes = watchlist.runtimes().map((config) => ({
       config,
       state: summarize(this.core.watcher.stateOf(config.name)),
       refreshing: this.refreshing.has(config.name),
+      ...(watchlist.isDiscovered(config.name) ? { discovered: true } : {}),
     }));
     const state: AppState = {
       status: 'idle',
@@ -189,10 +195,12 @@ export class AppController {
         autoRefreshForcedByEnv: envAutoRefresh(this.env),
         intervalSeconds: this.core.config.intervalMs / 1000,
         recreate: this.core.config.recreate,
+        discover: this.core.config.discover,
         credentialRegistries: [...this.credentialRegistries],
       },
       warnings: [...this.warnings],
       engine: this.core.engineInUse,
+      ...(this.core.config.discover === false ? {} : { unwatched: watchlist.unwatched() }),
     };
     state.status = appStatus(state);
     return state;
@@ -206,11 +214,12 @@ export class AppController {
   }
 
   private runtime(name: string): RuntimeConfig {
-    const found = this.core.config.runtimes.find((r) => r.name === name);
+    const all = this.core.watchlist.runtimes();
+    const found = all.find((r) => r.name === name);
     if (!found)
       throw new UnknownRuntimeError(
         name,
-        this.core.config.runtimes.map((r) => r.name),
+        all.map((r) => r.name),
       );
     return found;
   }
@@ -240,12 +249,21 @@ export class AppController {
   }
 
   async updateSettings(patch: SettingsPatch): Promise<AppState> {
+    const discoveryChanged = patch.discover !== undefined && patch.discover !== this.core.config.discover;
     await this.saveSettings({ ...this.settings, ...patch });
-    return this.changed();
+    const state = this.changed();
+    // Turning discovery on shows the containers' images now rather than at the next interval.
+    if (discoveryChanged) {
+      void this.core.watcher.tick().then(
+        () => this.changed(),
+        () => undefined,
+      );
+    }
+    return state;
   }
 
   async addRuntime(runtime: RuntimeConfig): Promise<AppState> {
-    if (this.core.config.runtimes.some((r) => r.name === runtime.name)) {
+    if (this.core.watchlist.runtimes().some((r) => r.name === runtime.name)) {
       throw new ConflictError(`a runtime named "${runtime.name}" already exists`);
     }
     try {
@@ -265,6 +283,9 @@ export class AppController {
 
   async removeRuntime(name: string): Promise<AppState> {
     this.runtime(name);
+    if (this.core.watchlist.isDiscovered(name)) {
+      throw new ConflictError(`"${name}" is watched because a container uses it; label the container imagewatch.enable=false to stop watching it`);
+    }
     await this.saveSettings({ ...this.settings, runtimes: this.core.config.runtimes.filter((r) => r.name !== name) });
     await this.core.watcher.forget(name);
     return this.changed();

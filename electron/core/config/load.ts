@@ -22,6 +22,8 @@ export interface ResolvedConfig {
   healthTimeoutMs: number;
   pullStallMs: number;
   concurrency: number;
+  /** Discovery mode: also watch the images of the engine's containers. */
+  discover: boolean | 'opt-in';
 }
 
 /** Validates the image references the schema can only see as strings. */
@@ -40,7 +42,9 @@ export function checkRuntimeImages(runtimes: readonly RuntimeConfig[], where: st
 }
 
 export function resolveSettings(settings: Settings, source: string, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
-  const runtimes = settings.runtimes ?? defaultRuntimes(env);
+  const discover = settings.discover ?? SETTING_DEFAULTS.discover;
+  // In discovery mode the containers say what to watch; the origin's eight are the default only without it.
+  const runtimes = settings.runtimes ?? (discover === false ? defaultRuntimes(env) : []);
   checkRuntimeImages(runtimes, source);
   return {
     source,
@@ -56,6 +60,7 @@ export function resolveSettings(settings: Settings, source: string, env: NodeJS.
     healthTimeoutMs: (settings.healthTimeoutSeconds ?? SETTING_DEFAULTS.healthTimeoutSeconds) * 1000,
     pullStallMs: (settings.pullStallSeconds ?? SETTING_DEFAULTS.pullStallSeconds) * 1000,
     concurrency: settings.concurrency ?? SETTING_DEFAULTS.concurrency,
+    discover,
   };
 }
 

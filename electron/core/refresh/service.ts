@@ -18,7 +18,8 @@ import { engineMessage } from '../docker/connection.js';
 import { inspectImage, localTagImage, repoDigestFor } from '../docker/images.js';
 import { pullImage } from '../docker/pull.js';
 import { replaceContainer } from '../docker/replace.js';
-import { containerName, namespaceDependents, orchestratorOf, selectContainers } from '../docker/select.js';
+import { containerName, namespaceDependents, orchestratorOf, selectContainers } from '../targets/select.js';
+import { optedOutBy } from '../targets/labels.js';
 import { composeMember, dependenciesFirst, dependentsToRestart } from '../docker/compose.js';
 import { MemoryJournal, type ReplaceJournal } from '../docker/journal.js';
 import { recoverInterrupted } from '../docker/recover.js';
@@ -231,6 +232,8 @@ export class RefreshService {
       const how = orchestrator === 'Swarm' ? 'docker service update --image' : 'its deployment';
       return outcome('skipped', `left alone: ${orchestrator} owns it and would replace it behind imagewatch's back; update it through ${how}`);
     }
+    const optOut = optedOutBy(info.Config.Labels);
+    if (optOut) return outcome('skipped', `left alone: opted out with the label ${optOut}`);
     if (signal?.aborted) return outcome('failed', 'not replaced: imagewatch is shutting down');
     if (info.State.Paused) return outcome('failed', 'paused; unpause it so imagewatch can replace it');
     const step = (s: Extract<RefreshProgress, { phase: 'recreate' }>['step']): void =>

@@ -24,6 +24,8 @@ export interface WatchSettings {
 
 export interface WatcherDeps {
   settings: () => WatchSettings;
+  /** Brings the runtime list up to date (discovery mode) before a check or a refresh. */
+  discover?: () => Promise<void>;
   lookupDigest: (ref: ImageReference, signal?: AbortSignal) => Promise<string>;
   /** What the engine holds for the tag; throws when the engine cannot be asked. */
   localView: (ref: ImageReference, digest: string) => Promise<LocalView>;
@@ -106,6 +108,7 @@ export class Watcher {
 
   async tick(options: TickOptions = {}): Promise<CheckReport[]> {
     await this.init();
+    await this.deps.discover?.();
     const settings = this.deps.settings();
     const autoRefresh = options.autoRefresh ?? settings.autoRefresh;
     const runtimes = options.only ? settings.runtimes.filter((r) => options.only!.includes(r.name)) : settings.runtimes;
@@ -244,6 +247,7 @@ export class Watcher {
   /** A user-requested refresh ("Refresh now", the CLI, the admin endpoint). */
   async refresh(names: readonly string[], options: RefreshOptions = {}): Promise<RefreshResult> {
     await this.init();
+    await this.deps.discover?.();
     const runtimes = this.resolveRuntimes(names);
     const result = emptyResult();
     for (const runtime of runtimes) {

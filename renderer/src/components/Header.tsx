@@ -43,6 +43,15 @@ export function Header(): ReactElement | null {
         Auto-refresh
         {settings.autoRefreshForcedByEnv ? <span className="muted"> (forced on by IMAGE_AUTO_REFRESH)</span> : null}
       </label>
+      <label className="toggle" title="Also watch the images your containers use (a container labelled imagewatch.enable=false is left out)">
+        <input
+          type="checkbox"
+          checked={settings.discover !== false}
+          onChange={(e) => void api.updateSettings({ discover: e.currentTarget.checked }).catch(report)}
+        />
+        Watch my containers
+        {settings.discover === 'opt-in' ? <span className="muted"> (labelled imagewatch.enable=true only)</span> : null}
+      </label>
       <label className="interval">
         Check every
         <select value={settings.intervalSeconds} onChange={(e) => void api.updateSettings({ intervalSeconds: Number(e.currentTarget.value) }).catch(report)}>

@@ -78,7 +78,7 @@ export const RuntimeRow = memo(function RuntimeRow({ name, onHistory }: { name: 
   const row = useSyncExternalStore(subscribe, () => store.getRow(name));
   const [confirmRemove, setConfirmRemove] = useState(false);
   if (!row) return null;
-  const { config, state, refreshing } = row.runtime;
+  const { config, state, refreshing, discovered } = row.runtime;
 
   const refresh = (): void => {
     api.refresh(name).catch(report);
@@ -94,7 +94,15 @@ export const RuntimeRow = memo(function RuntimeRow({ name, onHistory }: { name: 
   return (
     <tr aria-label={name} className={state.updateAvailable ? 'has-update' : undefined}>
       <th scope="row">
-        <div className="name">{name}</div>
+        <div className="name">
+          {name}
+          {discovered ? (
+            <span className="muted found" title="Watched because a container uses this image; label the container imagewatch.enable=false to stop">
+              {' '}
+              · from containers
+            </span>
+          ) : null}
+        </div>
         <div className="image" title={config.image}>
           {config.image}
         </div>
@@ -130,9 +138,11 @@ export const RuntimeRow = memo(function RuntimeRow({ name, onHistory }: { name: 
           <button type="button" className="secondary" onClick={() => onHistory(name)}>
             History
           </button>
-          <button type="button" className="secondary danger" onClick={remove} onBlur={() => setConfirmRemove(false)}>
-            {confirmRemove ? 'Confirm remove' : 'Remove'}
-          </button>
+          {discovered ? null : (
+            <button type="button" className="secondary danger" onClick={remove} onBlur={() => setConfirmRemove(false)}>
+              {confirmRemove ? 'Confirm remove' : 'Remove'}
+            </button>
+          )}
         </div>
       </td>
     </tr>

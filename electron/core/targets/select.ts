@@ -4,7 +4,7 @@
 import type Docker from 'dockerode';
 import type { RuntimeMatch } from '../../../shared/dto.js';
 import { followsTag, type ImageReference } from '../image/reference.js';
-import { TEMP_SUFFIX_NEW, TEMP_SUFFIX_OLD } from './replace.js';
+import { TEMP_SUFFIX_NEW, TEMP_SUFFIX_OLD } from '../docker/replace.js';
 import { ContainerListError } from '../errors.js';
 
 const IMAGE_ID = /^(sha256:)?[a-f0-9]{12,64}$/;
