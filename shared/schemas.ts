@@ -109,7 +109,8 @@ const Digest = z.string().regex(/^sha256:[a-f0-9]{64}$/, 'expected sha256: and 6
 
 export const HistoryEntrySchema = z.strictObject({
   at: IsoDate,
-  kind: z.enum(['seeded', 'moved', 'refreshed', 'refresh-failed', 'check-failed']),
+  /** index-moved: a multi-arch index moved while this platform's image stayed the same (not a new version). */
+  kind: z.enum(['seeded', 'moved', 'index-moved', 'refreshed', 'refresh-failed', 'check-failed']),
   digest: z.string().optional(),
   previousDigest: z.string().optional(),
   message: z.string().optional(),
@@ -128,6 +129,11 @@ export const RetryPlanSchema = z.strictObject({
 export const RuntimeStateSchema = z.strictObject({
   /** Last remote digest observed. */
   seenDigest: Digest.nullable(),
+  /**
+   * When seenDigest is a multi-arch index: the digest of the engine's platform's image in it, so
+   * a move of the index that leaves this platform's image alone is not taken for a new version.
+   */
+  seenPlatformDigest: Digest.nullable().optional(),
   /** Last digest refreshed successfully (or found already present locally). */
   appliedDigest: Digest.nullable(),
   lastCheckAt: IsoDate.nullable(),
@@ -139,8 +145,11 @@ export const RuntimeStateSchema = z.strictObject({
   history: z.array(HistoryEntrySchema),
 });
 
-/** 2: `updateAvailable` may be null (unknown), and registries' 429 waits are kept. */
-export const STATE_SCHEMA_VERSION = 2;
+/**
+ * 2: `updateAvailable` may be null (unknown), and registries' 429 waits are kept.
+ * 3: the platform's image digest inside an index (`seenPlatformDigest`), and `index-moved` history.
+ */
+export const STATE_SCHEMA_VERSION = 3;
 
 export const PersistedStateSchema = z.strictObject({
   schemaVersion: z.literal(STATE_SCHEMA_VERSION),

@@ -14,6 +14,8 @@ import { defaultCredentialChain, SettingsCredentials, type CredentialSource } fr
 import { RegistryClient } from './registry/client.js';
 import { TransportPolicy } from './registry/transport.js';
 import { RegistryTrust } from './registry/trust.js';
+import { PlatformLookup } from './registry/platform-lookup.js';
+import { enginePlatform } from './registry/platform.js';
 import { RefreshService } from './refresh/service.js';
 import type { StateStore } from './state/store.js';
 import { Watchlist } from './targets/watchlist.js';
@@ -103,10 +105,12 @@ export function createCore(options: CoreOptions): Core {
     autoRefresh: config.autoRefresh,
     concurrency: config.concurrency,
   });
+  const platforms = new PlatformLookup(registry, async () => enginePlatform(await docker.version()));
   const watcher = new Watcher({
     settings,
     discover: () => watchlist.update(),
-    lookupDigest: async (ref, signal) => (await registry.getDigest(ref, signal)).digest,
+    lookupDigest: (ref, signal) => platforms.digest(ref, signal),
+    platformImage: (ref, digest, signal) => platforms.platformImage(ref, digest, signal),
     localView: async (ref, digest) => {
       const image = await localTagImage(docker, ref);
       return { present: image !== null, hasDigest: image !== null && imageHasDigest(image, ref, digest) };

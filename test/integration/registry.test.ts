@@ -192,7 +192,7 @@ describe.skipIf(bed === null)('registry client against real registries', () => {
       const before = proxy.seen.length;
       const result = await client.getDigest(viaProxy());
       proxy.setFault(() => false, null);
-      expect(result).toEqual({ digest: openDigest });
+      expect(result).toEqual({ digest: openDigest, mediaType: 'application/vnd.docker.distribution.manifest.v2+json' });
       // The HEAD came back without the header, so the manifest was fetched and hashed.
       expect(proxy.seen.slice(before).map((s) => s.split(' ')[0])).toEqual(['HEAD', 'GET']);
       await client.close();

@@ -6,7 +6,7 @@ import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import { formatReference, isSha256Digest, type ImageReference } from '../image/reference.js';
 import { RegistryAuth } from './auth.js';
 import type { Credential, CredentialSource } from './credentials.js';
-import { header, makeSend, type Send } from './http.js';
+import { header, makeSend, type RegistryResponse, type Send } from './http.js';
 import { TransportPolicy } from './transport.js';
 import { RateLimitedError, RegistryError } from '../errors.js';
 
@@ -20,6 +20,8 @@ export const MANIFEST_ACCEPT = [
 
 export interface DigestResult {
   digest: string;
+  /** The manifest's media type as the registry named it: an image index (multi-arch) or one image. */
+  mediaType?: string;
 }
 
 export interface RegistryClientOptions {
@@ -175,12 +177,40 @@ export class RegistryClient {
 
   private async lookupDigest(ref: ImageReference, signal?: AbortSignal): Promise<DigestResult> {
     if (ref.tag === undefined) throw new RegistryError(`${formatReference(ref)} has no tag to look up`);
+    let res = await this.manifestRequest('HEAD', ref, encodeURIComponent(ref.tag), signal);
+    const mediaType = header(res, 'content-type')?.split(';')[0]?.trim();
+    const withType = (digest: string): DigestResult => (mediaType ? { digest, mediaType } : { digest });
+    let digest = header(res, 'docker-content-digest');
+    if (digest === undefined) {
+      // Some registries leave the header off HEAD answers: fetch the manifest and hash it ourselves.
+      res = await this.manifestRequest('GET', ref, encodeURIComponent(ref.tag), signal);
+      digest = header(res, 'docker-content-digest');
+      if (digest === undefined) return withType(`sha256:${createHash('sha256').update(res.body).digest('hex')}`);
+    }
+    if (!isSha256Digest(digest)) {
+      throw new RegistryError(`${formatReference(ref)}: registry sent a malformed digest "${digest.slice(0, 100)}" (want sha256: and 64 hex)`);
+    }
+    return withType(digest);
+  }
+
+  /**
+   * The manifest (or index) stored under `digest` in `ref`'s repository. Its body is checked
+   * against the digest, so a proxy cannot hand over another one.
+   */
+  async getManifest(ref: ImageReference, digest: string, signal?: AbortSignal): Promise<{ body: Buffer; mediaType: string | undefined }> {
+    if (!isSha256Digest(digest)) throw new RegistryError(`${formatReference(ref)}: "${digest.slice(0, 100)}" is not a sha256 digest`);
+    const res = await this.manifestRequest('GET', ref, digest, signal);
+    const actual = `sha256:${createHash('sha256').update(res.body).digest('hex')}`;
+    if (actual !== digest) throw new RegistryError(`${formatReference(ref)}: the manifest sent for ${digest} hashes to ${actual}`);
+    return { body: res.body, mediaType: header(res, 'content-type')?.split(';')[0]?.trim() };
+  }
+
+  /** One manifest request, through authentication and 429 waits; answers only a 200. */
+  private async manifestRequest(method: 'HEAD' | 'GET', ref: ImageReference, reference: string, signal?: AbortSignal): Promise<RegistryResponse> {
     const registry = ref.registry;
     const scope = `repository:${ref.repository}:pull`;
-    const url = new URL(`${this.transport.baseUrl(registry)}/v2/${ref.repository}/manifests/${encodeURIComponent(ref.tag)}`);
+    const url = new URL(`${this.transport.baseUrl(registry)}/v2/${ref.repository}/manifests/${reference}`);
     const name = formatReference(ref);
-
-    let method: 'HEAD' | 'GET' = 'HEAD';
     let reauthenticated = false;
     let rateRetries = 0;
     for (;;) {
@@ -212,19 +242,7 @@ export class RegistryClient {
       if (res.status === 404) throw new RegistryError(`${name}: manifest unknown (404)`, 404);
       if (res.status === 403) throw new RegistryError(`${name}: access denied (403)`, 403);
       if (res.status !== 200) throw new RegistryError(`${method} ${name}: registry answered ${res.status}`, res.status);
-
-      const digest = header(res, 'docker-content-digest');
-      if (digest !== undefined) {
-        if (!isSha256Digest(digest)) {
-          throw new RegistryError(`${name}: registry sent a malformed digest "${digest.slice(0, 100)}" (want sha256: and 64 hex)`);
-        }
-        return { digest };
-      }
-      if (method === 'GET') {
-        return { digest: `sha256:${createHash('sha256').update(res.body).digest('hex')}` };
-      }
-      // Some registries leave the header off HEAD answers: fetch the manifest and hash it ourselves.
-      method = 'GET';
+      return res;
     }
   }
 }

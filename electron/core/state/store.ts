@@ -37,6 +37,8 @@ export type Migration = (old: Record<string, unknown>) => Record<string, unknown
 const MIGRATIONS: Record<number, Migration> = {
   // 1 → 2 only widened what may be stored; version 1 documents are valid version 2 ones.
   1: (old) => old,
+  // 2 → 3 added an optional field and a history kind: version 2 documents are valid version 3 ones.
+  2: (old) => old,
 };
 
 export function migrateState(

@@ -62,6 +62,30 @@ export function observe(state: RuntimeState, remote: string, local: LocalView | 
   };
 }
 
+/**
+ * The tag's index moved but the engine platform's image in it did not (another platform was
+ * rebuilt, or an attestation added): not a new version. The new index digest is recorded, and
+ * so is the fact that what was applied (or a retry aimed at) still stands.
+ */
+export function observeIndexMove(state: RuntimeState, remote: string, platform: string, at: string): RuntimeState {
+  const previous = state.seenDigest;
+  return {
+    ...state,
+    lastCheckAt: at,
+    seenDigest: remote,
+    appliedDigest: previous !== null && state.appliedDigest === previous ? remote : state.appliedDigest,
+    retry: state.retry && state.retry.digest === previous ? { ...state.retry, digest: remote } : state.retry,
+    lastError: state.lastError?.phase === 'check' ? null : state.lastError,
+    history: withHistory(state, {
+      at,
+      kind: 'index-moved',
+      digest: remote,
+      ...(previous !== null ? { previousDigest: previous } : {}),
+      message: `the image index moved, but its ${platform} image did not change: not a new version`,
+    }),
+  };
+}
+
 export function recordCheckError(state: RuntimeState, message: string, at: string): RuntimeState {
   const repeated = state.lastError?.phase === 'check' && state.lastError.message === message;
   return {

@@ -6,14 +6,15 @@ import { summarize, type CheckReport, type RefreshResult, type RuntimeConfig, ty
 import type { CoreEvent } from '../../../shared/events.js';
 import { RateLimitedError, RefreshListError, UnknownRuntimeError } from '../errors.js';
 import { shortDigest } from '../../../shared/digest.js';
-import { formatReference, parseReference, type ImageReference } from '../image/reference.js';
+import { parseReference, type ImageReference } from '../image/reference.js';
 import { addDetail, emptyResult, type RefreshOptions } from '../refresh/service.js';
 import { SavedState } from '../state/saved-state.js';
 import type { StateStore } from '../state/store.js';
-import { Semaphore } from '../util/limit.js';
 import { safeText } from '../util/safe-text.js';
 import { RefreshRecorder, type Refresher } from './recorder.js';
-import { DEFAULT_RETRY, observe, recordCheckError, wantsRefresh, type LocalView, type RetryPolicy } from './transitions.js';
+import { DEFAULT_RETRY, observe, observeIndexMove, recordCheckError, wantsRefresh, type LocalView, type RetryPolicy } from './transitions.js';
+import type { PlatformImage } from '../registry/platform-lookup.js';
+import { TickLookups, type LookupFunctions } from './tick-lookups.js';
 
 export interface WatchSettings {
   runtimes: RuntimeConfig[];
@@ -26,7 +27,12 @@ export interface WatcherDeps {
   settings: () => WatchSettings;
   /** Brings the runtime list up to date (discovery mode) before a check or a refresh. */
   discover?: () => Promise<void>;
-  lookupDigest: (ref: ImageReference, signal?: AbortSignal) => Promise<string>;
+  lookupDigest: LookupFunctions['lookupDigest'];
+  /**
+   * When the digest just looked up names a multi-arch index: the engine platform's image in it
+   * (one GET of the index). null for a single image, or when the platform is unknown.
+   */
+  platformImage?: LookupFunctions['platformImage'];
   /** What the engine holds for the tag; throws when the engine cannot be asked. */
   localView: (ref: ImageReference, digest: string) => Promise<LocalView>;
   refresher: Refresher;
@@ -114,28 +120,17 @@ export class Watcher {
     const runtimes = options.only ? settings.runtimes.filter((r) => options.only!.includes(r.name)) : settings.runtimes;
     this.deps.emit?.({ type: 'check-started' });
 
-    // Runtimes sharing a reference cost one lookup per tick.
-    const limit = new Semaphore(settings.concurrency);
-    const lookups = new Map<string, Promise<string>>();
-    const lookup = (ref: ImageReference): Promise<string> => {
-      const key = formatReference(ref);
-      let pending = lookups.get(key);
-      if (!pending) {
-        pending = limit.run(() => this.deps.lookupDigest(ref, options.signal));
-        pending.catch(() => undefined);
-        lookups.set(key, pending);
-      }
-      return pending;
-    };
+    const lookups = new TickLookups(this.deps, settings.concurrency, options.signal);
     const refs = new Map(runtimes.map((r) => [r.name, parseReference(r.image)]));
-    for (const runtime of runtimes) void lookup(refs.get(runtime.name)!);
+    // Every lookup starts now (up to the concurrency limit); the runtimes are then taken in order.
+    for (const runtime of runtimes) void lookups.digest(refs.get(runtime.name)!);
 
     const reports: CheckReport[] = [];
     const refreshes: Promise<unknown>[] = [];
     try {
       for (const runtime of runtimes) {
         if (options.signal?.aborted) break;
-        const report = await this.checkOne(runtime, refs.get(runtime.name)!, lookup, autoRefresh, options.signal);
+        const report = await this.checkOne(runtime, refs.get(runtime.name)!, lookups, autoRefresh, options.signal);
         reports.push(report.report);
         if (report.refresh) refreshes.push(report.refresh);
       }
@@ -150,7 +145,7 @@ export class Watcher {
   private async checkOne(
     runtime: RuntimeConfig,
     ref: ImageReference,
-    lookup: (ref: ImageReference) => Promise<string>,
+    lookups: TickLookups,
     autoRefresh: boolean,
     signal: AbortSignal | undefined,
   ): Promise<{ report: CheckReport; refresh?: Promise<void> }> {
@@ -167,7 +162,7 @@ export class Watcher {
     };
     let remote: string;
     try {
-      remote = await lookup(ref);
+      remote = await lookups.digest(ref);
     } catch (err) {
       if (signal?.aborted) {
         // A shutdown cut the lookup short: not a registry failure, so nothing is recorded.
@@ -182,6 +177,33 @@ export class Watcher {
       return { report };
     }
 
+    let platform: PlatformImage | null = null;
+    if (remote !== previousDigest) {
+      try {
+        platform = await lookups.platform(ref, remote);
+      } catch (err) {
+        if (signal?.aborted) {
+          report.error = 'interrupted: imagewatch is stopping';
+          return { report };
+        }
+        // Without the index, a move counts as a new version: a needless refresh is safe, a missed one is not.
+        this.log(
+          `image-auto-refresh: ${runtime.name} could not read the image index: ${safeText((err as Error).message, { max: 300 })}; taking the move as a new version`,
+        );
+      }
+    }
+    if (previousDigest !== null && platform?.digest && before.seenPlatformDigest === platform.digest) {
+      const next = observeIndexMove(this.state.get(runtime.name), remote, platform.platform, at);
+      this.update(runtime.name, next);
+      this.log(
+        `image-auto-refresh: ${runtime.name} index moved ${shortDigest(previousDigest)} → ${shortDigest(remote)}; its ${platform.platform} image is unchanged, not a new version`,
+      );
+      report.outcome = 'unchanged';
+      report.remoteDigest = remote;
+      report.updateAvailable = next.updateAvailable;
+      return { report };
+    }
+
     let local: LocalView | null = null;
     // Until the engine has answered once, whether the user runs the latest image is unknown.
     if (previousDigest === null || before.updateAvailable === null) {
@@ -192,7 +214,10 @@ export class Watcher {
       }
     }
     const wasUnknown = previousDigest !== null && before.updateAvailable === null;
-    const { state, outcome } = observe(this.state.get(runtime.name), remote, local, at);
+    const observed = observe(this.state.get(runtime.name), remote, local, at);
+    const { outcome } = observed;
+    // A new digest: remember its platform image (null for a single image or an unread index).
+    const state = remote !== previousDigest ? { ...observed.state, seenPlatformDigest: platform?.digest ?? null } : observed.state;
     this.update(runtime.name, state);
     report.outcome = outcome;
     report.remoteDigest = remote;

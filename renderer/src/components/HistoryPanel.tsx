@@ -8,6 +8,7 @@ import { RelativeTime } from './RelativeTime.js';
 const KIND_TEXT: Record<HistoryEntry['kind'], string> = {
   seeded: 'First seen',
   moved: 'New version published',
+  'index-moved': 'Other platforms changed (not a new version here)',
   refreshed: 'Refreshed',
   'refresh-failed': 'Refresh failed',
   'check-failed': 'Check failed',

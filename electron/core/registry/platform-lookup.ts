@@ -1,0 +1,41 @@
+// Lookups that know whether a tag names a multi-arch index, and the engine platform's image
+// inside it. The index itself is fetched only when asked, which the watcher does only when the
+// tag's digest has moved: one extra GET per move, none in steady state.
+import { formatReference, type ImageReference } from '../image/reference.js';
+import type { RegistryClient } from './client.js';
+import { formatPlatform, isIndex, platformManifest, type Platform } from './platform.js';
+
+export interface PlatformImage {
+  /** `os/arch[/variant]` of the engine. */
+  platform: string;
+  /** That platform's image in the index; null when the index has none for it. */
+  digest: string | null;
+}
+
+export class PlatformLookup {
+  /** Per tag: the last digest looked up and its media type. */
+  private readonly last = new Map<string, { digest: string; mediaType: string | undefined }>();
+  private platform: Platform | null = null;
+
+  constructor(
+    private readonly registry: Pick<RegistryClient, 'getDigest' | 'getManifest'>,
+    private readonly enginePlatform: () => Promise<Platform | null>,
+  ) {}
+
+  async digest(ref: ImageReference, signal?: AbortSignal): Promise<string> {
+    const result = await this.registry.getDigest(ref, signal);
+    this.last.set(formatReference(ref), { digest: result.digest, mediaType: result.mediaType });
+    return result.digest;
+  }
+
+  /** null: `digest` is one image (not an index), or the engine's platform is unknown now. */
+  async platformImage(ref: ImageReference, digest: string, signal?: AbortSignal): Promise<PlatformImage | null> {
+    const seen = this.last.get(formatReference(ref));
+    if (!seen || seen.digest !== digest || !isIndex(seen.mediaType)) return null;
+    // Asked again until the engine answers once; it does not change platform while it runs.
+    this.platform ??= await this.enginePlatform().catch(() => null);
+    if (!this.platform) return null;
+    const { body } = await this.registry.getManifest(ref, digest, signal);
+    return { platform: formatPlatform(this.platform), digest: platformManifest(body, this.platform, formatReference(ref)) };
+  }
+}
