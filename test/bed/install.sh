@@ -8,6 +8,10 @@ command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
 dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# sshd on loopback serves the ssh:// engine endpoint (the far side runs `docker system dial-stdio`).
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
+# A real compose project (Debian 12 packages compose v1).
+command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" != 0 ]; then
   echo "test bed: missing ${need[*]}; run as root or: sudo apt-get install ${need[*]}" >&2

@@ -3,7 +3,7 @@
 // Everything lives under one temp dir and is stopped by the pids recorded here.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import http from 'node:http';
 import https from 'node:https';
 import os from 'node:os';
@@ -25,6 +25,11 @@ export interface BedInfo {
   rootfs: string;
   /** The same engine on tcp://127.0.0.1 with --tlsverify; `certDir` holds the client's ca.pem, cert.pem, key.pem. */
   tls: { host: string; certDir: string };
+  /**
+   * The same engine over ssh://: sshd on 127.0.0.1 runs `docker system dial-stdio` against it.
+   * `identity` is the client's private key; `knownHosts` the known_hosts line for the server.
+   */
+  ssh: { host: string; identity: string; knownHosts: string };
 }
 
 /** A throwaway CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl. */
@@ -135,6 +140,16 @@ function tail(file: string): string {
   }
 }
 
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
 function which(binary: string): boolean {
   try {
     execFileSync('sh', ['-c', `command -v ${binary}`], { stdio: 'ignore' });
@@ -220,8 +235,48 @@ ${tls ? `  tls:\n    certificate: ${tls.cert}\n    key: ${tls.key}\n` : ''}${aut
     }
   }
 
+  /** sshd on loopback with throwaway keys; sessions get DOCKER_HOST pointing at the bed's engine. */
+  private async startSshd(socket: string): Promise<BedInfo['ssh']> {
+    const dir = path.join(this.dir, 'ssh');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // Privilege separation wants this directory; a machine that never ran sshd lacks it.
+    mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+    const hostKey = path.join(dir, 'host_ed25519');
+    const identity = path.join(dir, 'id_ed25519');
+    for (const key of [hostKey, identity]) execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key], { stdio: 'ignore' });
+    writeFileSync(path.join(dir, 'authorized_keys'), readFileSync(`${identity}.pub`));
+    const port = await freePort();
+    const config = path.join(dir, 'sshd_config');
+    writeFileSync(
+      config,
+      [
+        `Port ${port}`,
+        'ListenAddress 127.0.0.1',
+        `HostKey ${hostKey}`,
+        `PidFile ${path.join(dir, 'sshd.pid')}`,
+        `AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}`,
+        'StrictModes no',
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'PermitRootLogin prohibit-password',
+        'UsePAM no',
+        `SetEnv DOCKER_HOST=unix://${socket}`,
+        '',
+      ].join('\n'),
+    );
+    this.spawnLogged('/usr/sbin/sshd', ['-D', '-e', '-f', config], 'sshd.log');
+    await waitFor(
+      'sshd',
+      () => portOpen(port),
+      30_000,
+      () => tail(path.join(this.dir, 'sshd.log')),
+    );
+    const [type, blob] = readFileSync(`${hostKey}.pub`, 'utf8').trim().split(/\s+/);
+    return { host: `ssh://${os.userInfo().username}@127.0.0.1:${port}`, identity, knownHosts: `[127.0.0.1]:${port} ${type} ${blob}` };
+  }
+
   async start(): Promise<BedInfo> {
-    for (const binary of ['dockerd', 'docker-registry', 'docker', 'openssl']) {
+    for (const binary of ['dockerd', 'docker-registry', 'docker', 'openssl', '/usr/sbin/sshd', 'ssh-keygen']) {
       if (!which(binary)) throw new Error(`${binary} is not installed (test/bed/install.sh installs the test bed's packages)`);
     }
     const socket = path.join(this.dir, 'docker.sock');
@@ -285,6 +340,7 @@ ${tls ? `  tls:\n    certificate: ${tls.cert}\n    key: ${tls.key}\n` : ''}${aut
       this.startRegistry('tls', '', { cert: tls.serverCert, key: tls.serverKey, ca: tls.ca }),
     ]);
     await dockerWait;
+    const ssh = await this.startSshd(socket);
     return {
       ok: true,
       dir: this.dir,
@@ -295,6 +351,7 @@ ${tls ? `  tls:\n    certificate: ${tls.cert}\n    key: ${tls.key}\n` : ''}${aut
       user: BED_USER,
       rootfs: this.buildRootfs(),
       tls: { host: `tcp://127.0.0.1:${tlsPort}`, certDir: tls.clientDir },
+      ssh,
     };
   }
 

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { DockerHostError } from '../errors.js';
+import { sshOptions, sshRefusal } from './ssh.js';
 
 /** Where the engine is and how to reach it; see core/discovery for how it is found. */
 export interface EngineAddress {
@@ -49,7 +50,7 @@ export function dockerOptions(address: EngineAddress, env: NodeJS.ProcessEnv = p
         host: url.hostname,
         port: url.port || '22',
         ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
-        sshOptions: { ...(env.SSH_AUTH_SOCK ? { agent: env.SSH_AUTH_SOCK } : {}) },
+        sshOptions: sshOptions(url.hostname, Number(url.port || '22'), env),
       } as Docker.DockerOptions;
     case 'tcp:':
     case 'http:':
@@ -84,6 +85,9 @@ export function engineMessage(err: unknown): string {
   const reason = (err as { reason?: unknown }).reason;
   const message = err instanceof Error ? err.message : String(err);
   if (typeof reason === 'string' && /HTTP code/.test(message)) return `${reason}: ${message.replace(/^\(HTTP code \d+\)\s*/, '')}`;
+  if (/Host denied \(verification failed\)/.test(message)) {
+    return `cannot reach the Docker engine over ssh: ${sshRefusal() ?? 'its host key was refused'}`;
+  }
   const code = (err as { code?: unknown }).code;
   if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EACCES') {
     return `cannot reach the Docker engine (${String(code)}): ${message}`;

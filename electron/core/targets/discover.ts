@@ -9,6 +9,7 @@ import { inspectImage, repoDigestFor } from '../docker/images.js';
 import { TEMP_SUFFIX_NEW, TEMP_SUFFIX_OLD } from '../docker/replace.js';
 import { DOCKER_HUB, followsTag, formatReference, tryParseReference, type ImageReference } from '../image/reference.js';
 import { ContainerListError } from '../errors.js';
+import { engineMessage } from '../docker/connection.js';
 import { safeText } from '../util/safe-text.js';
 import { ENABLE_LABEL, optedIn, optedOutBy } from './labels.js';
 import { containerName, orchestratorOf } from './select.js';
@@ -35,7 +36,7 @@ export async function discoverContainers(docker: Docker, mode: Exclude<DiscoverM
   try {
     list = await docker.listContainers({ all: true });
   } catch (err) {
-    throw new ContainerListError(`cannot list containers: ${(err as Error).message}`);
+    throw new ContainerListError(`cannot list containers: ${engineMessage(err)}`);
   }
   const unwatched = new Map<string, UnwatchedImage>();
   const note = (image: string, container: string, reason: UnwatchedReason, detail: string): void => {

@@ -6,6 +6,7 @@ import type { RuntimeMatch } from '../../../shared/dto.js';
 import { followsTag, type ImageReference } from '../image/reference.js';
 import { TEMP_SUFFIX_NEW, TEMP_SUFFIX_OLD } from '../docker/replace.js';
 import { ContainerListError } from '../errors.js';
+import { engineMessage } from '../docker/connection.js';
 
 const IMAGE_ID = /^(sha256:)?[a-f0-9]{12,64}$/;
 
@@ -43,7 +44,7 @@ export async function selectContainers(docker: Docker, watched: ImageReference, 
   try {
     all = await docker.listContainers({ all: true });
   } catch (err) {
-    throw new ContainerListError(`cannot list containers: ${(err as Error).message}`);
+    throw new ContainerListError(`cannot list containers: ${engineMessage(err)}`);
   }
   const containers: Docker.ContainerInspectInfo[] = [];
   for (const entry of all) {
@@ -59,7 +60,7 @@ export async function selectContainers(docker: Docker, watched: ImageReference, 
       info = await docker.getContainer(entry.Id).inspect();
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode === 404) continue; // removed meanwhile
-      throw new ContainerListError(`cannot inspect container ${name}: ${(err as Error).message}`);
+      throw new ContainerListError(`cannot inspect container ${name}: ${engineMessage(err)}`);
     }
     if (followsTag(info.Config.Image, watched)) containers.push(info);
   }
