@@ -23,6 +23,7 @@ export const API_ARG_SCHEMAS = {
   getHistory: z.tuple([RuntimeNameSchema]),
   setCredential: z.tuple([CredentialInputSchema]),
   removeCredential: z.tuple([RegistryHostSchema]),
+  useEngine: z.tuple([z.string().min(1).max(4096)]),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export function isApiMethod(value: unknown): value is ApiMethod {

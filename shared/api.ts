@@ -3,7 +3,7 @@
 // validates every argument with the schemas in ./api-schemas.ts.
 import type { z } from 'zod';
 import type { CredentialInputSchema, RefreshRequestSchema, SettingsPatchSchema } from './schemas.js';
-import type { EngineInUse, HistoryEntry, RecreateStrategy, RefreshResult, RuntimeConfig, RuntimeSummary, UnwatchedImage } from './dto.js';
+import type { EngineHealth, EngineInUse, HistoryEntry, RecreateStrategy, RefreshResult, RuntimeConfig, RuntimeSummary, UnwatchedImage } from './dto.js';
 
 export { summarize, type RuntimeSummary } from './dto.js';
 import type { CoreEvent } from './events.js';
@@ -40,6 +40,8 @@ export interface AppState {
   warnings: string[];
   /** The container engine in use and why (absent only from an older imagewatch serve). */
   engine?: EngineInUse;
+  /** Whether it answers (absent until first asked); when not, the other sockets found. */
+  engineHealth?: EngineHealth;
   /** In discovery mode: the containers' images not watched, and why. */
   unwatched?: UnwatchedImage[];
 }
@@ -61,6 +63,8 @@ export interface ApiMethods {
   getHistory: { args: [runtime: string]; result: HistoryEntry[] };
   setCredential: { args: [credential: CredentialInput]; result: AppState };
   removeCredential: { args: [registry: string]; result: AppState };
+  /** Switches to one of the engine sockets `engineHealth.found` lists as answering, and keeps it as the dockerHost setting. */
+  useEngine: { args: [host: string]; result: AppState };
 }
 
 export type ApiMethod = keyof ApiMethods;
@@ -76,6 +80,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'getHistory',
   'setCredential',
   'removeCredential',
+  'useEngine',
 ];
 export type ApiArgs<M extends ApiMethod> = ApiMethods[M]['args'];
 export type ApiResult<M extends ApiMethod> = ApiMethods[M]['result'];

@@ -49,6 +49,17 @@ export interface UnwatchedImage {
   containers: string[];
 }
 
+/** Whether the engine in use answers; when not, the other engine sockets on this machine. */
+export type EngineHealth =
+  | { reachable: true }
+  | {
+      reachable: false;
+      /** Why not, in words. */
+      error: string;
+      /** Sockets of other engines that exist here, and whether each answered. */
+      found: Array<{ host: string; answers: boolean }>;
+    };
+
 /** What `imagewatch check` prints: the engine in use and one report per runtime. */
 export interface CheckRun {
   engine: EngineInUse;

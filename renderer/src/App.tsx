@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState, useSyncExternalStore, type R
 import type { ImagewatchApi } from '../../shared/api.js';
 import { AddRuntime } from './components/AddRuntime.js';
 import { Credentials } from './components/Credentials.js';
+import { EngineProblem } from './components/EngineProblem.js';
 import { Header } from './components/Header.js';
 import { HistoryPanel } from './components/HistoryPanel.js';
 import { RuntimeRow } from './components/RuntimeRow.js';
@@ -99,6 +100,7 @@ export function App({ api, initialRuntime, store: given }: { api: ImagewatchApi;
           ))}
         </div>
         <main>
+          <EngineProblem />
           {loaded ? <RuntimeTable onHistory={setHistory} /> : <p className="muted">Connecting…</p>}
           <Unwatched />
           {history ? <HistoryPanel name={history} onClose={() => setHistory(null)} /> : null}

@@ -1,7 +1,7 @@
 // Window state with per-runtime subscriptions: a progress event re-renders its own row only,
 // so a window of 200 runtimes stays responsive during a refresh.
 import type { ApiEvent, AppState, RuntimeView, SettingsView } from '../../shared/api.js';
-import type { EngineInUse, PullCounters, RecreateStep, RuntimeRefreshDetail, UnwatchedImage } from '../../shared/dto.js';
+import type { EngineHealth, EngineInUse, PullCounters, RecreateStep, RuntimeRefreshDetail, UnwatchedImage } from '../../shared/dto.js';
 import { appStatus } from '../../shared/status.js';
 
 export type PullView = PullCounters;
@@ -22,6 +22,7 @@ export interface HeaderView {
   engine?: EngineInUse;
   /** Discovery mode: the containers' images not watched, and why. */
   unwatched: UnwatchedImage[];
+  engineHealth?: EngineHealth;
 }
 
 type Listener = () => void;
@@ -109,6 +110,7 @@ export class WindowStore {
       count: names.length,
       unwatched: state.unwatched ?? [],
       ...(state.engine ? { engine: state.engine } : {}),
+      ...(state.engineHealth ? { engineHealth: state.engineHealth } : {}),
     };
     this.refreshHeader();
   }

@@ -209,3 +209,45 @@ describe('discovery in the window', () => {
     expect(api.calls).toContainEqual(['updateSettings', [{ discover: false }]]);
   });
 });
+
+describe('an engine that does not answer', () => {
+  it('says what was tried and offers the sockets found that answer', async () => {
+    const state = appState([view('app')]);
+    state.engine = {
+      host: 'unix:///var/run/docker.sock',
+      source: 'probe',
+      description: 'unix:///var/run/docker.sock (found by looking)',
+      tried: ['unix:///var/run/docker.sock', 'unix:///home/me/.colima/default/docker.sock'],
+    };
+    state.engineHealth = {
+      reachable: false,
+      error: 'cannot reach the Docker engine (ECONNREFUSED)',
+      found: [
+        { host: 'unix:///home/me/.colima/default/docker.sock', answers: true },
+        { host: 'unix:///home/me/.rd/docker.sock', answers: false },
+      ],
+    };
+    const api = fakeApi(state);
+    (api as unknown as { useEngine: unknown }).useEngine = vi.fn(async (...args: unknown[]) => {
+      api.calls.push(['useEngine', args]);
+      return state;
+    });
+    render(<App api={api} />);
+    const panel = await screen.findByRole('region', { name: 'Engine not answering' });
+    expect(panel.textContent).toMatch(/No container engine answers at unix:\/\/\/var\/run\/docker\.sock: cannot reach the Docker engine \(ECONNREFUSED\)/);
+    expect(panel.textContent).toMatch(/Looked at: unix:\/\/\/var\/run\/docker\.sock, unix:\/\/\/home\/me\/\.colima/);
+    const items = within(panel).getAllByRole('listitem');
+    expect(within(items[1]!).queryByRole('button')).toBeNull();
+    expect(items[1]!.textContent).toMatch(/not answering/);
+    await userEvent.click(within(items[0]!).getByRole('button', { name: 'Use this' }));
+    expect(api.calls).toContainEqual(['useEngine', ['unix:///home/me/.colima/default/docker.sock']]);
+  });
+
+  it('shows nothing while the engine answers', async () => {
+    const state = appState([view('app')]);
+    state.engineHealth = { reachable: true };
+    render(<App api={fakeApi(state)} />);
+    await screen.findByRole('row', { name: 'app' });
+    expect(screen.queryByRole('region', { name: 'Engine not answering' })).toBeNull();
+  });
+});

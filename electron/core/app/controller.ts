@@ -1,15 +1,15 @@
 // The core behind the contract in shared/api.ts. Electron main and `imagewatch serve` both
 // put their transport in front of one of these; neither holds any update logic of its own.
 import type Docker from 'dockerode';
-import { appStatus } from '../../../shared/status.js';
 import type { AppState, ApiEvent, CredentialInput, RefreshRequestOptions, SettingsPatch } from '../../../shared/api.js';
-import { ALL_RUNTIMES, summarize } from '../../../shared/api.js';
-import type { CheckReport, HistoryEntry, RefreshResult, RuntimeConfig } from '../../../shared/dto.js';
+import { ALL_RUNTIMES } from '../../../shared/api.js';
+import type { CheckReport, EngineHealth, HistoryEntry, RefreshResult, RuntimeConfig } from '../../../shared/dto.js';
 import type { CoreEvent } from '../../../shared/events.js';
 import type { Settings } from '../../../shared/schemas.js';
 import { InvalidArgumentError } from '../../../shared/api-schemas.js';
-import { checkRuntimeImages, resolveSettings } from '../config/load.js';
-import { envAutoRefresh } from '../config/defaults.js';
+import { checkRuntimeImages, resolveSettings, type ResolvedConfig } from '../config/load.js';
+import { engineHealth, offeredEngines } from '../discovery/health.js';
+import { appStateOf } from './app-state.js';
 import { createCore, type Core } from '../core.js';
 import { defaultCredentialChain } from '../registry/credentials.js';
 import type { StateStore } from '../state/store.js';
@@ -43,6 +43,7 @@ export class AppController {
   private settings: Settings = {};
   private secrets!: SecretStore;
   private credentialRegistries: string[] = [];
+  private engineHealth: EngineHealth | undefined;
   private readonly env: NodeJS.ProcessEnv;
 
   private constructor(private readonly options: AppControllerOptions) {
@@ -63,12 +64,19 @@ export class AppController {
       ? this.options.secrets({ settings: () => this.settings, saveSettings })
       : new SettingsSecrets(() => this.settings, saveSettings);
     this.credentialRegistries = await this.secrets.registries();
-    const credentials = defaultCredentialChain(new SecretCredentials(this.secrets), this.env);
-    this.core = createCore({
+    this.core = this.buildCore(config);
+    await this.core.watcher.init();
+    this.warnings.push(...(this.options.settingsStore.warnings ?? []), ...this.options.stateStore.warnings);
+    // Not awaited: a silent engine must not hold up the window; the answer comes as app-changed.
+    void this.checkEngine();
+  }
+
+  private buildCore(config: ResolvedConfig): Core {
+    return createCore({
       config,
       store: this.options.stateStore,
       env: this.env,
-      credentials,
+      credentials: defaultCredentialChain(new SecretCredentials(this.secrets), this.env),
       emit: (event) => this.onCoreEvent(event),
       ...(this.options.log ? { log: this.options.log } : {}),
       notice: (line) => {
@@ -78,8 +86,17 @@ export class AppController {
       ...(this.options.docker ? { docker: this.options.docker } : {}),
       ...(this.options.journalPath ? { journalPath: this.options.journalPath } : {}),
     });
-    await this.core.watcher.init();
-    this.warnings.push(...(this.options.settingsStore.warnings ?? []), ...this.options.stateStore.warnings);
+  }
+
+  /** Asks whether the engine answers (and, if not, which other sockets do); tells the window when that changed. */
+  async checkEngine(): Promise<EngineHealth> {
+    const core = this.core;
+    const health = await engineHealth(core.docker, core.engine, { env: this.env });
+    if (core !== this.core) return health; // the engine was switched meanwhile
+    const changed = JSON.stringify(health) !== JSON.stringify(this.engineHealth);
+    this.engineHealth = health;
+    if (changed) this.changed();
+    return health;
   }
 
   private onCoreEvent(event: CoreEvent): void {
@@ -90,6 +107,8 @@ export class AppController {
     this.emit(event);
     // A check in discovery mode may have found new containers' images: the window's list follows.
     if (event.type === 'check-finished' && this.core.config.discover !== false) this.changed();
+    // After each check, whether the engine still answers (one ping; more only when it does not).
+    if (event.type === 'check-finished') void this.checkEngine().catch(() => undefined);
   }
 
   private emit(event: ApiEvent): void {
@@ -179,31 +198,15 @@ export class AppController {
   }
 
   getState(): AppState {
-    const { watchlist } = this.core;
-    const runtimes = watchlist.runtimes().map((config) => ({
-      config,
-      state: summarize(this.core.watcher.stateOf(config.name)),
-      refreshing: this.refreshing.has(config.name),
-      ...(watchlist.isDiscovered(config.name) ? { discovered: true } : {}),
-    }));
-    const state: AppState = {
-      status: 'idle',
+    return appStateOf({
+      core: this.core,
       checking: this.checking,
-      runtimes,
-      settings: {
-        autoRefresh: this.core.config.autoRefresh,
-        autoRefreshForcedByEnv: envAutoRefresh(this.env),
-        intervalSeconds: this.core.config.intervalMs / 1000,
-        recreate: this.core.config.recreate,
-        discover: this.core.config.discover,
-        credentialRegistries: [...this.credentialRegistries],
-      },
-      warnings: [...this.warnings],
-      engine: this.core.engineInUse,
-      ...(this.core.config.discover === false ? {} : { unwatched: watchlist.unwatched() }),
-    };
-    state.status = appStatus(state);
-    return state;
+      refreshing: this.refreshing,
+      warnings: this.warnings,
+      credentialRegistries: this.credentialRegistries,
+      engineHealth: this.engineHealth,
+      env: this.env,
+    });
   }
 
   private async saveSettings(next: Settings): Promise<void> {
@@ -288,6 +291,36 @@ export class AppController {
     }
     await this.saveSettings({ ...this.settings, runtimes: this.core.config.runtimes.filter((r) => r.name !== name) });
     await this.core.watcher.forget(name);
+    return this.changed();
+  }
+
+  /**
+   * Switches to another engine the window was offered: only a socket that `engineHealth` found
+   * answering, so the window cannot point imagewatch (and the registry credentials it hands
+   * the engine with each pull) at an arbitrary host. Kept as the dockerHost setting.
+   */
+  async useEngine(host: string): Promise<AppState> {
+    const offered = offeredEngines(this.engineHealth);
+    if (!offered.includes(host)) {
+      throw new InvalidArgumentError(
+        `useEngine: ${host.slice(0, 200)} is not an engine socket found answering here${offered.length ? ` (found: ${offered.join(', ')})` : ''}`,
+      );
+    }
+    const wasRunning = this.loop !== null;
+    if (this.loop) {
+      this.loop.controller.abort(new Error('switching engines'));
+      await this.loop.done;
+      this.loop = null;
+    }
+    await this.core.close();
+    const next = { ...this.settings, dockerHost: host };
+    await this.options.settingsStore.save(next);
+    this.settings = next;
+    this.core = this.buildCore(resolveSettings(next, this.options.settingsStore.location, this.env));
+    await this.core.watcher.init();
+    this.engineHealth = undefined;
+    await this.checkEngine();
+    if (wasRunning) this.start();
     return this.changed();
   }
 

@@ -36,6 +36,7 @@ const HANDLERS: Record<ApiMethod, Handler> = {
   getHistory: (c, [name]) => c.getHistory(name as string),
   setCredential: (c, [credential]) => c.setCredential(credential as Parameters<AppController['setCredential']>[0]),
   removeCredential: (c, [registry]) => c.removeCredential(registry as string),
+  useEngine: (c, [host]) => c.useEngine(host as string),
 };
 
 /** Validates and runs one call. Arguments that fail validation never reach the controller. */

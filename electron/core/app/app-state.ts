@@ -1,0 +1,47 @@
+// The window's whole picture (AppState in shared/api.ts), built from the core and what the
+// controller tracks beside it. Plain data: it crosses IPC and HTTP as it is.
+import type { AppState } from '../../../shared/api.js';
+import { summarize, type EngineHealth } from '../../../shared/dto.js';
+import { appStatus } from '../../../shared/status.js';
+import { envAutoRefresh } from '../config/defaults.js';
+import type { Core } from '../core.js';
+
+export interface ControllerView {
+  core: Core;
+  checking: boolean;
+  refreshing: ReadonlySet<string>;
+  warnings: readonly string[];
+  credentialRegistries: readonly string[];
+  engineHealth: EngineHealth | undefined;
+  env: NodeJS.ProcessEnv;
+}
+
+export function appStateOf(view: ControllerView): AppState {
+  const { core } = view;
+  const { watchlist, config } = core;
+  const runtimes = watchlist.runtimes().map((runtime) => ({
+    config: runtime,
+    state: summarize(core.watcher.stateOf(runtime.name)),
+    refreshing: view.refreshing.has(runtime.name),
+    ...(watchlist.isDiscovered(runtime.name) ? { discovered: true } : {}),
+  }));
+  const state: AppState = {
+    status: 'idle',
+    checking: view.checking,
+    runtimes,
+    settings: {
+      autoRefresh: config.autoRefresh,
+      autoRefreshForcedByEnv: envAutoRefresh(view.env),
+      intervalSeconds: config.intervalMs / 1000,
+      recreate: config.recreate,
+      discover: config.discover,
+      credentialRegistries: [...view.credentialRegistries],
+    },
+    warnings: [...view.warnings],
+    engine: core.engineInUse,
+    ...(view.engineHealth ? { engineHealth: structuredClone(view.engineHealth) } : {}),
+    ...(config.discover === false ? {} : { unwatched: watchlist.unwatched() }),
+  };
+  state.status = appStatus(state);
+  return state;
+}

@@ -1,0 +1,54 @@
+// Whether the engine in use answers, and when it does not, which other engine sockets exist on
+// this machine and which of those answer: what the window offers the user to switch to.
+import os from 'node:os';
+import type Docker from 'dockerode';
+import type { EngineHealth } from '../../../shared/dto.js';
+import { connectDocker, engineMessage } from '../docker/connection.js';
+import { safeText } from '../util/safe-text.js';
+import type { EngineEndpoint } from './find-engine.js';
+import { endpointPresent, wellKnownEndpoints } from './probes.js';
+
+const PING_MS = 3_000;
+
+async function answers(docker: Docker): Promise<string | null> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      docker.ping(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${PING_MS / 1000} s`)), PING_MS);
+      }),
+    ]);
+    return null;
+  } catch (err) {
+    return safeText(engineMessage(err), { max: 300 });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface EngineHealthOptions {
+  env?: NodeJS.ProcessEnv;
+  home?: string;
+  platform?: NodeJS.Platform;
+  present?: (url: string) => boolean;
+  /** A client for another endpoint (tests inject faults here). */
+  connect?: (host: string) => Docker;
+}
+
+export async function engineHealth(docker: Docker, endpoint: EngineEndpoint, options: EngineHealthOptions = {}): Promise<EngineHealth> {
+  const error = await answers(docker);
+  if (error === null) return { reachable: true };
+  const env = options.env ?? process.env;
+  const present = options.present ?? endpointPresent;
+  const connect = options.connect ?? ((host: string) => connectDocker({ host }, env));
+  const looked = endpoint.tried.length ? endpoint.tried : wellKnownEndpoints(env, options.home ?? (env.HOME || os.homedir()), options.platform);
+  const sockets = looked.filter((host) => host !== endpoint.host && host.startsWith('unix://') && present(host));
+  const found = await Promise.all(sockets.map(async (host) => ({ host, answers: (await answers(connect(host))) === null })));
+  return { reachable: false, error, found };
+}
+
+/** The engines the window may switch to: other sockets found answering while the one in use does not. */
+export function offeredEngines(health: EngineHealth | undefined): string[] {
+  return health?.reachable === false ? health.found.filter((f) => f.answers).map((f) => f.host) : [];
+}
