@@ -7,6 +7,7 @@ import path from 'node:path';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckReport } from '../../shared/dto.js';
+import { STATE_SCHEMA_VERSION } from '../../shared/schemas.js';
 import type { BedInfo } from '../bed/testbed.js';
 import { freePort } from '../bed/testbed.js';
 import { docker, inspect, publish, removeContainers, requireBed, runCli, tempDir, uid, writeConfig } from './helpers.js';
@@ -270,7 +271,7 @@ describe.skipIf(bed === null)('refresh with the replace strategy (real registry,
       schemaVersion: number;
       runtimes: Record<string, { seenDigest: string; appliedDigest: string; lastRefreshAt: string | null }>;
     };
-    expect(state.schemaVersion).toBe(2);
+    expect(state.schemaVersion).toBe(STATE_SCHEMA_VERSION);
     expect(state.runtimes.app).toMatchObject({ seenDigest: v2.digest, appliedDigest: v2.digest });
     expect(state.runtimes.app!.lastRefreshAt).not.toBeNull();
   });
