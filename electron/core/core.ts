@@ -11,7 +11,7 @@ import type { EngineInUse } from '../../shared/dto.js';
 import { imageHasDigest, localTagImage } from './docker/images.js';
 import { FileJournal } from './docker/journal.js';
 import { defaultCredentialChain, SettingsCredentials, type CredentialSource } from './registry/credentials.js';
-import { RegistryClient } from './registry/client.js';
+import { poolFor, RegistryClient } from './registry/client.js';
 import { TransportPolicy } from './registry/transport.js';
 import { RegistryTrust } from './registry/trust.js';
 import { PlatformLookup } from './registry/platform-lookup.js';
@@ -70,6 +70,7 @@ export function createCore(options: CoreOptions): Core {
   const registry = new RegistryClient({
     credentials,
     env,
+    pool: poolFor(config.concurrency, config.intervalMs),
     caFor: (host) => trust.caFor(host),
     transport: new TransportPolicy(config.insecureRegistries, trust.registries),
   });
@@ -111,6 +112,7 @@ export function createCore(options: CoreOptions): Core {
     discover: () => watchlist.update(),
     lookupDigest: (ref, signal) => platforms.digest(ref, signal),
     platformImage: (ref, digest, signal) => platforms.platformImage(ref, digest, signal),
+    prepareLookups: (refs, signal) => registry.prepareTokens(refs, signal),
     localView: async (ref, digest) => {
       const image = await localTagImage(docker, ref);
       return { present: image !== null, hasDigest: image !== null && imageHasDigest(image, ref, digest) };

@@ -148,6 +148,31 @@ describe.skipIf(bed === null)('registry client against real registries', () => {
       await client.close();
     });
 
+    it('renews the expired tokens of several repositories in one request the real registry honours', async () => {
+      await fetch(`${b.tokenServer}/settings?expires_in=300`);
+      const secondRef = `${b.registries.token}/private/other-${id}:latest`;
+      const secondDigest = (await publish(b, secondRef, { version: 'other' }, loginEnv)).digest;
+      let now = Date.now();
+      const client = new RegistryClient({
+        credentials: new SettingsCredentials({ [b.registries.token]: { username: b.user.username, password: b.user.password } }),
+        now: () => now,
+      });
+      const refs = [parseReference(tokenRef), parseReference(secondRef)];
+      const tick = async (): Promise<string[]> => {
+        await client.prepareTokens(refs);
+        return Promise.all(refs.map(async (ref) => (await client.getDigest(ref)).digest));
+      };
+      expect(await tick()).toEqual([tokenDigest, secondDigest]); // learns the challenge: a token each
+      const before = (await tokenStats(b.tokenServer)).tokenRequests;
+      const requests = client.metrics.requests;
+      now += 307_000; // the default interval plus jitter: both tokens have expired
+      expect(await tick()).toEqual([tokenDigest, secondDigest]);
+      expect((await tokenStats(b.tokenServer)).tokenRequests - before).toBe(1);
+      // One token request and one HEAD each: no 401 on the way.
+      expect(client.metrics.requests - requests).toBe(3);
+      await client.close();
+    });
+
     it('reports bad credentials from the token endpoint with their source', async () => {
       const client = new RegistryClient({
         credentials: new SettingsCredentials({ [b.registries.token]: { username: b.user.username, password: 'nope' } }),

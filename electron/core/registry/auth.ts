@@ -24,9 +24,19 @@ function basicHeader(credential: Credential): string {
   return `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
 }
 
+/**
+ * Scopes per batched token request are bounded by the URL they make: 4 KiB of query stays well
+ * inside every server's limit (8 KiB is common) for the ~60-byte scopes of real repositories.
+ */
+const MAX_SCOPE_QUERY = 4096;
+
 export class RegistryAuth {
   private readonly tokens: TokenCache;
   private readonly hints = new Map<string, AuthHint>();
+  /** Registries that refused a token for several repositories at once: one token per repository there. */
+  private readonly singleScope = new Set<string>();
+  /** Tokens that came from a batched request, per registry: a 401 on one of them means the batch was not honoured. */
+  private readonly batched = new Map<string, Set<string>>();
   private readonly credentialCache = new Map<string, Promise<Credential | null>>();
 
   constructor(private readonly options: RegistryAuthOptions) {
@@ -47,6 +57,9 @@ export class RegistryAuth {
 
   /** A 401 on a request we authorised: the token is no good, and the challenge says what is. */
   rechallenged(registry: string, scope: string, res: RegistryResponse): void {
+    const token = this.tokens.get(registry, scope);
+    // Some token servers accept several scopes and grant only one: go back to one per repository.
+    if (token !== null && this.batched.get(registry)?.has(token)) this.singleScope.add(registry);
     this.tokens.delete(registry, scope);
     this.learnChallenge(registry, res);
   }
@@ -94,9 +107,63 @@ export class RegistryAuth {
     return basicHeader(credential);
   }
 
+  /**
+   * Gets the tokens a check will need, for every repository of a registry at once where the
+   * token server allows several `scope` parameters (the distribution token protocol does): a
+   * steady check then costs one token request per registry (per ~60 repositories) instead of
+   * one per repository whenever tokens have expired between checks, as they do at the default
+   * interval. Registries that refuse it are remembered and asked per repository, as before.
+   */
+  async prepare(registry: string, scopes: readonly string[], signal?: AbortSignal): Promise<void> {
+    const hint = this.hints.get(registry);
+    if (hint?.scheme !== 'bearer' || this.singleScope.has(registry)) return;
+    const missing = [...new Set(scopes)].filter((scope) => this.tokens.get(registry, scope) === null);
+    if (missing.length < 2) return;
+    const batches: string[][] = [[]];
+    let length = 0;
+    for (const scope of missing) {
+      const cost = encodeURIComponent(scope).length + 7;
+      if (length + cost > MAX_SCOPE_QUERY && batches.at(-1)!.length) {
+        batches.push([]);
+        length = 0;
+      }
+      batches.at(-1)!.push(scope);
+      length += cost;
+    }
+    for (const batch of batches) {
+      if (batch.length < 2) continue; // one scope: the lookup asks for it itself
+      try {
+        const token = await this.requestToken(registry, hint, batch, signal, { batch: true });
+        let set = this.batched.get(registry);
+        if (!set) this.batched.set(registry, (set = new Set()));
+        set.add(token);
+        // Only recent tokens can still be in use; the oldest go first.
+        if (set.size > 16) set.delete(set.values().next().value!);
+      } catch (err) {
+        if (signal?.aborted) throw err;
+        // Refused as a batch (a 4xx): per repository from now on. Anything else (a timeout) is
+        // left to the lookups, which ask per repository and report their own failures.
+        const status = err instanceof RegistryError ? err.status : undefined;
+        if (status !== undefined && status >= 400 && status < 500) this.singleScope.add(registry);
+        return;
+      }
+    }
+  }
+
   private async fetchToken(registry: string, hint: Extract<AuthHint, { scheme: 'bearer' }>, scope: string, signal?: AbortSignal): Promise<string> {
     const cached = this.tokens.get(registry, scope);
     if (cached) return cached;
+    return this.requestToken(registry, hint, [scope], signal, { batch: false });
+  }
+
+  /** One token request for `scopes`; the token is cached under each of them. */
+  private async requestToken(
+    registry: string,
+    hint: Extract<AuthHint, { scheme: 'bearer' }>,
+    scopes: readonly string[],
+    signal: AbortSignal | undefined,
+    mode: { batch: boolean },
+  ): Promise<string> {
     const { transport, send } = this.options;
     let realm: URL;
     try {
@@ -108,9 +175,11 @@ export class RegistryAuth {
       throw new RegistryError(`${registry}: refusing plain-HTTP token realm ${realm.href} (not loopback or insecureRegistries)`);
     }
     const credential = transport.mayCarryCredentials(realm, registry) ? await this.credentialsFor(registry) : null;
+    // The OAuth2 POST form takes one space-separated scope; batches use the GET form only.
+    if (mode.batch && credential?.identityToken) throw new RegistryError(`${registry}: no batched tokens with an identity token`);
     const params = new URLSearchParams();
     if (hint.service) params.set('service', hint.service);
-    params.set('scope', scope);
+    for (const scope of scopes) params.append('scope', scope);
 
     let res: RegistryResponse;
     this.options.onTokenRequest();
@@ -121,7 +190,8 @@ export class RegistryAuth {
       res = await send('POST', realm, { 'content-type': 'application/x-www-form-urlencoded' }, signal, params.toString());
     } else {
       const url = new URL(realm.href);
-      for (const [k, v] of params) url.searchParams.set(k, v);
+      for (const key of new Set(params.keys())) url.searchParams.delete(key);
+      for (const [k, v] of params) url.searchParams.append(k, v);
       const headers: Record<string, string> = {};
       if (credential?.username !== undefined && credential.password !== undefined) headers.authorization = basicHeader(credential);
       res = await send('GET', url, headers, signal);
@@ -138,7 +208,7 @@ export class RegistryAuth {
     }
     const token = typeof parsed.token === 'string' && parsed.token ? parsed.token : parsed.access_token;
     if (typeof token !== 'string' || token === '') throw new RegistryError(`${registry}: token endpoint returned an empty token`);
-    this.tokens.set(registry, scope, token, typeof parsed.expires_in === 'number' ? parsed.expires_in : undefined);
+    for (const scope of scopes) this.tokens.set(registry, scope, token, typeof parsed.expires_in === 'number' ? parsed.expires_in : undefined);
     return token;
   }
 

@@ -34,6 +34,8 @@ export interface RegistryClientOptions {
   dispatcher?: Dispatcher;
   /** Per-request limit, covering connect, headers and body. */
   timeoutMs?: number;
+  /** Connections kept per registry (the lookups in flight at once); idle ones are kept `idleMs`. */
+  pool?: { connections: number; idleMs: number };
   /** Longest Retry-After we sleep through inside one lookup; longer ones fail the lookup. */
   maxRetryWaitMs?: number;
   now?: () => number;
@@ -74,17 +76,32 @@ const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
  * loopback; other 127.x addresses need NO_PROXY, as undici matches names, not ranges). The
  * values are handed over explicitly, so only the env we were given counts.
  */
-function proxyAwareAgent(env: NodeJS.ProcessEnv, ca?: Buffer): Dispatcher {
+function proxyAwareAgent(env: NodeJS.ProcessEnv, pool: { connections: number; idleMs: number }, ca?: Buffer): Dispatcher {
   const pick = (name: string): string => env[name] ?? env[name.toLowerCase()] ?? '';
   const loopback = 'localhost,127.0.0.1,::1,[::1]';
   return new EnvHttpProxyAgent({
     connectTimeout: 10_000,
-    keepAliveTimeout: 30_000,
+    // One small pool per registry (undici keeps one per origin): as many connections as
+    // lookups run at once, kept open across ticks, so a steady check opens none.
+    connections: pool.connections,
+    keepAliveTimeout: pool.idleMs,
+    keepAliveMaxTimeout: pool.idleMs,
     httpProxy: pick('HTTP_PROXY'),
     httpsProxy: pick('HTTPS_PROXY'),
     noProxy: [pick('NO_PROXY'), loopback].filter(Boolean).join(','),
     ...(ca ? { connect: { ca } } : {}),
   });
+}
+
+const DEFAULT_POOL = { connections: 4, idleMs: 30_000 };
+
+/**
+ * How long idle registry connections are kept: past the check interval, so the next check
+ * finds them open (servers close theirs sooner, and undici then follows their Keep-Alive
+ * hint), but not for hours: a daily check reconnects rather than holding sockets all day.
+ */
+export function poolFor(concurrency: number, intervalMs: number): { connections: number; idleMs: number } {
+  return { connections: concurrency, idleMs: Math.min(Math.max(intervalMs * 1.5, 30_000), 10 * 60_000) };
 }
 
 export class RegistryClient {
@@ -94,6 +111,7 @@ export class RegistryClient {
   private readonly blockedUntil = new Map<string, number>();
   private readonly caDispatchers = new Map<string, Dispatcher>();
   private readonly transport: TransportPolicy;
+  private readonly pool: { connections: number; idleMs: number };
   private readonly dispatcher: Dispatcher;
   private readonly maxRetryWaitMs: number;
   private readonly now: () => number;
@@ -101,7 +119,8 @@ export class RegistryClient {
 
   constructor(private readonly options: RegistryClientOptions) {
     this.transport = options.transport ?? new TransportPolicy();
-    this.dispatcher = options.dispatcher ?? proxyAwareAgent(options.env ?? process.env);
+    this.pool = options.pool ?? DEFAULT_POOL;
+    this.dispatcher = options.dispatcher ?? proxyAwareAgent(options.env ?? process.env, this.pool);
     this.maxRetryWaitMs = options.maxRetryWaitMs ?? 10_000;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? defaultSleep;
@@ -133,7 +152,7 @@ export class RegistryClient {
     if (!ca || this.options.dispatcher) return this.dispatcher;
     let dispatcher = this.caDispatchers.get(url.host);
     if (!dispatcher) {
-      dispatcher = proxyAwareAgent(this.options.env ?? process.env, ca);
+      dispatcher = proxyAwareAgent(this.options.env ?? process.env, this.pool, ca);
       this.caDispatchers.set(url.host, dispatcher);
     }
     return dispatcher;
@@ -161,6 +180,26 @@ export class RegistryClient {
     if (until === undefined) return;
     if (until > this.now()) throw new RateLimitedError(registry, until);
     this.blockedUntil.delete(registry);
+  }
+
+  /**
+   * Before a check: the tokens its lookups will need, batched per registry where the registry
+   * allows (auth.ts). Failures are left to the lookups, which then ask per repository.
+   */
+  async prepareTokens(refs: readonly ImageReference[], signal?: AbortSignal): Promise<void> {
+    const scopes = new Map<string, string[]>();
+    for (const ref of refs) {
+      const list = scopes.get(ref.registry) ?? [];
+      list.push(`repository:${ref.repository}:pull`);
+      scopes.set(ref.registry, list);
+    }
+    await Promise.all(
+      [...scopes].map(async ([registry, list]) => {
+        const until = this.blockedUntil.get(registry);
+        if (until !== undefined && until > this.now()) return;
+        await this.auth.prepare(registry, list, signal).catch(() => undefined);
+      }),
+    );
   }
 
   /** The current digest of `ref`'s tag. */

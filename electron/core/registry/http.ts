@@ -46,6 +46,10 @@ export function makeSend(options: { dispatcherFor: (url: URL) => Dispatcher; tim
         signal: combined,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
+        // undici closes the connection after every HEAD (for servers that wrongly send a body
+        // with one). Registries do not, and a lookup is a HEAD: without this each lookup pays a
+        // new TCP (and TLS) handshake.
+        ...(method === 'HEAD' ? { reset: false } : {}),
       });
       const chunks: Buffer[] = [];
       let size = 0;

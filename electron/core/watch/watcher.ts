@@ -33,6 +33,8 @@ export interface WatcherDeps {
    * (one GET of the index). null for a single image, or when the platform is unknown.
    */
   platformImage?: LookupFunctions['platformImage'];
+  /** Before a tick's lookups: anything that lets them share work (the registries' tokens). */
+  prepareLookups?: (refs: ImageReference[], signal?: AbortSignal) => Promise<void>;
   /** What the engine holds for the tag; throws when the engine cannot be asked. */
   localView: (ref: ImageReference, digest: string) => Promise<LocalView>;
   refresher: Refresher;
@@ -122,6 +124,7 @@ export class Watcher {
 
     const lookups = new TickLookups(this.deps, settings.concurrency, options.signal);
     const refs = new Map(runtimes.map((r) => [r.name, parseReference(r.image)]));
+    await this.deps.prepareLookups?.([...refs.values()], options.signal);
     // Every lookup starts now (up to the concurrency limit); the runtimes are then taken in order.
     for (const runtime of runtimes) void lookups.digest(refs.get(runtime.name)!);
 

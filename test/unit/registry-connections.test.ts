@@ -1,0 +1,52 @@
+// Lookups reuse their connections: a HEAD does not close its socket, within a check and
+// across checks. A loopback server here counts the TCP connections it accepts.
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseReference } from '../../electron/core/image/reference.js';
+import { poolFor, RegistryClient } from '../../electron/core/registry/client.js';
+import { CredentialChain } from '../../electron/core/registry/credentials.js';
+
+describe('registry connections', () => {
+  let server: http.Server;
+  let host = '';
+  let connections = 0;
+  let requests = 0;
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      requests++;
+      const body = JSON.stringify({ schemaVersion: 2, path: req.url });
+      res.writeHead(200, {
+        'content-type': 'application/vnd.docker.distribution.manifest.v2+json',
+        'docker-content-digest': `sha256:${createHash('sha256').update(body).digest('hex')}`,
+        'content-length': String(Buffer.byteLength(body)),
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    });
+    server.on('connection', () => connections++);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('keeps one pool per registry, sized by concurrency, open across checks', async () => {
+    const client = new RegistryClient({ credentials: new CredentialChain([]), env: {}, pool: poolFor(4, 60_000) });
+    const refs = Array.from({ length: 40 }, (_, i) => parseReference(`${host}/app/r${i}:latest`));
+    for (let tick = 0; tick < 3; tick++) {
+      // Four at a time, as the watcher's concurrency limit runs them.
+      for (let i = 0; i < refs.length; i += 4) await Promise.all(refs.slice(i, i + 4).map((ref) => client.getDigest(ref)));
+    }
+    await client.close();
+    expect(requests).toBe(120);
+    expect(connections).toBeLessThanOrEqual(4);
+  });
+
+  it('keeps idle connections past the interval, within bounds', () => {
+    expect(poolFor(4, 60_000)).toEqual({ connections: 4, idleMs: 90_000 });
+    expect(poolFor(8, 5_000).idleMs).toBe(30_000);
+    expect(poolFor(4, 24 * 3600_000).idleMs).toBe(600_000);
+  });
+});
