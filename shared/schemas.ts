@@ -24,6 +24,11 @@ export const RuntimeConfigSchema = z.strictObject({
   image: z.string().min(1),
   match: RuntimeMatchSchema.optional(),
   recreate: RecreateStrategySchema.optional(),
+  /**
+   * Replace with no downtime where a container allows it: the new one starts beside the old one
+   * on its user networks, under the same name. Containers with volumes need their own label.
+   */
+  overlap: z.boolean().optional(),
 });
 
 export const CredentialSettingSchema = z.union([

@@ -86,6 +86,7 @@ const BUSYBOX_APPLETS = [
   'nslookup',
   'ping',
   'wget',
+  'httpd',
   'hostname',
   'env',
 ];

@@ -1,11 +1,11 @@
 // imagewatch killed with SIGKILL in the middle of a replacement: the next run must put the
 // old container back (name, running state, data) before doing anything else.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RefreshResult } from '../../shared/dto.js';
-import { CLI, docker, inspect, publish, removeContainers, requireBed, runCli, tempDir, uid, writeConfig } from './helpers.js';
+import { CLI, docker, inspect, crashDuringStop, publish, removeContainers, requireBed, runCli, tempDir, uid, writeConfig } from './helpers.js';
 
 function tempDirIn(parent: string, name: string): string {
   const d = path.join(parent, name);
@@ -81,31 +81,13 @@ describe.skipIf(bed === null)('recovery after a crash mid-replace', () => {
     const stateDir = tempDirIn(dir, 'stop');
     const statePath = path.join(stateDir, 'state.json');
     const config = writeConfig(stateDir, { runtimes: [{ name: 'app', image, match: { namePrefix: slow } }], dockerHost: b.dockerHost, startGraceSeconds: 1 });
-    const journal = path.join(stateDir, 'replace-journal.json');
-    const child = spawn(process.execPath, [CLI, 'refresh', '--config', config, '--state', statePath], { stdio: 'ignore' });
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    const deadline = Date.now() + 60_000;
-    while (!(existsSync(journal) && readFileSync(journal, 'utf8').includes('"step": "stop-old"'))) {
-      if (Date.now() > deadline) throw new Error("never reached the old container's stop");
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    // Give the engine a moment to begin the stop, then kill imagewatch and restart it at once.
-    await new Promise((r) => setTimeout(r, 300));
-    const killedAt = Date.now();
-    child.kill('SIGKILL');
-    await exited;
-
-    const restarted = await runCli(['check', '--config', config, '--state', statePath]);
+    const { restarted, after } = await crashDuringStop(b, config, statePath, slow, 8_000);
     expect(restarted.code, restarted.stderr).toBe(0);
     expect(restarted.stderr).toContain(`imagewatch: restored ${slow} after a replacement interrupted at`);
-    // Past the moment the engine's stop for the killed process ends, it must still run.
-    const settle = killedAt + 10_000 - Date.now();
-    if (settle > 0) await new Promise((r) => setTimeout(r, settle));
-    const after = await inspect(b, slow);
     expect(after.Id).toBe(original.Id);
     expect(after.State.Running).toBe(true);
     expect(await docker(b, ['exec', slow, 'cat', '/data/f'])).toBe('precious');
-    expect(JSON.parse(readFileSync(journal, 'utf8'))).toEqual([]);
+    expect(JSON.parse(readFileSync(path.join(stateDir, 'replace-journal.json'), 'utf8'))).toEqual([]);
 
     // The refresh is tried again and lands, data intact.
     const retried = await runCli(['refresh', '--config', config, '--state', statePath]);

@@ -1,6 +1,6 @@
 // Helpers for tests that drive the real engine and registries of the test bed.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync, cpSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, cpSync, mkdirSync, existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -160,4 +160,46 @@ export async function startServe(config: string, state: string, env: NodeJS.Proc
     child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
   });
   return { child, url, port: Number(new URL(url).port) };
+}
+
+/**
+ * Runs `imagewatch ARGS` and SIGKILLs it once the replace journal in `journal` shows `step`
+ * (plus a moment for the engine to begin it): a crash at a known point. Returns when it died.
+ */
+export async function killAtStep(args: string[], journal: string, step: 'create' | 'stop-old'): Promise<number> {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const deadline = Date.now() + 60_000;
+  while (!(existsSync(journal) && readFileSync(journal, 'utf8').includes(`"step": "${step}"`))) {
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`never reached the step ${step}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await new Promise((r) => setTimeout(r, 300));
+  const killedAt = Date.now();
+  child.kill('SIGKILL');
+  await exited;
+  return killedAt;
+}
+
+/**
+ * A crash while the old container stops (imagewatch killed at that step), an immediate
+ * `check` on the same state, then a wait past the moment the engine's stop for the killed
+ * process ends (the container's stop takes `stopMs`): what the user is left with.
+ */
+export async function crashDuringStop(
+  bed: BedInfo,
+  config: string,
+  statePath: string,
+  name: string,
+  stopMs: number,
+): Promise<{ restarted: CliResult; after: Docker.ContainerInspectInfo }> {
+  const journal = path.join(path.dirname(statePath), 'replace-journal.json');
+  const killedAt = await killAtStep(['refresh', '--config', config, '--state', statePath], journal, 'stop-old');
+  const restarted = await runCli(['check', '--config', config, '--state', statePath]);
+  const settle = killedAt + stopMs + 2_000 - Date.now();
+  if (settle > 0) await new Promise((r) => setTimeout(r, settle));
+  return { restarted, after: await inspect(bed, name) };
 }

@@ -1,6 +1,7 @@
 // A write-ahead note of each container replacement in progress. If imagewatch dies mid-way
 // (SIGKILL, power loss), the next run finds the note and puts the old container back, so a
 // crash can never leave the user with a parked `X.imagewatch-old` and no `X`.
+import type { EndpointSpec } from './clone-spec.js';
 import { readTextIfExists, writeFileAtomic } from '../util/files.js';
 
 export interface JournalEntry {
@@ -15,6 +16,11 @@ export interface JournalEntry {
   step?: 'create' | 'stop-old';
   stepAt?: string;
   stopTimeoutSeconds?: number;
+  /**
+   * Overlap: the user networks the old container was taken off before its stop, with its
+   * endpoint settings, so recovery puts it back on them.
+   */
+  detached?: Array<{ name: string; endpoint: EndpointSpec }>;
 }
 
 export interface ReplaceJournal {

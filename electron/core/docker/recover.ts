@@ -71,6 +71,11 @@ async function restore(docker: Docker, entry: JournalEntry, options: RecoveryOpt
   }
   await removeIfOther(docker, entry.name, entry.oldId);
   if (oldInfo.Name.replace(/^\//, '') !== entry.name) await old.rename({ name: entry.name });
+  // An overlapping replacement takes the old container off its networks before the stop.
+  const attached = new Set(Object.keys(oldInfo.NetworkSettings?.Networks ?? {}));
+  for (const network of entry.detached ?? []) {
+    if (!attached.has(network.name)) await docker.getNetwork(network.name).connect({ Container: entry.oldId, EndpointConfig: network.endpoint });
+  }
   if (entry.wasRunning && !oldInfo.State.Running) {
     try {
       await old.start();

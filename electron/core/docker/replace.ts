@@ -3,14 +3,13 @@
 // is removed only once the new one runs (and is healthy). Any failure puts the old one back.
 import type Docker from 'dockerode';
 import type { ContainerOutcome, RecreateStep } from '../../../shared/dto.js';
-import { buildCloneSpec, type ImageDefaults } from './clone-spec.js';
+import { buildCloneSpec, type CloneSpec, type EndpointSpec, type ImageDefaults } from './clone-spec.js';
 import { engineMessage, statusOf } from './connection.js';
 import type { JournalEntry, ReplaceJournal } from './journal.js';
 import { formatIdentity, selfIdentity } from '../owner/identity.js';
-import { lastLogLines } from './logs.js';
 import { markOf, replacementLabels, replacementsOf } from './marks.js';
-import { safeText } from '../util/safe-text.js';
 import { ReplacementInProgressError } from '../errors.js';
+import { waitReady } from './readiness.js';
 
 export interface ReplaceOptions {
   /** How long a started container without a healthcheck must stay up to count as running. */
@@ -22,11 +21,6 @@ export interface ReplaceOptions {
   journal?: ReplaceJournal;
   /** Whether the container is to be running afterwards; its own state when not given. */
   wasRunning?: boolean;
-}
-
-/** The container's configured values, masked wherever its output is shown. */
-export function envSecrets(info: Pick<Docker.ContainerInspectInfo, 'Config'>): string[] {
-  return (info.Config.Env ?? []).map((e) => e.slice(e.indexOf('=') + 1));
 }
 
 export const TEMP_SUFFIX_NEW = '.imagewatch-new';
@@ -42,7 +36,7 @@ export const DEFAULT_STOP_TIMEOUT_SECONDS = 10;
  * left alone; a dead one's temporary, never swapped in since the old container still has
  * its name, is removed so it does not block the name.
  */
-async function clearLeftovers(docker: Docker, oldId: string, name: string): Promise<void> {
+export async function clearLeftovers(docker: Docker, oldId: string, name: string): Promise<void> {
   const found = new Map<string, Record<string, string> | undefined>();
   for (const c of await replacementsOf(docker, oldId)) found.set(c.Id, c.Labels);
   try {
@@ -58,56 +52,7 @@ async function clearLeftovers(docker: Docker, oldId: string, name: string): Prom
   }
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function hasHealthcheck(info: Docker.ContainerInspectInfo): boolean {
-  const test = info.Config.Healthcheck?.Test;
-  return Array.isArray(test) && test.length > 0 && test[0] !== 'NONE';
-}
-
-async function describeExit(container: Docker.Container, info: Docker.ContainerInspectInfo): Promise<string> {
-  const state = info.State;
-  // Output and engine errors are the container's text: escapes stripped, its own env values masked.
-  const secrets = envSecrets(info);
-  const logs = safeText(await lastLogLines(container, 3).catch(() => ''), { secrets, max: 300 });
-  const what = state.Restarting ? 'keeps restarting' : `exited (code ${state.ExitCode})`;
-  const error = state.Error ? safeText(state.Error, { secrets, max: 200 }) : '';
-  return `new container ${what}${error ? `: ${error}` : ''}${logs ? `; last output: ${logs}` : ''}`;
-}
-
-/** Waits until the container is running and stays so (or turns healthy); throws with the reason otherwise. */
-export async function waitReady(container: Docker.Container, options: ReplaceOptions): Promise<void> {
-  const poll = options.pollMs ?? 200;
-  const started = Date.now();
-  const first = await container.inspect();
-  const restarts = first.RestartCount;
-  const health = hasHealthcheck(first);
-  if (health) options.onStep?.('wait-healthy');
-  for (;;) {
-    const info = await container.inspect();
-    const state = info.State;
-    if (!state.Running || state.Restarting || info.RestartCount !== restarts) {
-      throw new Error(await describeExit(container, info));
-    }
-    const elapsed = Date.now() - started;
-    if (health) {
-      const status = state.Health?.Status;
-      if (status === 'healthy') return;
-      if (status === 'unhealthy') {
-        const last = safeText(state.Health?.Log?.at(-1)?.Output ?? '', { secrets: envSecrets(info), max: 200 });
-        throw new Error(`new container is unhealthy${last ? `: ${last}` : ''}`);
-      }
-      if (elapsed >= options.healthTimeoutMs) {
-        throw new Error(`new container not healthy after ${Math.round(options.healthTimeoutMs / 1000)}s (status ${status ?? 'none'})`);
-      }
-    } else if (elapsed >= options.startGraceMs) {
-      return;
-    }
-    await sleep(poll);
-  }
-}
-
-async function ignoreStatus(promise: Promise<unknown>, ...statuses: number[]): Promise<void> {
+export async function ignoreStatus(promise: Promise<unknown>, ...statuses: number[]): Promise<void> {
   try {
     await promise;
   } catch (err) {
@@ -115,13 +60,15 @@ async function ignoreStatus(promise: Promise<unknown>, ...statuses: number[]): P
   }
 }
 
-interface Progress {
+export interface Progress {
   created?: Docker.Container;
   oldStopped: boolean;
   oldRenamed: boolean;
+  /** Networks the old container was taken off (overlap), to put it back on. */
+  detached?: Array<{ name: string; endpoint: EndpointSpec }>;
 }
 
-async function rollback(old: Docker.Container, name: string, wasRunning: boolean, progress: Progress): Promise<string | null> {
+export async function rollback(old: Docker.Container, name: string, wasRunning: boolean, progress: Progress, docker?: Docker): Promise<string | null> {
   const problems: string[] = [];
   if (progress.created) {
     try {
@@ -135,6 +82,13 @@ async function rollback(old: Docker.Container, name: string, wasRunning: boolean
       await old.rename({ name });
     } catch (err) {
       problems.push(`could not rename the old container back to ${name}: ${engineMessage(err)}`);
+    }
+  }
+  for (const network of progress.detached ?? []) {
+    try {
+      await docker?.getNetwork(network.name).connect({ Container: old.id, EndpointConfig: network.endpoint });
+    } catch (err) {
+      problems.push(`could not reconnect the old container to ${network.name}: ${engineMessage(err)}`);
     }
   }
   if (wasRunning) {
@@ -157,32 +111,46 @@ async function rollback(old: Docker.Container, name: string, wasRunning: boolean
 }
 
 /**
- * Replaces the container described by `info` with one created from `expectedImageId`.
- * `oldImage` holds the old image's defaults so they are not carried over.
+ * Creates the replacement under the temporary name, on every network the old one is on, and
+ * checks it got the pulled image. `tune` may adjust the spec first (overlap adds aliases).
  */
-export async function replaceContainer(
+export async function createReplacement(
   docker: Docker,
   info: Docker.ContainerInspectInfo,
   oldImage: ImageDefaults,
   expectedImageId: string,
-  options: ReplaceOptions,
-): Promise<ContainerOutcome> {
+  progress: Progress,
+  tune?: (spec: CloneSpec) => void,
+): Promise<Docker.Container> {
   const name = info.Name.replace(/^\//, '');
-  const old = docker.getContainer(info.Id);
-  const wasRunning = options.wasRunning ?? (info.State.Running || info.State.Restarting);
-  const progress: Progress = { oldStopped: false, oldRenamed: false };
-  const step = (s: RecreateStep): void => options.onStep?.(s);
-  const notTouched = (reason: string): ContainerOutcome => ({ name, id: info.Id, action: 'failed', reason, restored: true });
-
+  const spec = buildCloneSpec(info, oldImage, `${name}${TEMP_SUFFIX_NEW}`);
+  spec.create.Labels = { ...spec.create.Labels, ...replacementLabels(info.Id) };
+  // Compose v2 records the image ID it created the container from; the old one would make the
+  // next `docker compose up -d` recreate the container again.
+  if (spec.create.Labels[COMPOSE_IMAGE_LABEL] !== undefined) spec.create.Labels[COMPOSE_IMAGE_LABEL] = expectedImageId;
+  tune?.(spec);
   try {
-    await clearLeftovers(docker, info.Id, name);
+    progress.created = await docker.createContainer(spec.create);
   } catch (err) {
-    return notTouched(err instanceof ReplacementInProgressError ? err.message : `not replaced: ${engineMessage(err)}`);
+    // Another imagewatch took the temporary name between our look and our create.
+    if (statusOf(err) === 409) throw new ReplacementInProgressError(`it holds ${name}${TEMP_SUFFIX_NEW}`);
+    throw err;
   }
-  const journal = options.journal;
+  for (const network of spec.extraNetworks) {
+    await docker.getNetwork(network.name).connect({ Container: progress.created.id, EndpointConfig: network.endpoint });
+  }
+  const createdImage = (await progress.created.inspect()).Image;
+  if (createdImage !== expectedImageId) {
+    throw new Error(`engine resolved ${info.Config.Image} to ${createdImage}, not the pulled ${expectedImageId}; the tag moved again`);
+  }
+  return progress.created;
+}
+
+/** The journal entry of a replacement about to begin. */
+export function journalEntry(info: Docker.ContainerInspectInfo, wasRunning: boolean): JournalEntry {
   const configured = (info.Config as { StopTimeout?: number }).StopTimeout;
-  const entry: JournalEntry = {
-    name,
+  return {
+    name: info.Name.replace(/^\//, ''),
     oldId: info.Id,
     wasRunning,
     startedAt: new Date().toISOString(),
@@ -191,59 +159,70 @@ export async function replaceContainer(
     stepAt: new Date().toISOString(),
     stopTimeoutSeconds: typeof configured === 'number' && configured >= 0 ? configured : DEFAULT_STOP_TIMEOUT_SECONDS,
   };
+}
+
+/** What a way of swapping containers is given: the container, its journal entry, and the progress rollback reads. */
+export interface SwapContext {
+  name: string;
+  old: Docker.Container;
+  wasRunning: boolean;
+  progress: Progress;
+  step: (s: RecreateStep) => void;
+  entry: JournalEntry;
+  journal: ReplaceJournal | undefined;
+  /** The container's own stop timeout, if it names one. */
+  stopTimeout: number | undefined;
+}
+
+/**
+ * The frame of every replacement: other replacements looked for, the journal written before
+ * the engine is touched, the swap, then either the old container removed or the rollback, and
+ * the journal cleared only when the result is known. `note` goes with a replaced outcome.
+ */
+export async function runReplacement(
+  docker: Docker,
+  info: Docker.ContainerInspectInfo,
+  wasRunning: boolean,
+  options: Pick<ReplaceOptions, 'onStep' | 'journal'>,
+  swap: (ctx: SwapContext) => Promise<void>,
+  note?: string,
+): Promise<ContainerOutcome> {
+  const name = info.Name.replace(/^\//, '');
+  const old = docker.getContainer(info.Id);
+  const notTouched = (reason: string): ContainerOutcome => ({ name, id: info.Id, action: 'failed', reason, restored: true });
+  try {
+    await clearLeftovers(docker, info.Id, name);
+  } catch (err) {
+    return notTouched(err instanceof ReplacementInProgressError ? err.message : `not replaced: ${engineMessage(err)}`);
+  }
+  const journal = options.journal;
+  const entry = journalEntry(info, wasRunning);
   try {
     await journal?.record(entry);
   } catch (err) {
     return notTouched(`not replaced: cannot write the replace journal: ${(err as Error).message}`);
   }
+  const configured = (info.Config as { StopTimeout?: number }).StopTimeout;
+  const ctx: SwapContext = {
+    name,
+    old,
+    wasRunning,
+    progress: { oldStopped: false, oldRenamed: false },
+    step: (s) => options.onStep?.(s),
+    entry,
+    journal,
+    stopTimeout: typeof configured === 'number' ? configured : undefined,
+  };
   try {
-    step('create');
-    const spec = buildCloneSpec(info, oldImage, `${name}${TEMP_SUFFIX_NEW}`);
-    spec.create.Labels = { ...spec.create.Labels, ...replacementLabels(info.Id) };
-    // Compose v2 records the image ID it created the container from; the old one would make the
-    // next `docker compose up -d` recreate the container again.
-    if (spec.create.Labels[COMPOSE_IMAGE_LABEL] !== undefined) spec.create.Labels[COMPOSE_IMAGE_LABEL] = expectedImageId;
-    try {
-      progress.created = await docker.createContainer(spec.create);
-    } catch (err) {
-      // Another imagewatch took the temporary name between our look and our create.
-      if (statusOf(err) === 409) throw new ReplacementInProgressError(`it holds ${name}${TEMP_SUFFIX_NEW}`);
-      throw err;
-    }
-    for (const network of spec.extraNetworks) {
-      await docker.getNetwork(network.name).connect({ Container: progress.created.id, EndpointConfig: network.endpoint });
-    }
-    const createdImage = (await progress.created.inspect()).Image;
-    if (createdImage !== expectedImageId) {
-      throw new Error(`engine resolved ${info.Config.Image} to ${createdImage}, not the pulled ${expectedImageId}; the tag moved again`);
-    }
-
-    if (wasRunning) {
-      step('stop-old');
-      // Noted first: recovery after a crash here must wait out the engine's stop before it decides.
-      await journal?.record({ ...entry, step: 'stop-old', stepAt: new Date().toISOString() });
-      await ignoreStatus(old.stop(typeof configured === 'number' ? { t: configured } : {}), 304);
-      progress.oldStopped = true;
-    }
-    step('rename');
-    await old.rename({ name: `${name}${TEMP_SUFFIX_OLD}` });
-    progress.oldRenamed = true;
-    await progress.created.rename({ name });
-
-    if (wasRunning) {
-      step('start');
-      await progress.created.start();
-      step('wait-running');
-      await waitReady(progress.created, options);
-    }
+    await swap(ctx);
   } catch (err) {
     if (err instanceof ReplacementInProgressError) {
       await journal?.clear(info.Id).catch(() => undefined);
       return notTouched(err.message);
     }
     const reason = engineMessage(err);
-    step('rollback');
-    const problem = await rollback(old, name, wasRunning, progress);
+    ctx.step('rollback');
+    const problem = await rollback(old, name, wasRunning, ctx.progress, docker);
     const outcome: ContainerOutcome = { name, id: info.Id, action: 'failed', reason, restored: problem === null };
     if (problem) outcome.reason = `${reason}; rollback incomplete: ${problem}`;
     // An incomplete rollback stays in the journal, so the next run tries again.
@@ -251,15 +230,58 @@ export async function replaceContainer(
     return outcome;
   }
 
-  step('remove-old');
-  const replaced: ContainerOutcome = { name, id: info.Id, newId: progress.created.id, action: 'replaced' };
+  ctx.step('remove-old');
+  const replaced: ContainerOutcome = { name, id: info.Id, newId: ctx.progress.created!.id, action: 'replaced', ...(note ? { reason: note } : {}) };
   try {
     // v:false keeps anonymous volumes: the new container has them attached now.
     await old.remove({ force: true, v: false });
   } catch (err) {
     // The new container runs; failing it now would be worse than leaving the old one parked.
-    replaced.reason = `old container left as ${name}${TEMP_SUFFIX_OLD}: ${engineMessage(err)}`;
+    replaced.reason = `${note ? `${note}; ` : ''}old container left as ${name}${TEMP_SUFFIX_OLD}: ${engineMessage(err)}`;
   }
   await journal?.clear(info.Id).catch(() => undefined);
   return replaced;
+}
+
+/** Stops the old container, noting the step first: recovery after a crash here must wait out the engine's stop. */
+export async function stopOld(ctx: SwapContext, extra: Partial<JournalEntry> = {}): Promise<void> {
+  ctx.step('stop-old');
+  await ctx.journal?.record({ ...ctx.entry, ...extra, step: 'stop-old', stepAt: new Date().toISOString() });
+  await ignoreStatus(ctx.old.stop(ctx.stopTimeout !== undefined ? { t: ctx.stopTimeout } : {}), 304);
+  ctx.progress.oldStopped = true;
+}
+
+/** The old container steps aside under the temporary name; the new one takes the name. */
+export async function swapNames(ctx: SwapContext, created: Docker.Container): Promise<void> {
+  ctx.step('rename');
+  await ctx.old.rename({ name: `${ctx.name}${TEMP_SUFFIX_OLD}` });
+  ctx.progress.oldRenamed = true;
+  await created.rename({ name: ctx.name });
+}
+
+/**
+ * Replaces the container described by `info` with one created from `expectedImageId`: the
+ * new one is created, the old one stops, the new one takes its name and starts.
+ * `oldImage` holds the old image's defaults so they are not carried over.
+ */
+export function replaceContainer(
+  docker: Docker,
+  info: Docker.ContainerInspectInfo,
+  oldImage: ImageDefaults,
+  expectedImageId: string,
+  options: ReplaceOptions,
+): Promise<ContainerOutcome> {
+  const wasRunning = options.wasRunning ?? (info.State.Running || info.State.Restarting);
+  return runReplacement(docker, info, wasRunning, options, async (ctx) => {
+    ctx.step('create');
+    const created = await createReplacement(docker, info, oldImage, expectedImageId, ctx.progress);
+    if (wasRunning) await stopOld(ctx);
+    await swapNames(ctx, created);
+    if (wasRunning) {
+      ctx.step('start');
+      await created.start();
+      ctx.step('wait-running');
+      await waitReady(created, options);
+    }
+  });
 }

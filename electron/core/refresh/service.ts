@@ -20,6 +20,7 @@ import { pullImage } from '../docker/pull.js';
 import { replaceContainer } from '../docker/replace.js';
 import { containerName, namespaceDependents, orchestratorOf, selectContainers } from '../targets/select.js';
 import { optedOutBy } from '../targets/labels.js';
+import { overlapPlan, overlapReplace } from '../docker/overlap.js';
 import { composeMember, dependenciesFirst, dependentsToRestart } from '../docker/compose.js';
 import { MemoryJournal, type ReplaceJournal } from '../docker/journal.js';
 import { recoverInterrupted } from '../docker/recover.js';
@@ -262,14 +263,20 @@ export class RefreshService {
       // A container imagewatch stopped and could not restart is still meant to run.
       const noted = (await this.journal.entries()).find((e) => e.oldId === info.Id);
       this.replacements++;
+      const replaceOptions = {
+        startGraceMs: this.options.startGraceMs,
+        healthTimeoutMs: this.options.healthTimeoutMs,
+        onStep: step,
+        journal: this.journal,
+        ...(noted?.wasRunning ? { wasRunning: true } : {}),
+      };
       try {
-        return await replaceContainer(this.options.docker, info, oldImage?.defaults ?? {}, imageId, {
-          startGraceMs: this.options.startGraceMs,
-          healthTimeoutMs: this.options.healthTimeoutMs,
-          onStep: step,
-          journal: this.journal,
-          ...(noted?.wasRunning ? { wasRunning: true } : {}),
-        });
+        const plan = overlapPlan(info, runtime.overlap === true);
+        if (plan.overlap) return await overlapReplace(this.options.docker, info, oldImage?.defaults ?? {}, imageId, plan.networks, replaceOptions);
+        const replaced = await replaceContainer(this.options.docker, info, oldImage?.defaults ?? {}, imageId, replaceOptions);
+        // Asked for overlap where it cannot be: replaced the usual way, and the outcome says why.
+        if (plan.why && replaced.action === 'replaced') replaced.reason = replaced.reason ? `${plan.why}; ${replaced.reason}` : plan.why;
+        return replaced;
       } finally {
         this.replacements--;
       }

@@ -1,0 +1,42 @@
+// Which containers may be replaced by overlapping, and the reason given when one asked and cannot.
+import type Docker from 'dockerode';
+import { describe, expect, it } from 'vitest';
+import { overlapPlan } from '../../electron/core/docker/overlap.js';
+
+function container(
+  patch: { labels?: Record<string, string>; ports?: boolean; mode?: string; networks?: Record<string, object>; mounts?: boolean; running?: boolean } = {},
+): Docker.ContainerInspectInfo {
+  return {
+    Id: 'a'.repeat(64),
+    Name: '/web',
+    State: { Running: patch.running ?? true },
+    Config: { Labels: patch.labels ?? {} },
+    HostConfig: { NetworkMode: patch.mode ?? 'proxy', PortBindings: patch.ports ? { '80/tcp': [{ HostPort: '8080' }] } : {} },
+    Mounts: patch.mounts ? [{ Type: 'volume', Name: 'data', Destination: '/data' }] : [],
+    NetworkSettings: { Networks: patch.networks ?? { proxy: {} } },
+  } as unknown as Docker.ContainerInspectInfo;
+}
+
+describe('overlap plan', () => {
+  it('overlaps a running container on a user network when the runtime or the container asks', () => {
+    expect(overlapPlan(container(), true)).toEqual({ overlap: true, networks: ['proxy'] });
+    expect(overlapPlan(container({ labels: { 'imagewatch.overlap': 'true' } }), false)).toEqual({ overlap: true, networks: ['proxy'] });
+    expect(overlapPlan(container(), false)).toEqual({ overlap: false });
+    expect(overlapPlan(container({ labels: { 'imagewatch.overlap': 'false' } }), true)).toEqual({ overlap: false });
+    expect(overlapPlan(container({ running: false }), true)).toEqual({ overlap: false });
+  });
+
+  it('needs the container itself to ask when it has volumes', () => {
+    expect(overlapPlan(container({ mounts: true }), true)).toMatchObject({ overlap: false, why: expect.stringMatching(/it has volumes/) });
+    expect(overlapPlan(container({ mounts: true, labels: { 'imagewatch.overlap': 'true' } }), false)).toMatchObject({ overlap: true });
+  });
+
+  it('refuses what two copies cannot share, saying why', () => {
+    expect(overlapPlan(container({ ports: true }), true)).toMatchObject({ why: expect.stringMatching(/publishes host ports/) });
+    expect(overlapPlan(container({ mode: 'host', networks: { host: {} } }), true)).toMatchObject({ why: expect.stringMatching(/network mode host/) });
+    expect(overlapPlan(container({ mode: 'bridge', networks: { bridge: {} } }), true)).toMatchObject({ why: expect.stringMatching(/no user network/) });
+    expect(overlapPlan(container({ networks: { proxy: { IPAMConfig: { IPv4Address: '10.1.0.9' } } } }), true)).toMatchObject({
+      why: expect.stringMatching(/fixed IP/),
+    });
+  });
+});
