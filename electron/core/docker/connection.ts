@@ -1,6 +1,8 @@
 // Connecting to the Docker engine. The API version is never pinned: dockerode then talks to
 // the unversioned endpoints and the engine answers with its own current version, so old
 // NAS daemons and new engines both work.
+// First: keeps modules dockerode never needs here from loading with it (see the file).
+import './lazy-modules.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';

@@ -5,9 +5,14 @@
 // known_hosts, hashed entries included, so the small reader below is our own.)
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import ssh2 from 'ssh2';
+import type { ParsedKey } from 'ssh2';
+
+// Loaded when an ssh:// engine is used, not at start (see lazy-modules.ts).
+const require = createRequire(import.meta.url);
+const parseKey = (data: Buffer): ParsedKey | ParsedKey[] | Error => (require('ssh2') as typeof import('ssh2')).utils.parseKey(data);
 
 export interface SshOptions {
   agent?: string;
@@ -103,7 +108,7 @@ function defaultIdentity(env: NodeJS.ProcessEnv): Buffer | undefined {
     } catch {
       continue;
     }
-    if (!(ssh2.utils.parseKey(data) instanceof Error)) return data;
+    if (!(parseKey(data) instanceof Error)) return data;
   }
   return undefined;
 }
