@@ -34,6 +34,8 @@ export interface CoreOptions {
   journalPath?: string;
   /** Injected in tests to count or fault requests. */
   credentials?: CredentialSource;
+  /** The clock for tokens, schedules and state times (the bench runs days of checks in seconds). */
+  now?: () => number;
   docker?: Docker;
 }
 
@@ -71,6 +73,7 @@ export function createCore(options: CoreOptions): Core {
     credentials,
     env,
     pool: poolFor(config.concurrency, config.intervalMs),
+    ...(options.now ? { now: options.now } : {}),
     caFor: (host) => trust.caFor(host),
     transport: new TransportPolicy(config.insecureRegistries, trust.registries),
   });
@@ -122,6 +125,7 @@ export function createCore(options: CoreOptions): Core {
     restoreRateLimits: (until) => registry.restoreRateLimits(until),
     ...(options.emit ? { emit: options.emit } : {}),
     ...(options.log ? { log: options.log } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   const loop = new WatchLoop(watcher, { settings, ...(options.log ? { log: options.log } : {}) });
   return {

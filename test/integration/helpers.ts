@@ -1,15 +1,13 @@
 // Helpers for tests that drive the real engine and registries of the test bed.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync, cpSync, mkdirSync, existsSync, readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type Docker from 'dockerode';
 import { inject } from 'vitest';
 import type { BedInfo } from '../bed/testbed.js';
 
-const execFileP = promisify(execFile);
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = path.join(REPO_ROOT, 'dist/electron/cli/main.js');
 
@@ -39,65 +37,8 @@ export function uid(): string {
   return Math.random().toString(36).slice(2, 8);
 }
 
-export async function docker(bed: BedInfo, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<string> {
-  try {
-    const { stdout } = await execFileP('docker', args, {
-      env: { ...process.env, DOCKER_HOST: bed.dockerHost, ...options.env },
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    return stdout.trim();
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    throw new Error(`docker ${args.join(' ')}: ${e.stderr?.trim() || e.message}`, { cause: err });
-  }
-}
-
-export interface ImageSpec {
-  /** Written to /version inside the image. */
-  version: string;
-  /** Shell script run as the image's CMD. Defaults to a loop that exits on TERM/INT. */
-  script?: string;
-  env?: Record<string, string>;
-  labels?: Record<string, string>;
-}
-
-export const IDLE_SCRIPT = "trap 'exit 0' TERM INT; while :; do sleep 1; done";
-
-/** Builds an image from the bed's busybox rootfs with `docker import`, no network needed. */
-export async function makeImage(bed: BedInfo, ref: string, spec: ImageSpec): Promise<string> {
-  const dir = mkdtempSync(path.join(bed.dir, 'img-'));
-  cpSync(bed.rootfs, dir, { recursive: true, verbatimSymlinks: true });
-  mkdirSync(path.join(dir, 'data'), { recursive: true });
-  writeFileSync(path.join(dir, 'version'), `${spec.version}\n`);
-  const changes = [`CMD ["/bin/sh", "-c", ${JSON.stringify(spec.script ?? IDLE_SCRIPT)}]`, `ENV IMAGE_VERSION=${spec.version}`];
-  for (const [k, v] of Object.entries(spec.env ?? {})) changes.push(`ENV ${k}=${v}`);
-  for (const [k, v] of Object.entries(spec.labels ?? {})) changes.push(`LABEL ${k}=${v}`);
-  const args = ['import', ...changes.flatMap((c) => ['-c', c]), '-', ref];
-  return new Promise((resolve, reject) => {
-    const tar = spawn('tar', ['-C', dir, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const imp = spawn('docker', args, { env: { ...process.env, DOCKER_HOST: bed.dockerHost }, stdio: ['pipe', 'pipe', 'pipe'] });
-    tar.stdout.pipe(imp.stdin);
-    let out = '';
-    let err = '';
-    imp.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    imp.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    imp.on('close', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`docker import ${ref}: ${err}`))));
-  });
-}
-
-/** Pushes and returns the registry digest. */
-export async function push(bed: BedInfo, ref: string, env?: NodeJS.ProcessEnv): Promise<string> {
-  const out = await docker(bed, ['push', ref], env ? { env } : {});
-  const match = /digest: (sha256:[a-f0-9]{64})/.exec(out);
-  if (!match) throw new Error(`no digest in push output: ${out}`);
-  return match[1]!;
-}
-
-export async function publish(bed: BedInfo, ref: string, spec: ImageSpec, env?: NodeJS.ProcessEnv): Promise<{ id: string; digest: string }> {
-  const id = await makeImage(bed, ref, spec);
-  const digest = await push(bed, ref, env);
-  return { id, digest };
-}
+export { docker, makeImage, push, publish, IDLE_SCRIPT, type ImageSpec } from '../bed/images.js';
+import { docker } from '../bed/images.js';
 
 /** Force-removes every container a filter matches (`name=<id>`, `label=…`); for afterAll. */
 export async function removeContainers(bed: BedInfo, filter: string): Promise<void> {

@@ -130,23 +130,24 @@ export class RegistryAuth {
       batches.at(-1)!.push(scope);
       length += cost;
     }
-    for (const batch of batches) {
-      if (batch.length < 2) continue; // one scope: the lookup asks for it itself
-      try {
-        const token = await this.requestToken(registry, hint, batch, signal, { batch: true });
-        let set = this.batched.get(registry);
-        if (!set) this.batched.set(registry, (set = new Set()));
-        set.add(token);
-        // Only recent tokens can still be in use; the oldest go first.
-        if (set.size > 16) set.delete(set.values().next().value!);
-      } catch (err) {
-        if (signal?.aborted) throw err;
-        // Refused as a batch (a 4xx): per repository from now on. Anything else (a timeout) is
-        // left to the lookups, which ask per repository and report their own failures.
-        const status = err instanceof RegistryError ? err.status : undefined;
-        if (status !== undefined && status >= 400 && status < 500) this.singleScope.add(registry);
-        return;
-      }
+    // Batches at once: each is one round trip, and the lookups wait for all of them.
+    await Promise.all(batches.filter((batch) => batch.length >= 2).map((batch) => this.prepareBatch(registry, hint, batch, signal)));
+  }
+
+  private async prepareBatch(registry: string, hint: Extract<AuthHint, { scheme: 'bearer' }>, batch: string[], signal: AbortSignal | undefined): Promise<void> {
+    try {
+      const token = await this.requestToken(registry, hint, batch, signal, { batch: true });
+      let set = this.batched.get(registry);
+      if (!set) this.batched.set(registry, (set = new Set()));
+      set.add(token);
+      // Only recent tokens can still be in use; the oldest go first.
+      if (set.size > 16) set.delete(set.values().next().value!);
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      // Refused as a batch (a 4xx): per repository from now on. Anything else (a timeout) is
+      // left to the lookups, which ask per repository and report their own failures.
+      const status = err instanceof RegistryError ? err.status : undefined;
+      if (status !== undefined && status >= 400 && status < 500) this.singleScope.add(registry);
     }
   }
 

@@ -1,5 +1,6 @@
 // One tick's registry requests, shared: runtimes watching the same tag cost one lookup, and
-// one read of its index when it moved. All of them go through one concurrency limit.
+// one read of its index when it moved. Each registry has its own concurrency limit, so a slow
+// registry does not hold up the lookups of another.
 import { formatReference, type ImageReference } from '../image/reference.js';
 import type { PlatformImage } from '../registry/platform-lookup.js';
 import { Semaphore } from '../util/limit.js';
@@ -10,32 +11,36 @@ export interface LookupFunctions {
 }
 
 export class TickLookups {
-  private readonly limit: Semaphore;
+  private readonly limits = new Map<string, Semaphore>();
   private readonly digests = new Map<string, Promise<string>>();
   private readonly platforms = new Map<string, Promise<PlatformImage | null>>();
 
   constructor(
     private readonly fns: LookupFunctions,
-    concurrency: number,
+    private readonly concurrency: number,
     private readonly signal: AbortSignal | undefined,
-  ) {
-    this.limit = new Semaphore(concurrency);
+  ) {}
+
+  private limitFor(registry: string): Semaphore {
+    let limit = this.limits.get(registry);
+    if (!limit) this.limits.set(registry, (limit = new Semaphore(this.concurrency)));
+    return limit;
   }
 
   digest(ref: ImageReference): Promise<string> {
-    return this.once(this.digests, formatReference(ref), () => this.fns.lookupDigest(ref, this.signal));
+    return this.once(ref.registry, this.digests, formatReference(ref), () => this.fns.lookupDigest(ref, this.signal));
   }
 
   platform(ref: ImageReference, digest: string): Promise<PlatformImage | null> {
     const read = this.fns.platformImage;
     if (!read) return Promise.resolve(null);
-    return this.once(this.platforms, `${formatReference(ref)}@${digest}`, () => read(ref, digest, this.signal));
+    return this.once(ref.registry, this.platforms, `${formatReference(ref)}@${digest}`, () => read(ref, digest, this.signal));
   }
 
-  private once<T>(cache: Map<string, Promise<T>>, key: string, start: () => Promise<T>): Promise<T> {
+  private once<T>(registry: string, cache: Map<string, Promise<T>>, key: string, start: () => Promise<T>): Promise<T> {
     let pending = cache.get(key);
     if (!pending) {
-      pending = this.limit.run(start);
+      pending = this.limitFor(registry).run(start);
       // Awaited by the runtimes later; an early failure must not count as unhandled meanwhile.
       pending.catch(() => undefined);
       cache.set(key, pending);
