@@ -50,8 +50,21 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  // Everything outside test/ (and the bench, which measures the core) stays out of test/.
-  { files: ['electron/**/*.ts', 'shared/**/*.ts', 'renderer/**/*.{ts,tsx}', 'bench/**/*.ts'], rules: forbid('nothing imports from test/', tests) },
+  // Everything outside test/ stays out of test/. The bench runs on the test bed, so it may use
+  // test/bed (the bed and its image helpers) and nothing else there.
+  { files: ['electron/**/*.ts', 'shared/**/*.ts', 'renderer/**/*.{ts,tsx}'], rules: forbid('nothing imports from test/', tests) },
+  {
+    files: ['bench/**/*.ts'],
+    rules: forbid('the bench may import test/bed only', [
+      '**/test/integration/**',
+      '**/test/unit/**',
+      '**/test/e2e/**',
+      '**/test/main/**',
+      '**/test/components/**',
+      '**/test/fakes/**',
+      '**/test/*.ts',
+    ]),
+  },
   // The core runs under plain Node for every front end: it reaches none of them, nor Electron.
   {
     files: ['electron/core/**/*.ts'],

@@ -1,143 +1,86 @@
-// `npm run bench`: what a check costs. Runs the real registry client and watcher against an
-// in-process registry that speaks the Bearer token flow, and reports requests per check,
-// token fetches, lookup throughput, memory for a large install, and state-file cost.
-import { createHash } from 'node:crypto';
-import { mkdtempSync, statSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
+// `npm run bench`: imagewatch measured side by side with the origin and the naive way, against
+// the test bed (the real registry behind a latency proxy, the real dockerd, Debian's Chromium).
+//   --json   one JSON object (the fields below), instead of the table
+//   --smoke  tiny sizes, to prove the bench still runs (part of `npm test`); numbers mean little
+//   --long   the daemon's footprint over 1,440 checks instead of 300
+// With IMAGEWATCH_BENCH_BED (a running bed's BedInfo as JSON) it uses that bed; else it starts one.
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { summarize } from '../shared/api.js';
-import { parseReference } from '../electron/core/image/reference.js';
-import { RegistryClient } from '../electron/core/registry/client.js';
-import { CredentialChain } from '../electron/core/registry/credentials.js';
-import { JsonFileStateStore, MemoryStateStore } from '../electron/core/state/store.js';
-import { Watcher } from '../electron/core/watch/watcher.js';
+import { fileURLToPath } from 'node:url';
+import { TestBed, type BedInfo } from '../test/bed/testbed.js';
+import { measureDowntime, type DowntimeResults } from './downtime.js';
+import { measureIdle, type IdleResults } from './idle.js';
+import { measureLookups, type LookupResults } from './lookups.js';
+import { seedRepositories } from './seed.js';
+import { measureUi, type UiResults } from './ui.js';
 
-interface Counters {
-  manifest: number;
-  token: number;
-  unauthorized: number;
-}
+type BenchResult = LookupResults & { downtime: DowntimeResults; idle: IdleResults; ui: UiResults };
 
-function startRegistry(counters: Counters): Promise<{ host: string; close: () => Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname === '/token') {
-      counters.token++;
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ token: `t-${url.searchParams.get('scope')}`, expires_in: 300 }));
-      return;
-    }
-    if (!req.headers.authorization?.startsWith('Bearer ')) {
-      counters.unauthorized++;
-      const host = req.headers.host;
-      res.writeHead(401, { 'www-authenticate': `Bearer realm="http://${host}/token",service="bench"` });
-      res.end();
-      return;
-    }
-    counters.manifest++;
-    const body = JSON.stringify({ schemaVersion: 2, path: url.pathname });
-    res.writeHead(200, {
-      'content-type': 'application/vnd.oci.image.index.v1+json',
-      'docker-content-digest': `sha256:${createHash('sha256').update(body).digest('hex')}`,
-      'content-length': String(Buffer.byteLength(body)),
-    });
-    res.end(req.method === 'HEAD' ? undefined : body);
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({ host: `127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) });
-    });
-  });
-}
+const args = new Set(process.argv.slice(2));
+const smoke = args.has('--smoke');
+const sizes = {
+  refs: smoke ? 10 : 200,
+  rttMs: smoke ? 5 : 50,
+  checks: smoke ? 2 : 5,
+  pairs: smoke ? 1 : 3,
+  idleTicks: smoke ? 12 : args.has('--long') ? 1440 : 300,
+};
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CLI = path.join(REPO_ROOT, 'dist/electron/cli/main.js');
 
-function mb(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+function table(r: BenchResult): string {
+  const f = (n: number, digits = 2): string => n.toFixed(digits);
+  const rows: Array<[string, string, string]> = [
+    ['registry requests per image per check, 300 s interval', f(r.requestsPerRefPerTick.interval300, 3), 'target ≤ 1.01'],
+    ['registry requests per image per check, 60 s interval', f(r.requestsPerRefPerTick.interval60, 3), 'target ≤ 1.01'],
+    ['new connections per image per check, 60 s interval', f(r.newConnectionsPerRefPerTick, 3), 'target ≤ 0.05'],
+    [
+      `check of ${r.tick.refs} images at ${r.tick.rttMs} ms round trip`,
+      `${f(r.tick.oursMs, 0)} ms`,
+      `limit ${r.tick.limitMs} ms, ×${f(r.tick.overLimit)} (target ≤ 1.15)`,
+    ],
+    ['the origin, same images and proxy', `${f(r.tick.originMs, 0)} ms`, `imagewatch ${f(r.tick.speedupVsOrigin, 1)}× faster (target ≥ 15)`],
+    [
+      'downtime of a replace (published port)',
+      `${f(r.downtime.oursMs, 0)} ms`,
+      `naive stop/rm/run ${f(r.downtime.naiveMs, 0)} ms, ×${f(r.downtime.ratio)} (target ≤ 0.6)`,
+    ],
+    ['failed calls across an overlapping replace', String(r.downtime.overlapFailedRequests), 'target 0'],
+    [
+      `daemon RSS, ${r.tick.refs} images`,
+      `${f(r.idle.rssMb, 1)} MB`,
+      `growth ${f(r.idle.rssGrowthMbPer1000Ticks)} MB / 1000 checks; CPU ${f(r.idle.cpuMsPerTick, 1)} ms / check (target ≤ 64 MB)`,
+    ],
+    [`window: ${r.ui.runtimes} runtimes drawn`, `${f(r.ui.renderMs, 0)} ms`, 'target ≤ 150 ms'],
+    ['window: progress events handled with frames ≤ 50 ms', `${r.ui.progressEventsPerSec} /s`, 'target ≥ 200 /s'],
+  ];
+  const w0 = Math.max(...rows.map((row) => row[0].length));
+  const w1 = Math.max(...rows.map((row) => row[1].length));
+  return rows.map(([a, b, c]) => `${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`).join('\n');
 }
 
 async function main(): Promise<void> {
-  const counters: Counters = { manifest: 0, token: 0, unauthorized: 0 };
-  const registry = await startRegistry(counters);
-  const runtimes = Array.from({ length: 200 }, (_, i) => ({ name: `rt-${i}`, image: `${registry.host}/org/app-${i % 100}:latest` }));
-  const client = new RegistryClient({ credentials: new CredentialChain([]) });
-  const store = new MemoryStateStore();
-  const watcher = new Watcher({
-    settings: () => ({ runtimes, intervalMs: 300_000, autoRefresh: false, concurrency: 4 }),
-    lookupDigest: async (ref) => (await client.getDigest(ref)).digest,
-    localView: async () => ({ present: true, hasDigest: true }),
-    refresher: { refreshOne: async () => Promise.reject(new Error('unused')), idle: async () => undefined },
-    store,
-  });
-
-  const ticks = 10;
-  const durations: number[] = [];
-  for (let i = 0; i < ticks; i++) {
-    const started = performance.now();
-    await watcher.tick();
-    durations.push(performance.now() - started);
+  let bed: BedInfo;
+  let own: TestBed | null = null;
+  if (process.env.IMAGEWATCH_BENCH_BED) {
+    bed = JSON.parse(process.env.IMAGEWATCH_BENCH_BED) as BedInfo;
+  } else {
+    own = new TestBed();
+    bed = await own.start();
   }
-  const uniqueRefs = new Set(runtimes.map((r) => r.image)).size;
-  const steady = durations.slice(1);
-  const avg = steady.reduce((a, b) => a + b, 0) / steady.length;
-  console.log(`runtimes=${runtimes.length} unique references=${uniqueRefs} ticks=${ticks}`);
-  console.log(
-    `first tick: ${durations[0]!.toFixed(1)} ms; steady tick: ${avg.toFixed(1)} ms (${((uniqueRefs / avg) * 1000).toFixed(0)} lookups/s at concurrency 4)`,
-  );
-  console.log(`registry requests: manifest=${counters.manifest} token=${counters.token} 401=${counters.unauthorized}`);
-  console.log(`steady-state requests per reference per tick: ${((counters.manifest - uniqueRefs) / (uniqueRefs * (ticks - 1))).toFixed(2)}`);
-  console.log(`client requests total=${client.metrics.requests} tokens=${client.metrics.tokenRequests}`);
-
-  // Memory for a big install with full histories.
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  const before = process.memoryUsage().heapUsed;
-  const big = await store.load();
-  for (const r of runtimes) {
-    const s = watcher.stateOf(r.name);
-    const history = Array.from({ length: 200 }, () => ({
-      at: new Date().toISOString(),
-      kind: 'moved' as const,
-      digest: s.seenDigest!,
-      previousDigest: s.seenDigest!,
-    }));
-    watcher.state.set(r.name, { ...s, history: [...s.history, ...history] });
+  try {
+    const id = Math.random().toString(36).slice(2, 8);
+    const repos = Array.from({ length: sizes.refs }, (_, i) => `bench-${id}/app-${i}`);
+    await seedRepositories(bed.registries.open, repos, 'v1');
+    const lookups = await measureLookups({ upstream: bed.registries.open, repos, rttMs: sizes.rttMs, checks: sizes.checks, dockerHost: bed.dockerHost });
+    const downtime = await measureDowntime(bed, { pairs: sizes.pairs, id });
+    const idle = await measureIdle({ cli: CLI, registry: bed.registries.open, repos, ticks: sizes.idleTicks, dockerHost: bed.dockerHost });
+    const ui = await measureUi({ cli: CLI, registry: bed.registries.open, repos, dockerHost: bed.dockerHost });
+    const result: BenchResult = { ...lookups, downtime, idle, ui };
+    if (args.has('--json')) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else process.stdout.write(`imagewatch bench, ${new Date().toISOString()}${smoke ? ' (smoke sizes)' : ''}\n\n${table(result)}\n`);
+  } finally {
+    await own?.stop();
   }
-  gc?.();
-  const after = process.memoryUsage().heapUsed;
-  console.log(`heap for ${runtimes.length} runtimes x 200 history entries: ${mb(after - before)}${gc ? '' : ' (run with --expose-gc for accuracy)'}`);
-  void big;
-
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'iw-bench-'));
-  const file = new JsonFileStateStore(path.join(dir, 'state.json'));
-  const snapshot = watcher.state.snapshot();
-  const saves = 20;
-  const started = performance.now();
-  for (let i = 0; i < saves; i++) await file.save(snapshot);
-  const perSave = (performance.now() - started) / saves;
-  const loadStart = performance.now();
-  await file.load();
-  console.log(
-    `state file: ${mb(statSync(path.join(dir, 'state.json')).size)}, atomic save ${perSave.toFixed(1)} ms, load+validate ${(performance.now() - loadStart).toFixed(1)} ms`,
-  );
-
-  // What one app-changed push weighs: runtime summaries versus full states with history.
-  const full = JSON.stringify(Object.values(snapshot.runtimes));
-  const summaries = JSON.stringify(Object.values(snapshot.runtimes).map(summarize));
-  console.log(
-    `app-changed payload for ${runtimes.length} runtimes: ${(summaries.length / 1024).toFixed(1)} KiB as summaries (would be ${mb(full.length)} with histories)`,
-  );
-
-  const refs = runtimes.map((r) => r.image);
-  const parseStart = performance.now();
-  let parsed = 0;
-  for (let i = 0; i < 200; i++) for (const ref of refs) parsed += parseReference(ref).repository.length > 0 ? 1 : 0;
-  console.log(`reference parsing: ${((parsed / (performance.now() - parseStart)) * 1000).toFixed(0)} refs/s`);
-
-  await client.close();
-  await registry.close();
 }
 
 await main();

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore, type ReactElement } from 'react';
-import type { ImagewatchApi } from '../../shared/api.js';
+import type { AppState, ImagewatchApi } from '../../shared/api.js';
 import { AddRuntime } from './components/AddRuntime.js';
 import { Credentials } from './components/Credentials.js';
 import { EngineProblem } from './components/EngineProblem.js';
@@ -37,13 +37,25 @@ function RuntimeTable({ onHistory }: { onHistory: (name: string) => void }): Rea
       <table className="runtimes" aria-label="Runtimes">
         <thead>
           <tr>
-            <th scope="col">Runtime</th>
-            <th scope="col">Digest</th>
-            <th scope="col">Update</th>
-            <th scope="col">Last check</th>
-            <th scope="col">Last refresh</th>
-            <th scope="col">Status</th>
-            <th scope="col">
+            <th scope="col" className="col-runtime">
+              Runtime
+            </th>
+            <th scope="col" className="col-digest">
+              Digest
+            </th>
+            <th scope="col" className="col-update">
+              Update
+            </th>
+            <th scope="col" className="col-time">
+              Last check
+            </th>
+            <th scope="col" className="col-time">
+              Last refresh
+            </th>
+            <th scope="col" className="col-status">
+              Status
+            </th>
+            <th scope="col" className="col-actions">
               <span className="visually-hidden">Actions</span>
             </th>
           </tr>
@@ -59,7 +71,21 @@ function RuntimeTable({ onHistory }: { onHistory: (name: string) => void }): Rea
 }
 
 /** `initialRuntime` opens the history of a runtime (a notification click lands there). */
-export function App({ api, initialRuntime, store: given }: { api: ImagewatchApi; initialRuntime?: string | null; store?: WindowStore }): ReactElement {
+/**
+ * `firstState`: the state already asked for while the page loaded (main.tsx asks before React
+ * starts, so the table does not wait for the first render to fetch it).
+ */
+export function App({
+  api,
+  initialRuntime,
+  store: given,
+  firstState,
+}: {
+  api: ImagewatchApi;
+  initialRuntime?: string | null;
+  store?: WindowStore;
+  firstState?: Promise<AppState>;
+}): ReactElement {
   const store = useMemo(() => given ?? new WindowStore(), [given]);
   const [errors, setErrors] = useState<string[]>([]);
   const [history, setHistory] = useState<string | null>(initialRuntime ?? null);
@@ -71,9 +97,9 @@ export function App({ api, initialRuntime, store: given }: { api: ImagewatchApi;
 
   useEffect(() => {
     const off = api.onEvent((event) => store.apply(event));
-    api.getState().then((state) => store.load(state), report);
+    (firstState ?? api.getState()).then((state) => store.load(state), report);
     return off;
-  }, [api, store, report]);
+  }, [api, store, report, firstState]);
 
   const loaded = useSyncExternalStore(store.subscribeHeader, () => store.loaded);
   const warnings = useSyncExternalStore(store.subscribeHeader, () => store.getHeader()?.warnings);

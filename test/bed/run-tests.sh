@@ -12,6 +12,12 @@ if ! npm run --silent build; then
   echo "0 passed, 1 failed"
   exit 1
 fi
+# The bench's smoke run (test/integration/bench-smoke.test.ts) runs the built bench.
+if ! npx tsc -p tsconfig.bench.json; then
+  echo "bench build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 if ! npm run --silent typecheck; then
   echo "typecheck failed"
   echo "0 passed, 1 failed"

@@ -46,7 +46,11 @@ function fakeDocker(): { docker: Docker; calls: string[] } {
       return { ...oldInfo(), Id: 'new-id', Image: 'sha256:new' };
     },
     async rename() {
-      throw Object.assign(new Error('(HTTP code 500) server error - rename refused'), { statusCode: 500 });
+      calls.push('rename new');
+    },
+    // The new container cannot start (after the old one was stopped): a rollback is due.
+    async start() {
+      throw Object.assign(new Error('(HTTP code 500) server error - start refused'), { statusCode: 500 });
     },
     async remove() {
       calls.push('remove new');
@@ -74,6 +78,8 @@ describe('rollback report', () => {
     const { docker, calls } = fakeDocker();
     const outcome = await replaceContainer(docker, oldInfo(), {}, 'sha256:new', { startGraceMs: 0, healthTimeoutMs: 1000 });
     expect(calls).toContain('start old');
+    // The names were swapped while the old one still ran: its stop is followed by the start alone.
+    expect(calls.indexOf('rename new')).toBeLessThan(calls.indexOf('stop old'));
     expect(outcome).toMatchObject({ action: 'failed', restored: false });
     expect(outcome.reason).toMatch(/rollback incomplete: the old container is not running \(exited\)/);
   });

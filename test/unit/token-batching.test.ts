@@ -14,6 +14,8 @@ type Mode = 'multi' | 'refuse-multi' | 'last-only';
 interface Counts {
   token: number;
   scopesPerToken: number[];
+  /** The longest token request line seen. */
+  longestUrl?: number;
   head: number;
   unauthorized: number;
 }
@@ -24,6 +26,7 @@ async function startRegistry(mode: Mode): Promise<{ host: string; counts: Counts
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/token') {
       counts.token++;
+      counts.longestUrl = Math.max(counts.longestUrl ?? 0, (req.url ?? '').length);
       const scopes = url.searchParams.getAll('scope');
       counts.scopesPerToken.push(scopes.length);
       if (mode === 'refuse-multi' && scopes.length > 1) {
@@ -86,7 +89,7 @@ describe('token requests per check', () => {
         scopesPerToken: after.scopesPerToken.slice(before.scopesPerToken.length),
       };
     };
-    return { tick, advance: (s: number) => (clock += s * 1000), client };
+    return { tick, advance: (s: number) => (clock += s * 1000), client, registry };
   };
 
   it('asks once per registry for every expired token, at the default interval (300 s + jitter, 300 s tokens)', async () => {
@@ -105,14 +108,16 @@ describe('token requests per check', () => {
   });
 
   it('splits long lists into URL-sized batches', async () => {
-    const { tick, advance, client } = await setup('multi', 150);
+    const { tick, advance, client, registry } = await setup('multi', 400);
     await tick();
     advance(301);
     const steady = await tick();
-    expect(steady.head).toBe(150);
+    expect(steady.head).toBe(400);
     expect(steady.unauthorized).toBe(0);
     expect(steady.token).toBeGreaterThan(1);
-    expect(steady.scopesPerToken.reduce((a, b) => a + b, 0)).toBe(150);
+    expect(steady.scopesPerToken.reduce((a, b) => a + b, 0)).toBe(400);
+    // Each request line stays under the common 8 KiB limit.
+    expect(registry.counts.longestUrl).toBeLessThan(6400);
     await client.close();
   });
 

@@ -1,0 +1,91 @@
+// The daemon's footprint: a real `imagewatch watch` process watching the seeded images. Checks
+// are asked for through its owner channel (as a cron `check` hands its work over), so hundreds
+// of checks run in a minute instead of hours. RSS and CPU time are read from /proc after each.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { connectChannel, exchange } from '../electron/core/owner/channel.js';
+import { writeBenchConfig } from './seed.js';
+
+export interface IdleResults {
+  rssMb: number;
+  rssGrowthMbPer1000Ticks: number;
+  cpuMsPerTick: number;
+}
+
+function rssMb(pid: number): number {
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  return kb / 1024;
+}
+
+function cpuMs(pid: number): number {
+  // utime and stime are fields 14 and 15, in clock ticks (100 per second on Linux).
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Least-squares slope of y over x. */
+function slope(ys: number[]): number {
+  const n = ys.length;
+  const mx = (n - 1) / 2;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  ys.forEach((y, x) => {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  });
+  return den === 0 ? 0 : num / den;
+}
+
+export async function measureIdle(options: {
+  cli: string;
+  registry: string;
+  repos: readonly string[];
+  ticks: number;
+  dockerHost: string;
+}): Promise<IdleResults> {
+  const { dir, config } = writeBenchConfig('iw-bench-idle-', options.registry, options.repos, { dockerHost: options.dockerHost, intervalSeconds: 3600 });
+  const child = spawn(process.execPath, [options.cli, 'watch', '--config', config, '--state', path.join(dir, 'state.json')], { stdio: 'ignore' });
+  try {
+    let owner: { channel: string; token: string } | null = null;
+    const deadline = Date.now() + 30_000;
+    while (!owner) {
+      try {
+        owner = JSON.parse(readFileSync(path.join(dir, 'owner.json'), 'utf8')) as { channel: string; token: string };
+      } catch {
+        if (Date.now() > deadline) throw new Error('imagewatch watch did not start');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    // owner.json is written as the lock is taken; the channel listens a moment later.
+    for (;;) {
+      try {
+        (await connectChannel(owner.channel)).destroy();
+        break;
+      } catch {
+        if (Date.now() > deadline) throw new Error('imagewatch watch did not open its channel');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    const pid = child.pid!;
+    const rss: number[] = [];
+    const warmup = Math.max(1, Math.floor(options.ticks / 10));
+    let cpuAtWarmup = 0;
+    for (let tick = 0; tick < options.ticks; tick++) {
+      const answer = await exchange(await connectChannel(owner.channel), { token: owner.token, method: 'check', autoRefresh: false });
+      if (!answer.ok) throw new Error(`check failed: ${answer.failure.message}`);
+      if (tick === warmup - 1) cpuAtWarmup = cpuMs(pid);
+      if (tick >= warmup) rss.push(rssMb(pid));
+    }
+    const measured = options.ticks - warmup;
+    return {
+      rssMb: [...rss].sort((a, b) => a - b)[Math.floor(rss.length / 2)] ?? rssMb(pid),
+      rssGrowthMbPer1000Ticks: rss.length > 1 ? slope(rss) * 1000 : 0,
+      cpuMsPerTick: measured > 0 ? (cpuMs(pid) - cpuAtWarmup) / measured : 0,
+    };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
