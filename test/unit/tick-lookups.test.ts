@@ -10,6 +10,7 @@ describe('a tick’s lookups', () => {
     const calls: string[] = [];
     const lookups = new TickLookups(
       {
+        localView: async () => ({ present: true, hasDigest: true }),
         lookupDigest: (ref) => {
           calls.push(`${ref.registry}/${ref.repository}`);
           return ref.registry === 'slow.example' ? new Promise<string>((r) => (release = r)) : Promise.resolve(`sha256:${'b'.repeat(64)}`);
@@ -32,5 +33,23 @@ describe('a tick’s lookups', () => {
     release(`sha256:${'c'.repeat(64)}`);
     await expect(queued).resolves.toBe(`sha256:${'c'.repeat(64)}`);
     expect(calls).toEqual(['slow.example/app', 'fast.example/app', 'slow.example/other']);
+  });
+
+  it('asks a silent engine once per tick, not once per runtime', async () => {
+    let asked = 0;
+    const lookups = new TickLookups(
+      {
+        lookupDigest: async () => `sha256:${'a'.repeat(64)}`,
+        localView: async () => {
+          asked++;
+          throw Object.assign(new Error('cannot reach the Docker engine (ENOENT)'), { code: 'ENOENT' });
+        },
+      },
+      4,
+      undefined,
+    );
+    for (let i = 0; i < 50; i++)
+      await expect(lookups.local(parseReference(`registry.test/app-${i}:latest`), `sha256:${'a'.repeat(64)}`)).rejects.toThrow(/ENOENT/);
+    expect(asked).toBe(1);
   });
 });

@@ -3,9 +3,12 @@
 // registry does not hold up the lookups of another.
 import { formatReference, type ImageReference } from '../image/reference.js';
 import type { PlatformImage } from '../registry/platform-lookup.js';
+import type { LocalView } from './transitions.js';
 import { Semaphore } from '../util/limit.js';
 
 export interface LookupFunctions {
+  /** What the engine holds for a tag; throws when the engine cannot be asked. */
+  localView: (ref: ImageReference, digest: string) => Promise<LocalView>;
   lookupDigest: (ref: ImageReference, signal?: AbortSignal) => Promise<string>;
   platformImage?: (ref: ImageReference, digest: string, signal?: AbortSignal) => Promise<PlatformImage | null>;
 }
@@ -14,6 +17,8 @@ export class TickLookups {
   private readonly limits = new Map<string, Semaphore>();
   private readonly digests = new Map<string, Promise<string>>();
   private readonly platforms = new Map<string, Promise<PlatformImage | null>>();
+  /** Set once the engine failed to answer in this tick: the other runtimes do not ask again. */
+  private engineDown: Error | null = null;
 
   constructor(
     private readonly fns: LookupFunctions,
@@ -35,6 +40,17 @@ export class TickLookups {
     const read = this.fns.platformImage;
     if (!read) return Promise.resolve(null);
     return this.once(ref.registry, this.platforms, `${formatReference(ref)}@${digest}`, () => read(ref, digest, this.signal));
+  }
+
+  /** The engine's view of a tag; after one failure in this tick, the same failure without asking. */
+  async local(ref: ImageReference, digest: string): Promise<LocalView> {
+    if (this.engineDown) throw this.engineDown;
+    try {
+      return await this.fns.localView(ref, digest);
+    } catch (err) {
+      this.engineDown = err instanceof Error ? err : new Error(String(err));
+      throw err;
+    }
   }
 
   private once<T>(registry: string, cache: Map<string, Promise<T>>, key: string, start: () => Promise<T>): Promise<T> {

@@ -36,7 +36,7 @@ export interface WatcherDeps {
   /** Before a tick's lookups: anything that lets them share work (the registries' tokens). */
   prepareLookups?: (refs: ImageReference[], signal?: AbortSignal) => Promise<void>;
   /** What the engine holds for the tag; throws when the engine cannot be asked. */
-  localView: (ref: ImageReference, digest: string) => Promise<LocalView>;
+  localView: LookupFunctions['localView'];
   refresher: Refresher;
   store: StateStore;
   /** Told the registries' 429 waits saved by an earlier run, at load. */
@@ -211,7 +211,7 @@ export class Watcher {
     // Until the engine has answered once, whether the user runs the latest image is unknown.
     if (previousDigest === null || before.updateAvailable === null) {
       try {
-        local = await this.deps.localView(ref, remote);
+        local = await lookups.local(ref, remote);
       } catch {
         // Engine unreachable: the registry answer still counts; no update is claimed.
       }
