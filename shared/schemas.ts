@@ -66,6 +66,8 @@ export const SettingsSchema = z.strictObject({
    * by label, "opt-in" for only those labelled imagewatch.enable=true.
    */
   discover: z.union([z.boolean(), z.literal('opt-in')]).optional(),
+  /** `imagewatch serve`'s /metrics: `public: true` serves it without the token. */
+  metrics: z.strictObject({ public: z.boolean().optional() }).optional(),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -90,7 +92,7 @@ export const SETTING_DEFAULTS = {
   // against Docker Hub's pull limit), and a self-hosted registry hardly notices eight.
   concurrency: 8,
   discover: false,
-} as const satisfies Required<Omit<Settings, 'runtimes' | 'dockerHost'>>;
+} as const satisfies Required<Omit<Settings, 'runtimes' | 'dockerHost' | 'metrics'>>;
 
 /** What the window may change in the settings (`updateSettings`): a part of the config's shape. */
 export const SettingsPatchSchema = SettingsSchema.pick({ intervalSeconds: true, recreate: true, autoRefresh: true, discover: true });

@@ -15,6 +15,7 @@ export const USAGE = `usage:
   imagewatch serve   [--config F] [--state F] [--port N] [--host ADDR] [--allow-host NAME]...
   imagewatch --help | --version
 
+Logs:   --log-format text|json (or $IMAGEWATCH_LOG_FORMAT): text is the origin's lines, json one object a line.
 Config: --config, else $IMAGEWATCH_CONFIG, else the per-user config file (built-in defaults if absent).
 State:  --state, else $IMAGEWATCH_STATE, else the per-user data dir.
 Exit:   0 ok, 1 a runtime failed, 2 bad usage or config.`;
@@ -22,16 +23,39 @@ Exit:   0 ok, 1 a runtime failed, 2 bad usage or config.`;
 export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
-  | { kind: 'check'; config?: string; state?: string; autoRefresh: boolean; json: boolean }
-  | { kind: 'refresh'; config?: string; state?: string; runtimes: string[]; pullOnly: boolean; json: boolean }
-  | { kind: 'watch'; config?: string; state?: string }
-  | { kind: 'serve'; config?: string; state?: string; port: number; host: string; allowHosts: string[] };
+  | ({ kind: 'check'; autoRefresh: boolean; json: boolean } & CommonFlags)
+  | ({ kind: 'refresh'; runtimes: string[]; pullOnly: boolean; json: boolean } & CommonFlags)
+  | ({ kind: 'watch' } & CommonFlags)
+  | ({ kind: 'serve'; port: number; host: string; allowHosts: string[] } & CommonFlags);
+
+export type LogFormat = 'text' | 'json';
+
+interface CommonFlags {
+  config?: string;
+  state?: string;
+  /** --log-format; IMAGEWATCH_LOG_FORMAT when absent. */
+  logFormat?: LogFormat;
+}
 
 const common = {
   config: { type: 'string' },
   state: { type: 'string' },
+  'log-format': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** Reads the flags every command takes into `cmd`. */
+function withCommon<C extends CommonFlags>(cmd: C, v: { config?: string; state?: string; 'log-format'?: string }): C {
+  if (v.config !== undefined) cmd.config = nonEmpty('config', v.config)!;
+  if (v.state !== undefined) cmd.state = nonEmpty('state', v.state)!;
+  if (v['log-format'] !== undefined) cmd.logFormat = logFormat(v['log-format'], '--log-format');
+  return cmd;
+}
+
+export function logFormat(value: string, where: string): LogFormat {
+  if (value === 'text' || value === 'json') return value;
+  throw new UsageError(`${where} must be text or json, got "${value.slice(0, 40)}"`);
+}
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Values<T extends Options> = ReturnType<typeof parseArgs<{ options: T; strict: true; allowPositionals: false }>>['values'];
@@ -57,10 +81,7 @@ export function parseCommand(argv: string[]): Command {
     case 'check': {
       const v = parse(rest, { ...common, 'auto-refresh': { type: 'boolean' }, json: { type: 'boolean' } });
       if (v.help) return { kind: 'help' };
-      const cmd: Command = { kind: 'check', autoRefresh: v['auto-refresh'] === true, json: v.json === true };
-      if (v.config !== undefined) cmd.config = nonEmpty('config', v.config)!;
-      if (v.state !== undefined) cmd.state = nonEmpty('state', v.state)!;
-      return cmd;
+      return withCommon<Extract<Command, { kind: 'check' }>>({ kind: 'check', autoRefresh: v['auto-refresh'] === true, json: v.json === true }, v);
     }
     case 'refresh': {
       const v = parse(rest, {
@@ -71,28 +92,22 @@ export function parseCommand(argv: string[]): Command {
       });
       if (v.help) return { kind: 'help' };
       const runtimes = (v.runtime ?? []).map((r) => nonEmpty('runtime', r)!);
-      const cmd: Command = { kind: 'refresh', runtimes, pullOnly: v['no-recreate'] === true, json: v.json === true };
-      if (v.config !== undefined) cmd.config = nonEmpty('config', v.config)!;
-      if (v.state !== undefined) cmd.state = nonEmpty('state', v.state)!;
-      return cmd;
+      return withCommon<Extract<Command, { kind: 'refresh' }>>({ kind: 'refresh', runtimes, pullOnly: v['no-recreate'] === true, json: v.json === true }, v);
     }
     case 'watch': {
       const v = parse(rest, common);
       if (v.help) return { kind: 'help' };
-      const cmd: Command = { kind: 'watch' };
-      if (v.config !== undefined) cmd.config = nonEmpty('config', v.config)!;
-      if (v.state !== undefined) cmd.state = nonEmpty('state', v.state)!;
-      return cmd;
+      return withCommon<Extract<Command, { kind: 'watch' }>>({ kind: 'watch' }, v);
     }
     case 'serve': {
       const v = parse(rest, { ...common, port: { type: 'string' }, host: { type: 'string' }, 'allow-host': { type: 'string', multiple: true } });
       if (v.help) return { kind: 'help' };
       const port = Number(v.port ?? '8765');
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got "${v.port}"`);
-      const cmd: Command = { kind: 'serve', port, host: nonEmpty('host', v.host) ?? '127.0.0.1', allowHosts: v['allow-host'] ?? [] };
-      if (v.config !== undefined) cmd.config = nonEmpty('config', v.config)!;
-      if (v.state !== undefined) cmd.state = nonEmpty('state', v.state)!;
-      return cmd;
+      return withCommon<Extract<Command, { kind: 'serve' }>>(
+        { kind: 'serve', port, host: nonEmpty('host', v.host) ?? '127.0.0.1', allowHosts: v['allow-host'] ?? [] },
+        v,
+      );
     }
     default:
       throw new UsageError(`unknown command "${name}" (want check, refresh, watch or serve)`);

@@ -1,5 +1,6 @@
 // The headless CLI's commands. Expected failures (bad config, registry or engine down)
 // end as one clear line on stderr and an exit code, never a stack trace.
+import type { Log } from '../core/log.js';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,8 @@ import { defaultStatePath, journalPathFor } from '../core/config/paths.js';
 import { AppController } from '../core/app/controller.js';
 import { JsonSettingsFile } from '../core/app/settings-store.js';
 import { startServer } from '../serve/server.js';
+import { chosenLogFormat, makeLog } from './log-format.js';
+import { CoreMetrics } from '../core/metrics/metrics.js';
 import { shortDigest } from '../../shared/digest.js';
 import { JsonFileStateStore } from '../core/state/store.js';
 import { parseCommand, USAGE, UsageError, type Command } from './args.js';
@@ -26,13 +29,6 @@ export interface Io {
   /** Registers the handler for SIGINT/SIGTERM; returns a disposer. */
   onSignal: (handler: (signal: string) => void) => () => void;
   version: string;
-}
-
-/** Go's log package format, which the origin's log lines were printed with. */
-export function logLine(date: Date = new Date()): (line: string) => string {
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return (line) =>
-    `${date.getFullYear()}/${pad(date.getMonth() + 1)}/${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())} ${line}`;
 }
 
 function statePath(cmd: { state?: string }, env: NodeJS.ProcessEnv): string {
@@ -85,7 +81,7 @@ async function own(cmd: { state?: string }, io: Io, kind: OwnerKind): Promise<Ow
 function openController(
   cmd: { config?: string; state?: string },
   io: Io,
-  options: { log?: (line: string) => void; configRequiredWhenNamed: boolean },
+  options: { log?: Log; configRequiredWhenNamed: boolean; metrics?: CoreMetrics },
 ): Promise<AppController> {
   const state = statePath(cmd, io.env);
   const { file, required } = configLocation(cmd.config, io.env);
@@ -96,6 +92,7 @@ function openController(
     journalPath: journalPathFor(state),
     notice: (line) => io.stderr(`imagewatch: ${safeText(line, { max: 2000 })}\n`),
     ...(options.log ? { log: options.log } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
 }
 
@@ -108,7 +105,7 @@ async function asOwner<T>(
   cmd: { config?: string; state?: string },
   io: Io,
   claim: OwnerClaim,
-  options: { log?: (line: string) => void; configRequiredWhenNamed: boolean },
+  options: { log?: Log; configRequiredWhenNamed: boolean; metrics?: CoreMetrics },
   body: (controller: AppController, signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   let controller: AppController;
@@ -169,13 +166,15 @@ async function onOwner(cmd: Extract<Command, { kind: 'check' | 'refresh' }>, io:
 }
 
 async function serve(cmd: Extract<Command, { kind: 'serve' }>, io: Io): Promise<number> {
-  const stamp = (line: string): void => io.stderr(`${logLine()(line)}\n`);
+  const stamp = makeLog(chosenLogFormat(cmd.logFormat, io.env), io.stderr);
   const claim = await own(cmd, io, 'serve');
   // serve writes settings changed in the window back, so a named file may be created by it.
-  return asOwner(cmd, io, claim, { log: stamp, configRequiredWhenNamed: false }, async (controller, signal) => {
+  const metrics = new CoreMetrics();
+  return asOwner(cmd, io, claim, { log: stamp, configRequiredWhenNamed: false, metrics }, async (controller, signal) => {
     const token = io.env.IMAGEWATCH_TOKEN || randomBytes(24).toString('base64url');
     const server = await startServer({
       controller,
+      metrics,
       token,
       host: cmd.host,
       port: cmd.port,
@@ -232,7 +231,7 @@ async function execute(cmd: Command, io: Io): Promise<number> {
     case 'serve':
       return serve(cmd, io);
     case 'watch': {
-      const stamp = (line: string): void => io.stderr(`${logLine()(line)}\n`);
+      const stamp = makeLog(chosenLogFormat(cmd.logFormat, io.env), io.stderr);
       const claim = await own(cmd, io, 'watch');
       return asOwner(cmd, io, claim, { log: stamp, configRequiredWhenNamed: true }, async (controller, signal) => {
         controller.start();

@@ -2,6 +2,7 @@
 // connection, the refresh service, the watcher and its loop. In this code "engine" means the
 // container engine (Docker) only; imagewatch's own machinery is "the core". Every front end
 // gets its core from here, through AppController, so they behave the same.
+import type { Log } from './log.js';
 import type Docker from 'dockerode';
 import type { CoreEvent } from '../../shared/events.js';
 import type { ResolvedConfig } from './config/load.js';
@@ -19,6 +20,7 @@ import { enginePlatform } from './registry/platform.js';
 import { RefreshService } from './refresh/service.js';
 import type { StateStore } from './state/store.js';
 import { Watchlist } from './targets/watchlist.js';
+import type { CoreMetrics } from './metrics/metrics.js';
 import { WatchLoop } from './watch/loop.js';
 import { Watcher, type WatchSettings } from './watch/watcher.js';
 
@@ -27,7 +29,7 @@ export interface CoreOptions {
   store: StateStore;
   env?: NodeJS.ProcessEnv;
   emit?: (event: CoreEvent) => void;
-  log?: (line: string) => void;
+  log?: Log;
   /** Things the user should be told once (a crash repaired); stderr when not given. */
   notice?: (line: string) => void;
   /** File noting replacements in progress, for crash recovery; in memory when absent. */
@@ -36,6 +38,8 @@ export interface CoreOptions {
   credentials?: CredentialSource;
   /** The clock for tokens, schedules and state times (the bench runs days of checks in seconds). */
   now?: () => number;
+  /** Told what /metrics exports (imagewatch serve). */
+  metrics?: CoreMetrics;
   docker?: Docker;
 }
 
@@ -73,6 +77,9 @@ export function createCore(options: CoreOptions): Core {
     credentials,
     env,
     pool: poolFor(config.concurrency, config.intervalMs),
+    ...(options.metrics
+      ? { observe: { answer: (r, k, s) => options.metrics!.request(r, k, s), lookup: (r, result) => options.metrics!.lookup(r, result) } }
+      : {}),
     ...(options.now ? { now: options.now } : {}),
     caFor: (host) => trust.caFor(host),
     transport: new TransportPolicy(config.insecureRegistries, trust.registries),

@@ -9,9 +9,12 @@ import { handleAdminRefresh } from './admin.js';
 import { sameSecret } from '../core/util/same-secret.js';
 import { allowedHosts, bearer, checkHostAndOrigin, presentedToken, SESSION_COOKIE } from './guard.js';
 import { securityHeaders, serveStatic } from './static.js';
+import type { CoreMetrics } from '../core/metrics/metrics.js';
 
 export interface ServeOptions {
   controller: AppController;
+  /** Served at /metrics (Bearer token, unless the `metrics.public` setting). */
+  metrics?: CoreMetrics;
   token: string;
   host: string;
   port: number;
@@ -73,12 +76,30 @@ export function startServer(options: ServeOptions): Promise<RunningServer> {
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     securityHeaders(res);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    // For uptime checks and Prometheus on other machines: neither uses a cookie, so the Host
+    // and Origin rules that guard the cookie-carrying window do not apply to them.
+    if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
+      const health = controller.health();
+      json(res, health.status === 'ok' ? 200 : 503, health);
+      return;
+    }
+    if (url.pathname === '/metrics' && options.metrics && (req.method === 'GET' || req.method === 'HEAD')) {
+      if (!controller.metricsPublic && !sameSecret(bearer(req), token)) {
+        res.setHeader('www-authenticate', 'Bearer realm="imagewatch"');
+        json(res, 401, { error: 'missing or wrong bearer token (or set metrics.public in the config)' });
+        return;
+      }
+      const text = await options.metrics.text();
+      res.writeHead(200, { 'content-type': options.metrics.contentType, 'cache-control': 'no-store' });
+      res.end(text);
+      return;
+    }
     const verdict = checkHostAndOrigin(req, hosts);
     if (!verdict.ok) {
       json(res, verdict.status, { error: verdict.reason, code: 'forbidden' });
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://localhost');
 
     if (url.pathname === '/admin/workspace-images/refresh') {
       if (!sameSecret(bearer(req), token)) {

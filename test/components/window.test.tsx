@@ -5,33 +5,9 @@ import { summarize, type ApiEvent, type AppState, type ImagewatchApi, type Runti
 import type { RuntimeState } from '../../shared/dto.js';
 import { App } from '../../renderer/src/App.js';
 import { WindowStore } from '../../renderer/src/window-store.js';
+import { appState, D1, runtimeState } from '../fixtures/runtime-state.js';
 
-const D1 = `sha256:${'1'.repeat(64)}`;
 const D2 = `sha256:${'2'.repeat(64)}`;
-
-function runtimeState(patch: Partial<RuntimeState> = {}): RuntimeState {
-  return {
-    seenDigest: D1,
-    appliedDigest: D1,
-    lastCheckAt: new Date().toISOString(),
-    lastRefreshAt: null,
-    lastError: null,
-    updateAvailable: false,
-    retry: null,
-    history: [],
-    ...patch,
-  };
-}
-
-function appState(runtimes: RuntimeView[]): AppState {
-  return {
-    status: 'idle',
-    checking: false,
-    runtimes,
-    settings: { autoRefresh: false, autoRefreshForcedByEnv: false, intervalSeconds: 300, recreate: 'replace', discover: false, credentialRegistries: [] },
-    warnings: [],
-  };
-}
 
 type FakeApi = ImagewatchApi & { emit: (e: ApiEvent) => void; calls: Array<[string, unknown[]]> };
 

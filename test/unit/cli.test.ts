@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCommand, UsageError } from '../../electron/cli/args.js';
-import { logLine, runCli, type Io } from '../../electron/cli/run.js';
+import { runCli, type Io } from '../../electron/cli/run.js';
+import { logLine } from '../../electron/cli/log-format.js';
 import { backoffDelay, formatGoDuration } from '../../electron/core/util/time.js';
 
 function io(env: NodeJS.ProcessEnv = {}): Io & { out: string; err: string } {

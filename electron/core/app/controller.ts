@@ -1,5 +1,6 @@
 // The core behind the contract in shared/api.ts. Electron main and `imagewatch serve` both
 // put their transport in front of one of these; neither holds any update logic of its own.
+import type { Log } from '../log.js';
 import type Docker from 'dockerode';
 import type { AppState, ApiEvent, CredentialInput, RefreshRequestOptions, SettingsPatch } from '../../../shared/api.js';
 import { ALL_RUNTIMES } from '../../../shared/api.js';
@@ -10,6 +11,8 @@ import { InvalidArgumentError } from '../../../shared/api-schemas.js';
 import { checkRuntimeImages, resolveSettings, type ResolvedConfig } from '../config/load.js';
 import { engineHealth, offeredEngines } from '../discovery/health.js';
 import { appStateOf } from './app-state.js';
+import { healthOf, type Health } from './health.js';
+import type { CoreMetrics } from '../metrics/metrics.js';
 import { createCore, type Core } from '../core.js';
 import { defaultCredentialChain } from '../registry/credentials.js';
 import type { StateStore } from '../state/store.js';
@@ -27,9 +30,11 @@ export interface AppControllerOptions {
   env?: NodeJS.ProcessEnv;
   docker?: Docker;
   journalPath?: string;
-  log?: (line: string) => void;
+  log?: Log;
   /** Things the user should be told once (a crash repaired); also kept in the warnings. Else logged. */
   notice?: (line: string) => void;
+  /** What /metrics exports (imagewatch serve). */
+  metrics?: CoreMetrics;
 }
 
 export class AppController {
@@ -45,6 +50,7 @@ export class AppController {
   private credentialRegistries: string[] = [];
   private engineHealth: EngineHealth | undefined;
   private readonly env: NodeJS.ProcessEnv;
+  private readonly startedAtMs = Date.now();
 
   private constructor(private readonly options: AppControllerOptions) {
     this.env = options.env ?? process.env;
@@ -85,7 +91,18 @@ export class AppController {
       },
       ...(this.options.docker ? { docker: this.options.docker } : {}),
       ...(this.options.journalPath ? { journalPath: this.options.journalPath } : {}),
+      ...(this.options.metrics ? { metrics: this.options.metrics } : {}),
     });
+  }
+
+  /** Whether /metrics is served without the token (the `metrics.public` setting). */
+  get metricsPublic(): boolean {
+    return this.core.config.metricsPublic;
+  }
+
+  /** For /healthz: ok, or the reasons it is not. */
+  health(nowMs: number = Date.now()): Health {
+    return healthOf(this.getState(), { nowMs, startedAtMs: this.startedAtMs });
   }
 
   /** Asks whether the engine answers (and, if not, which other sockets do); tells the window when that changed. */
@@ -100,6 +117,7 @@ export class AppController {
   }
 
   private onCoreEvent(event: CoreEvent): void {
+    this.options.metrics?.observe(event);
     if (event.type === 'refresh-started') this.refreshing.add(event.runtime);
     if (event.type === 'refresh-finished') this.refreshing.delete(event.runtime);
     if (event.type === 'check-started') this.checking = true;
@@ -291,6 +309,7 @@ export class AppController {
     }
     await this.saveSettings({ ...this.settings, runtimes: this.core.config.runtimes.filter((r) => r.name !== name) });
     await this.core.watcher.forget(name);
+    this.options.metrics?.forget(name);
     return this.changed();
   }
 

@@ -24,6 +24,8 @@ export interface ResolvedConfig {
   concurrency: number;
   /** Discovery mode: also watch the images of the engine's containers. */
   discover: boolean | 'opt-in';
+  /** /metrics without the token. */
+  metricsPublic: boolean;
 }
 
 /** Validates the image references the schema can only see as strings. */
@@ -61,6 +63,7 @@ export function resolveSettings(settings: Settings, source: string, env: NodeJS.
     pullStallMs: (settings.pullStallSeconds ?? SETTING_DEFAULTS.pullStallSeconds) * 1000,
     concurrency: settings.concurrency ?? SETTING_DEFAULTS.concurrency,
     discover,
+    metricsPublic: settings.metrics?.public === true,
   };
 }
 

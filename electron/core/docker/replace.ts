@@ -261,7 +261,9 @@ export async function swapNames(ctx: SwapContext, created: Docker.Container): Pr
 
 /**
  * Replaces the container described by `info` with one created from `expectedImageId`: the
- * new one is created and takes the name, the old one stops, the new one starts.
+ * new one is created, the old one stops, the new one takes its name and starts. (Swapping the
+ * names before the stop was measured: it saves nothing visible, and it hides the temporary
+ * name other imagewatches and the user see while a replacement is in progress.)
  * `oldImage` holds the old image's defaults so they are not carried over.
  */
 export function replaceContainer(
@@ -275,10 +277,8 @@ export function replaceContainer(
   return runReplacement(docker, info, wasRunning, options, async (ctx) => {
     ctx.step('create');
     const created = await createReplacement(docker, info, oldImage, expectedImageId, ctx.progress);
-    // Names first, while the old one still runs: between its stop and the new one's start
-    // there is then nothing but the start (the service's downtime, with published ports).
-    await swapNames(ctx, created);
     if (wasRunning) await stopOld(ctx);
+    await swapNames(ctx, created);
     if (wasRunning) {
       ctx.step('start');
       await created.start();

@@ -41,6 +41,11 @@ export interface RegistryClientOptions {
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   userAgent?: string;
+  /** Observers for metrics: every answer (by kind), and every lookup's result. */
+  observe?: {
+    answer(registry: string, kind: 'manifest' | 'token' | 'ping', status: number | 'error'): void;
+    lookup(registry: string, result: 'ok' | 'error' | 'rate_limited'): void;
+  };
 }
 
 export interface RegistryMetrics {
@@ -130,6 +135,14 @@ export class RegistryClient {
       timeoutMs: options.timeoutMs ?? 15_000,
       userAgent,
       onRequest: () => this.metrics.requests++,
+      ...(options.observe
+        ? {
+            onAnswer: (url: URL, status: number | 'error') => {
+              const kind = url.pathname.includes('/manifests/') ? 'manifest' : /^\/v2\/?$/.test(url.pathname) ? 'ping' : 'token';
+              options.observe!.answer(url.host, kind, status);
+            },
+          }
+        : {}),
     });
     this.auth = new RegistryAuth({
       credentials: options.credentials,
@@ -205,8 +218,11 @@ export class RegistryClient {
   /** The current digest of `ref`'s tag. */
   async getDigest(ref: ImageReference, signal?: AbortSignal): Promise<DigestResult> {
     try {
-      return await this.lookupDigest(ref, signal);
+      const found = await this.lookupDigest(ref, signal);
+      this.options.observe?.lookup(ref.registry, 'ok');
+      return found;
     } catch (err) {
+      if (!signal?.aborted) this.options.observe?.lookup(ref.registry, err instanceof RateLimitedError ? 'rate_limited' : 'error');
       // Credentials are remembered while they work. Once the registry refuses them (or the
       // anonymous attempt), look them up again next time: the user may have logged in since.
       if (err instanceof RegistryError && (err.status === 401 || err.status === 403)) this.auth.refused(ref.registry);

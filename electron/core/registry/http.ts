@@ -31,7 +31,16 @@ export function headerLines(res: RegistryResponse, name: string): string[] {
   return Array.isArray(value) ? value : [value];
 }
 
-export function makeSend(options: { dispatcherFor: (url: URL) => Dispatcher; timeoutMs: number; userAgent: string; onRequest: () => void }): Send {
+export interface SendOptions {
+  dispatcherFor: (url: URL) => Dispatcher;
+  timeoutMs: number;
+  userAgent: string;
+  onRequest: () => void;
+  /** Told every answer's status, or 'error' when none came (metrics). */
+  onAnswer?: (url: URL, status: number | 'error') => void;
+}
+
+export function makeSend(options: SendOptions): Send {
   const { dispatcherFor, timeoutMs, userAgent } = options;
   return async (method, url, headers, signal, body) => {
     const timeout = AbortSignal.timeout(timeoutMs);
@@ -62,8 +71,10 @@ export function makeSend(options: { dispatcherFor: (url: URL) => Dispatcher; tim
         }
         chunks.push(buf);
       }
+      options.onAnswer?.(url, res.statusCode);
       return { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) };
     } catch (err) {
+      if (!(err instanceof RegistryError)) options.onAnswer?.(url, 'error');
       if (err instanceof RegistryError) throw err;
       if (timeout.aborted && !signal?.aborted) {
         throw new RegistryError(`${method} ${url.href}: timed out after ${timeoutMs} ms`);

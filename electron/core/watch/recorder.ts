@@ -1,6 +1,7 @@
 // Recording refreshes: one per runtime at a time (a second request shares the first's
 // outcome), its result turned into the runtime's next state, the origin's log lines, and the
 // events the window and notifications follow.
+import type { Log } from '../log.js';
 import { changedContainers, type RuntimeConfig, type RuntimeRefreshDetail, type RuntimeState } from '../../../shared/dto.js';
 import type { CoreEvent } from '../../../shared/events.js';
 import { ContainerListError } from '../errors.js';
@@ -21,7 +22,7 @@ export interface RecorderDeps {
   refresher: Refresher;
   retry: RetryPolicy;
   now: () => number;
-  log: (line: string) => void;
+  log: Log;
   emit?: (event: CoreEvent) => void;
   update: (runtime: string, next: RuntimeState) => void;
 }
@@ -71,7 +72,11 @@ export class RefreshRecorder {
     if (!detail.ok && options.signal?.aborted && recreated.length === 0) {
       // Cut short by a shutdown before any container changed: not a failure; the next start retries.
       if (options.retry) this.deps.update(runtime.name, planRetryNow(this.deps.state.get(runtime.name), target, this.deps.now()));
-      this.deps.log(`image-auto-refresh: ${runtime.name} refresh interrupted by shutdown${options.retry ? '; retried on the next start' : ''}`);
+      this.deps.log(`image-auto-refresh: ${runtime.name} refresh interrupted by shutdown${options.retry ? '; retried on the next start' : ''}`, {
+        level: 'warn',
+        runtime: runtime.name,
+        image: runtime.image,
+      });
       this.deps.emit?.({ type: 'refresh-finished', runtime: runtime.name, detail });
       await this.deps.state.save();
       return { detail };
@@ -79,13 +84,23 @@ export class RefreshRecorder {
     const next = recordRefresh(this.deps.state.get(runtime.name), target, detail, this.deps.now(), options.retry ? this.deps.retry : null);
     this.deps.update(runtime.name, next);
     const recorded = next.history.at(-1);
-    if (detail.ok && recorded?.kind === 'refreshed' && recorded.message) this.deps.log(`image-auto-refresh: ${runtime.name} warning: ${recorded.message}`);
+    if (detail.ok && recorded?.kind === 'refreshed' && recorded.message)
+      this.deps.log(`image-auto-refresh: ${runtime.name} warning: ${recorded.message}`, { level: 'warn', runtime: runtime.name, image: runtime.image });
     const pulled = detail.imageIdAfter ? [runtime.name] : [];
     if (detail.ok) {
-      this.deps.log(`image-auto-refresh: ${runtime.name} pulled=${goList(pulled)} recreated=${goList(recreated)} failed=[]`);
+      this.deps.log(`image-auto-refresh: ${runtime.name} pulled=${goList(pulled)} recreated=${goList(recreated)} failed=[]`, {
+        runtime: runtime.name,
+        image: runtime.image,
+        ...(detail.digest ? { digest: detail.digest } : {}),
+        ...(recreated.length ? { container: recreated.join(',') } : {}),
+      });
     } else {
       const retryAt = next.retry && options.retry ? `; retry at ${next.retry.nextAt}` : '';
-      this.deps.log(`image-auto-refresh: ${runtime.name} refresh failed: ${detail.error} (pulled=${goList(pulled)} recreated=${goList(recreated)})${retryAt}`);
+      this.deps.log(`image-auto-refresh: ${runtime.name} refresh failed: ${detail.error} (pulled=${goList(pulled)} recreated=${goList(recreated)})${retryAt}`, {
+        level: 'error',
+        runtime: runtime.name,
+        image: runtime.image,
+      });
     }
     this.deps.emit?.({ type: 'refresh-finished', runtime: runtime.name, detail });
     await this.deps.state.save();

@@ -15,6 +15,7 @@ import { RefreshRecorder, type Refresher } from './recorder.js';
 import { DEFAULT_RETRY, observe, observeIndexMove, recordCheckError, wantsRefresh, type LocalView, type RetryPolicy } from './transitions.js';
 import type { PlatformImage } from '../registry/platform-lookup.js';
 import { TickLookups, type LookupFunctions } from './tick-lookups.js';
+import type { Log } from '../log.js';
 
 export interface WatchSettings {
   runtimes: RuntimeConfig[];
@@ -42,7 +43,7 @@ export interface WatcherDeps {
   /** Told the registries' 429 waits saved by an earlier run, at load. */
   restoreRateLimits?: (until: Record<string, number>) => void;
   emit?: (event: CoreEvent) => void;
-  log?: (line: string) => void;
+  log?: Log;
   now?: () => number;
   random?: () => number;
   retry?: RetryPolicy;
@@ -63,7 +64,7 @@ export interface TickOptions {
 
 export class Watcher {
   private readonly now: () => number;
-  private readonly log: (line: string) => void;
+  private readonly log: Log;
   private readonly retry: RetryPolicy;
   /** The one home of the runtimes' states and their saving. */
   readonly state: SavedState;
@@ -174,7 +175,7 @@ export class Watcher {
       }
       if (err instanceof RateLimitedError) this.state.rateLimited(err.registry, err.retryAt);
       const message = safeText((err as Error).message, { max: 500 });
-      this.log(`image-auto-refresh: ${runtime.name} digest fetch failed: ${message}`);
+      this.log(`image-auto-refresh: ${runtime.name} digest fetch failed: ${message}`, { level: 'warn', runtime: runtime.name, image: runtime.image });
       this.update(runtime.name, recordCheckError(this.state.get(runtime.name), message, at));
       report.error = message;
       return { report };
@@ -228,21 +229,42 @@ export class Watcher {
     if (outcome === 'moved') {
       this.deps.emit?.({ type: 'digest-moved', runtime: runtime.name, image: runtime.image, from: previousDigest!, to: remote });
       const action = refresh ? 'refreshing' : autoRefresh ? 'already applied' : 'auto-refresh off, update available';
-      this.log(`image-auto-refresh: ${runtime.name} digest moved ${shortDigest(previousDigest)} → ${shortDigest(remote)}, ${action}`);
+      this.log(`image-auto-refresh: ${runtime.name} digest moved ${shortDigest(previousDigest)} → ${shortDigest(remote)}, ${action}`, {
+        runtime: runtime.name,
+        image: runtime.image,
+        digest: remote,
+      });
     } else if (outcome === 'seeded' && state.updateAvailable) {
-      this.log(`image-auto-refresh: ${runtime.name} seeded at ${shortDigest(remote)}; local image differs, update available`);
+      this.log(`image-auto-refresh: ${runtime.name} seeded at ${shortDigest(remote)}; local image differs, update available`, {
+        runtime: runtime.name,
+        image: runtime.image,
+        digest: remote,
+      });
       this.deps.emit?.({ type: 'update-found', runtime: runtime.name, image: runtime.image, digest: remote });
     } else if (outcome === 'seeded' && state.updateAvailable === null) {
-      this.log(`image-auto-refresh: ${runtime.name} seeded at ${shortDigest(remote)}; engine unreachable, update unknown until it answers`);
+      this.log(`image-auto-refresh: ${runtime.name} seeded at ${shortDigest(remote)}; engine unreachable, update unknown until it answers`, {
+        level: 'warn',
+        runtime: runtime.name,
+        image: runtime.image,
+        digest: remote,
+      });
     } else if (wasUnknown && state.updateAvailable) {
-      this.log(`image-auto-refresh: ${runtime.name} engine reachable again; local image differs from ${shortDigest(remote)}, update available`);
+      this.log(`image-auto-refresh: ${runtime.name} engine reachable again; local image differs from ${shortDigest(remote)}, update available`, {
+        runtime: runtime.name,
+        image: runtime.image,
+        digest: remote,
+      });
       this.deps.emit?.({ type: 'update-found', runtime: runtime.name, image: runtime.image, digest: remote });
     }
     report.updateAvailable = state.updateAvailable;
 
     if (!refresh) return { report };
     if (outcome !== 'moved') {
-      this.log(`image-auto-refresh: ${runtime.name} retrying refresh to ${shortDigest(remote)} (attempt ${(state.retry?.attempt ?? 0) + 1})`);
+      this.log(`image-auto-refresh: ${runtime.name} retrying refresh to ${shortDigest(remote)} (attempt ${(state.retry?.attempt ?? 0) + 1})`, {
+        runtime: runtime.name,
+        image: runtime.image,
+        digest: remote,
+      });
     }
     // Not awaited here: a slow or stalled pull must not hold up the other runtimes' checks.
     const running = this.recorder.run(runtime, { signal, retry: true }).then(({ detail }) => {

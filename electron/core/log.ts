@@ -1,0 +1,12 @@
+// The core's log lines: the origin's text, plus fields a structured log keeps apart (the CLI's
+// --log-format json). Front ends decide how a line is written.
+
+export interface LogFields {
+  level?: 'info' | 'warn' | 'error';
+  runtime?: string;
+  image?: string;
+  digest?: string;
+  container?: string;
+}
+
+export type Log = (line: string, fields?: LogFields) => void;
