@@ -56,4 +56,20 @@ describe.skipIf(process.platform === 'win32')('credential helpers', () => {
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toBe('credential helper docker-credential-broken failed (exit 3)');
   });
+
+  it('survives a helper that exits without reading what it is sent (EPIPE on its stdin)', async () => {
+    const { home, env } = fakeHome({ quick: 'exit 3' }, { credsStore: 'quick' });
+    const uncaught: unknown[] = [];
+    const catcher = (err: unknown): void => void uncaught.push(err);
+    process.on('uncaughtException', catcher);
+    try {
+      const source = new DockerConfigCredentials({ env, home });
+      const lookups = Array.from({ length: 40 }, () => source.lookup('ghcr.io').catch((e: unknown) => e as Error));
+      for (const result of await Promise.all(lookups)) expect((result as Error).message).toBe('credential helper docker-credential-quick failed (exit 3)');
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      process.off('uncaughtException', catcher);
+    }
+    expect(uncaught).toEqual([]);
+  });
 });

@@ -129,6 +129,9 @@ export function credentialHelperRunner(options: { env: NodeJS.ProcessEnv; home: 
           reject(new Error(`credential helper docker-credential-${helper} printed invalid JSON`));
         }
       });
+      // A helper that exits without reading its input makes this write fail with EPIPE; the
+      // exit itself is reported above, and an unhandled stream error would end imagewatch.
+      child.stdin?.on('error', () => undefined);
       child.stdin?.end(serverUrl);
     });
 }
