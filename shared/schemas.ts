@@ -36,6 +36,21 @@ export const CredentialSettingSchema = z.union([
   z.strictObject({ identityToken: z.string().min(1) }),
 ]);
 
+/** What notification channels can be told; a channel may filter on these. */
+export const NOTIFY_KINDS = ['new-version', 'refreshed', 'refresh-failed', 'recovered', 'engine-unreachable', 'engine-back', 'test'] as const;
+
+/** A channel: its URL (shoutrrr or Apprise syntax), or the URL with filters. */
+export const NotifyChannelSchema = z.union([
+  z.string().min(1),
+  z.strictObject({
+    url: z.string().min(1),
+    /** Only these kinds of event; all when absent. */
+    events: z.array(z.enum(NOTIFY_KINDS)).optional(),
+    /** Only events of these runtimes (events about no runtime always pass); all when absent. */
+    runtimes: z.array(z.string().min(1)).optional(),
+  }),
+]);
+
 export const SettingsSchema = z.strictObject({
   runtimes: z
     .array(RuntimeConfigSchema)
@@ -66,6 +81,8 @@ export const SettingsSchema = z.strictObject({
    * by label, "opt-in" for only those labelled imagewatch.enable=true.
    */
   discover: z.union([z.boolean(), z.literal('opt-in')]).optional(),
+  /** Notification channels (see README "Notifications"). */
+  notify: z.array(NotifyChannelSchema).max(50).optional(),
   /** `imagewatch serve`'s /metrics: `public: true` serves it without the token. */
   metrics: z.strictObject({ public: z.boolean().optional() }).optional(),
 });
@@ -92,7 +109,7 @@ export const SETTING_DEFAULTS = {
   // against Docker Hub's pull limit), and a self-hosted registry hardly notices eight.
   concurrency: 8,
   discover: false,
-} as const satisfies Required<Omit<Settings, 'runtimes' | 'dockerHost' | 'metrics'>>;
+} as const satisfies Required<Omit<Settings, 'runtimes' | 'dockerHost' | 'metrics' | 'notify'>>;
 
 /** What the window may change in the settings (`updateSettings`): a part of the config's shape. */
 export const SettingsPatchSchema = SettingsSchema.pick({ intervalSeconds: true, recreate: true, autoRefresh: true, discover: true });
@@ -120,7 +137,7 @@ const Digest = z.string().regex(/^sha256:[a-f0-9]{64}$/, 'expected sha256: and 6
 export const HistoryEntrySchema = z.strictObject({
   at: IsoDate,
   /** index-moved: a multi-arch index moved while this platform's image stayed the same (not a new version). */
-  kind: z.enum(['seeded', 'moved', 'index-moved', 'refreshed', 'refresh-failed', 'check-failed']),
+  kind: z.enum(['seeded', 'moved', 'index-moved', 'refreshed', 'refresh-failed', 'check-failed', 'notify-failed']),
   digest: z.string().optional(),
   previousDigest: z.string().optional(),
   message: z.string().optional(),
@@ -158,8 +175,9 @@ export const RuntimeStateSchema = z.strictObject({
 /**
  * 2: `updateAvailable` may be null (unknown), and registries' 429 waits are kept.
  * 3: the platform's image digest inside an index (`seenPlatformDigest`), and `index-moved` history.
+ * 4: `notify-failed` history (a notification given up, with the reason).
  */
-export const STATE_SCHEMA_VERSION = 3;
+export const STATE_SCHEMA_VERSION = 4;
 
 export const PersistedStateSchema = z.strictObject({
   schemaVersion: z.literal(STATE_SCHEMA_VERSION),

@@ -13,6 +13,7 @@ export const USAGE = `usage:
   imagewatch refresh [--runtime NAME]... [--no-recreate] [--config F] [--state F] [--json]
   imagewatch watch   [--config F] [--state F]
   imagewatch serve   [--config F] [--state F] [--port N] [--host ADDR] [--allow-host NAME]...
+  imagewatch notify-test [--config F]   (a test message to each notification channel)
   imagewatch --help | --version
 
 Logs:   --log-format text|json (or $IMAGEWATCH_LOG_FORMAT): text is the origin's lines, json one object a line.
@@ -26,7 +27,8 @@ export type Command =
   | ({ kind: 'check'; autoRefresh: boolean; json: boolean } & CommonFlags)
   | ({ kind: 'refresh'; runtimes: string[]; pullOnly: boolean; json: boolean } & CommonFlags)
   | ({ kind: 'watch' } & CommonFlags)
-  | ({ kind: 'serve'; port: number; host: string; allowHosts: string[] } & CommonFlags);
+  | ({ kind: 'serve'; port: number; host: string; allowHosts: string[] } & CommonFlags)
+  | ({ kind: 'notify-test' } & CommonFlags);
 
 export type LogFormat = 'text' | 'json';
 
@@ -109,7 +111,12 @@ export function parseCommand(argv: string[]): Command {
         v,
       );
     }
+    case 'notify-test': {
+      const v = parse(rest, common);
+      if (v.help) return { kind: 'help' };
+      return withCommon<Extract<Command, { kind: 'notify-test' }>>({ kind: 'notify-test' }, v);
+    }
     default:
-      throw new UsageError(`unknown command "${name}" (want check, refresh, watch or serve)`);
+      throw new UsageError(`unknown command "${name}" (want check, refresh, watch, serve or notify-test)`);
   }
 }

@@ -11,6 +11,7 @@ import { AppController } from '../core/app/controller.js';
 import { JsonSettingsFile } from '../core/app/settings-store.js';
 import { startServer } from '../serve/server.js';
 import { chosenLogFormat, makeLog } from './log-format.js';
+import { Notifier, parseChannels } from '../core/notify/notifier.js';
 import { CoreMetrics } from '../core/metrics/metrics.js';
 import { shortDigest } from '../../shared/digest.js';
 import { JsonFileStateStore } from '../core/state/store.js';
@@ -93,7 +94,18 @@ function openController(
     notice: (line) => io.stderr(`imagewatch: ${safeText(line, { max: 2000 })}\n`),
     ...(options.log ? { log: options.log } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...notifyRetries(io.env),
   });
+}
+
+/** IMAGEWATCH_NOTIFY_RETRY_MS: the waits between notification attempts, in ms, comma-separated. */
+function notifyRetries(env: NodeJS.ProcessEnv): { notifyRetryDelaysMs?: number[] } {
+  const raw = env.IMAGEWATCH_NOTIFY_RETRY_MS;
+  if (!raw) return {};
+  const delays = raw.split(',').map((part) => Number(part.trim()));
+  if (delays.some((d) => !Number.isFinite(d) || d < 0) || delays.length > 10)
+    throw new ConfigError(`IMAGEWATCH_NOTIFY_RETRY_MS: want up to 10 waits in ms, comma-separated, got "${raw.slice(0, 60)}"`);
+  return { notifyRetryDelaysMs: delays };
 }
 
 /**
@@ -192,6 +204,16 @@ async function serve(cmd: Extract<Command, { kind: 'serve' }>, io: Io): Promise<
   });
 }
 
+/** A test message to each channel of the config, and what each answered; 1 if any failed. */
+async function notifyTest(cmd: Extract<Command, { kind: 'notify-test' }>, io: Io): Promise<number> {
+  const config = await loadConfig(cmd.config, io.env);
+  const routes = parseChannels(config.notify, config.source);
+  if (routes.length === 0) throw new ConfigError(`${config.source}: no notification channels ("notify") to test`);
+  const results = await new Notifier(routes).test();
+  for (const r of results) io.stdout(`${r.channel}: ${r.ok ? `ok (${r.answer})` : `failed: ${r.answer}`}\n`);
+  return results.every((r) => r.ok) ? 0 : 1;
+}
+
 async function execute(cmd: Command, io: Io): Promise<number> {
   switch (cmd.kind) {
     case 'help':
@@ -230,6 +252,8 @@ async function execute(cmd: Command, io: Io): Promise<number> {
       });
     case 'serve':
       return serve(cmd, io);
+    case 'notify-test':
+      return notifyTest(cmd, io);
     case 'watch': {
       const stamp = makeLog(chosenLogFormat(cmd.logFormat, io.env), io.stderr);
       const claim = await own(cmd, io, 'watch');

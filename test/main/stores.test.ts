@@ -17,7 +17,7 @@ describe('electron-store adapters', () => {
     state.runtimes.app = { ...emptyRuntimeState(), seenDigest: D };
     await store.save(state);
     expect(JSON.parse(readFileSync(path.join(cwd, 'state.json'), 'utf8'))).toEqual({
-      schemaVersion: 3,
+      schemaVersion: 4,
       runtimes: { app: { ...emptyRuntimeState(), seenDigest: D } },
     });
     expect(await new ElectronStateStore(cwd).load()).toEqual(state);
@@ -30,7 +30,7 @@ describe('electron-store adapters', () => {
     const cwd = dir();
     writeFileSync(path.join(cwd, 'state.json'), content);
     const store = new ElectronStateStore(cwd);
-    expect(await store.load()).toEqual({ schemaVersion: 3, runtimes: {} });
+    expect(await store.load()).toEqual({ schemaVersion: 4, runtimes: {} });
     const backups = readdirSync(cwd).filter((f) => f.startsWith('state.json.corrupt-'));
     expect(backups).toHaveLength(1);
     expect(readFileSync(path.join(cwd, backups[0]!), 'utf8')).toBe(content);

@@ -16,7 +16,7 @@ describe('JSON state file', () => {
     const file = path.join(dir, 'nested', 'state.json');
     const store = new JsonFileStateStore(file);
     const state = await store.load();
-    expect(state).toEqual({ schemaVersion: 3, runtimes: {} });
+    expect(state).toEqual({ schemaVersion: 4, runtimes: {} });
     state.runtimes.app = { ...emptyRuntimeState(), seenDigest: D, appliedDigest: D, history: [{ at: '2026-01-01T00:00:00.000Z', kind: 'seeded', digest: D }] };
     await store.save(state);
     expect(await new JsonFileStateStore(file).load()).toEqual(state);
@@ -33,7 +33,7 @@ describe('JSON state file', () => {
     const file = path.join(dir, 'state.json');
     writeFileSync(file, content);
     const store = new JsonFileStateStore(file, () => new Date('2026-02-03T04:05:06.789Z'));
-    expect(await store.load()).toEqual({ schemaVersion: 3, runtimes: {} });
+    expect(await store.load()).toEqual({ schemaVersion: 4, runtimes: {} });
     const backup = path.join(dir, 'state.json.corrupt-2026-02-03T04-05-06-789Z');
     expect(readFileSync(backup, 'utf8')).toBe(content);
     expect(store.warnings).toHaveLength(1);
@@ -68,13 +68,13 @@ describe('state migrations', () => {
   });
 
   it('accepts the current version as it is', () => {
-    expect(migrateState({ schemaVersion: 3, runtimes: {} })).toEqual({ state: { schemaVersion: 3, runtimes: {} } });
+    expect(migrateState({ schemaVersion: 4, runtimes: {} })).toEqual({ state: { schemaVersion: 4, runtimes: {} } });
   });
 
-  it('reads version 1 and 2 files as version 3 unchanged', () => {
+  it('reads version 1 and 2 files as version 4 unchanged', () => {
     const v1 = { schemaVersion: 1, runtimes: { a: { ...emptyRuntimeState(), updateAvailable: true } } };
-    expect(migrateState(v1)).toEqual({ state: { ...v1, schemaVersion: 3 } });
+    expect(migrateState(v1)).toEqual({ state: { ...v1, schemaVersion: 4 } });
     const v2 = { schemaVersion: 2, runtimes: { a: { ...emptyRuntimeState(), updateAvailable: null } }, rateLimits: { 'ghcr.io': new Date(0).toISOString() } };
-    expect(migrateState(v2)).toEqual({ state: { ...v2, schemaVersion: 3 } });
+    expect(migrateState(v2)).toEqual({ state: { ...v2, schemaVersion: 4 } });
   });
 });

@@ -13,6 +13,7 @@ import { engineHealth, offeredEngines } from '../discovery/health.js';
 import { appStateOf } from './app-state.js';
 import { healthOf, type Health } from './health.js';
 import type { CoreMetrics } from '../metrics/metrics.js';
+import { Notifier, parseChannels } from '../notify/notifier.js';
 import { createCore, type Core } from '../core.js';
 import { defaultCredentialChain } from '../registry/credentials.js';
 import type { StateStore } from '../state/store.js';
@@ -35,6 +36,8 @@ export interface AppControllerOptions {
   notice?: (line: string) => void;
   /** What /metrics exports (imagewatch serve). */
   metrics?: CoreMetrics;
+  /** Waits between notification attempts (tests shorten them). */
+  notifyRetryDelaysMs?: readonly number[];
 }
 
 export class AppController {
@@ -49,6 +52,7 @@ export class AppController {
   private secrets!: SecretStore;
   private credentialRegistries: string[] = [];
   private engineHealth: EngineHealth | undefined;
+  private notifier!: Notifier;
   private readonly env: NodeJS.ProcessEnv;
   private readonly startedAtMs = Date.now();
 
@@ -70,6 +74,7 @@ export class AppController {
       ? this.options.secrets({ settings: () => this.settings, saveSettings })
       : new SettingsSecrets(() => this.settings, saveSettings);
     this.credentialRegistries = await this.secrets.registries();
+    this.notifier = this.buildNotifier(config);
     this.core = this.buildCore(config);
     await this.core.watcher.init();
     this.warnings.push(...(this.options.settingsStore.warnings ?? []), ...this.options.stateStore.warnings);
@@ -88,6 +93,7 @@ export class AppController {
       notice: (line) => {
         this.warnings.push(line);
         (this.options.notice ?? this.options.log)?.(line);
+        if (/^restored /.test(line)) this.notifier.tell('recovered', 'Recovered after a crash', line);
       },
       ...(this.options.docker ? { docker: this.options.docker } : {}),
       ...(this.options.journalPath ? { journalPath: this.options.journalPath } : {}),
@@ -105,19 +111,43 @@ export class AppController {
     return healthOf(this.getState(), { nowMs, startedAtMs: this.startedAtMs });
   }
 
+  private buildNotifier(config: ResolvedConfig): Notifier {
+    return new Notifier(parseChannels(config.notify, this.options.settingsStore.location), {
+      ...(this.options.log ? { log: this.options.log } : {}),
+      ...(this.options.notifyRetryDelaysMs ? { retryDelaysMs: this.options.notifyRetryDelaysMs } : {}),
+      gaveUp: (message, channel, reason) => {
+        const entry = { at: new Date().toISOString(), kind: 'notify-failed' as const, message: `${message.title}: not delivered to ${channel}: ${reason}` };
+        if (message.runtime) void this.core.watcher.note(message.runtime, entry).catch(() => undefined);
+        else this.warnings.push(entry.message);
+      },
+    });
+  }
+
+  /** `imagewatch notify-test`: a test message to each channel, and what each answered. */
+  notifyTest(): ReturnType<Notifier['test']> {
+    return this.notifier.test();
+  }
+
   /** Asks whether the engine answers (and, if not, which other sockets do); tells the window when that changed. */
   async checkEngine(): Promise<EngineHealth> {
     const core = this.core;
     const health = await engineHealth(core.docker, core.engine, { env: this.env });
     if (core !== this.core) return health; // the engine was switched meanwhile
     const changed = JSON.stringify(health) !== JSON.stringify(this.engineHealth);
+    const before = this.engineHealth?.reachable;
     this.engineHealth = health;
+    // Told on a change only: not at every check while it stays down.
+    if (before !== undefined && before !== health.reachable) {
+      if (health.reachable) this.notifier.tell('engine-back', 'Container engine back', `${core.engineInUse.description} answers again`);
+      else this.notifier.tell('engine-unreachable', 'Container engine unreachable', `${core.engineInUse.description}: ${health.error}`);
+    }
     if (changed) this.changed();
     return health;
   }
 
   private onCoreEvent(event: CoreEvent): void {
     this.options.metrics?.observe(event);
+    this.notifier.handle(event);
     if (event.type === 'refresh-started') this.refreshing.add(event.runtime);
     if (event.type === 'refresh-finished') this.refreshing.delete(event.runtime);
     if (event.type === 'check-started') this.checking = true;
@@ -173,6 +203,7 @@ export class AppController {
         await loop.done;
       }
       await this.core.close();
+      await this.notifier.close();
     })();
     return this.stopped;
   }

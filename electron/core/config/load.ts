@@ -6,6 +6,7 @@ import { defaultRuntimes, envAutoRefresh } from './defaults.js';
 import { defaultConfigPath } from './paths.js';
 import { readTextIfExists } from '../util/files.js';
 import { ConfigError, InvalidReferenceError } from '../errors.js';
+import { parseChannels } from '../notify/notifier.js';
 
 export interface ResolvedConfig {
   /** Where the settings came from: a file path, or `built-in defaults`. */
@@ -26,6 +27,8 @@ export interface ResolvedConfig {
   discover: boolean | 'opt-in';
   /** /metrics without the token. */
   metricsPublic: boolean;
+  /** Notification channels, checked at load. */
+  notify: NonNullable<Settings['notify']>;
 }
 
 /** Validates the image references the schema can only see as strings. */
@@ -48,6 +51,8 @@ export function resolveSettings(settings: Settings, source: string, env: NodeJS.
   // In discovery mode the containers say what to watch; the origin's eight are the default only without it.
   const runtimes = settings.runtimes ?? (discover === false ? defaultRuntimes(env) : []);
   checkRuntimeImages(runtimes, source);
+  // A channel that cannot work is a config error now, not a silent loss at the first event.
+  parseChannels(settings.notify ?? [], source);
   return {
     source,
     runtimes,
@@ -64,6 +69,7 @@ export function resolveSettings(settings: Settings, source: string, env: NodeJS.
     concurrency: settings.concurrency ?? SETTING_DEFAULTS.concurrency,
     discover,
     metricsPublic: settings.metrics?.public === true,
+    notify: settings.notify ?? [],
   };
 }
 

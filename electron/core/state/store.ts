@@ -39,6 +39,8 @@ const MIGRATIONS: Record<number, Migration> = {
   1: (old) => old,
   // 2 → 3 added an optional field and a history kind: version 2 documents are valid version 3 ones.
   2: (old) => old,
+  // 3 → 4 added a history kind: version 3 documents are valid version 4 ones.
+  3: (old) => old,
 };
 
 export function migrateState(

@@ -20,6 +20,11 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { baseMs: 30_000, maxMs: 30 * 60_000, random: Math.random };
 
+/** The state with one more history entry (the oldest dropped past the limit). */
+export function withEntry(state: RuntimeState, entry: HistoryEntry): RuntimeState {
+  return { ...state, history: withHistory(state, entry) };
+}
+
 function withHistory(state: RuntimeState, entry: HistoryEntry): HistoryEntry[] {
   const history = [...state.history, entry];
   return history.length > HISTORY_LIMIT ? history.slice(history.length - HISTORY_LIMIT) : history;

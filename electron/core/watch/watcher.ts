@@ -2,7 +2,7 @@
 // tell the user when it moves, and (with auto-refresh) refresh that runtime only. Also the
 // user's own refreshes. State lives in SavedState, recording a refresh in recorder.ts, and
 // the schedule in loop.ts.
-import { summarize, type CheckReport, type RefreshResult, type RuntimeConfig, type RuntimeState } from '../../../shared/dto.js';
+import { summarize, type CheckReport, type HistoryEntry, type RefreshResult, type RuntimeConfig, type RuntimeState } from '../../../shared/dto.js';
 import type { CoreEvent } from '../../../shared/events.js';
 import { RateLimitedError, RefreshListError, UnknownRuntimeError } from '../errors.js';
 import { shortDigest } from '../../../shared/digest.js';
@@ -12,7 +12,7 @@ import { SavedState } from '../state/saved-state.js';
 import type { StateStore } from '../state/store.js';
 import { safeText } from '../util/safe-text.js';
 import { RefreshRecorder, type Refresher } from './recorder.js';
-import { DEFAULT_RETRY, observe, observeIndexMove, recordCheckError, wantsRefresh, type LocalView, type RetryPolicy } from './transitions.js';
+import { DEFAULT_RETRY, observe, observeIndexMove, recordCheckError, wantsRefresh, withEntry, type LocalView, type RetryPolicy } from './transitions.js';
 import type { PlatformImage } from '../registry/platform-lookup.js';
 import { TickLookups, type LookupFunctions } from './tick-lookups.js';
 import type { Log } from '../log.js';
@@ -273,6 +273,13 @@ export class Watcher {
     });
     running.catch(() => undefined);
     return { report, refresh: running };
+  }
+
+  /** Adds an entry to a runtime's history (a notification given up) and saves. */
+  async note(name: string, entry: HistoryEntry): Promise<void> {
+    await this.init();
+    this.update(name, withEntry(this.state.get(name), entry));
+    await this.state.save();
   }
 
   /** Drops a removed runtime's state. */

@@ -12,6 +12,7 @@ const KIND_TEXT: Record<HistoryEntry['kind'], string> = {
   refreshed: 'Refreshed',
   'refresh-failed': 'Refresh failed',
   'check-failed': 'Check failed',
+  'notify-failed': 'Notification not delivered',
 };
 
 export function HistoryPanel({ name, onClose }: { name: string; onClose: () => void }): ReactElement {

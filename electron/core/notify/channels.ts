@@ -1,0 +1,194 @@
+// Notification channels written as URLs in the syntax Watchtower (shoutrrr) and Apprise users
+// already have. Each knows its request; none shows its secret (tokens, passwords, webhook
+// paths, ntfy topics): `label` is the URL masked, and errors carry only the label.
+import { request } from 'undici';
+import { ConfigError } from '../errors.js';
+import { safeText } from '../util/safe-text.js';
+import type { NotifyMessage } from './message.js';
+
+export interface Channel {
+  /** The URL with its secrets masked: what logs, errors, state and the window show. */
+  readonly label: string;
+  /** Sends; resolves with what the service answered ("HTTP 200"), rejects with a masked reason. */
+  send(message: NotifyMessage, signal?: AbortSignal): Promise<string>;
+}
+
+interface Target {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const TIMEOUT_MS = 10_000;
+const SUPPORTED = 'json://, jsons://, generic://, generic+http://, ntfy://, ntfys://, gotify://, gotifys://, discord://, slack://, apprise://, apprises://';
+
+function mask(value: string): string {
+  return value.length <= 2 ? '***' : `${value[0]}***`;
+}
+
+function jsonPayload(message: NotifyMessage): string {
+  return JSON.stringify({
+    event: message.kind,
+    title: message.title,
+    message: message.body,
+    ...(message.runtime ? { runtime: message.runtime } : {}),
+    ...(message.image ? { image: message.image } : {}),
+    ...(message.digest ? { digest: message.digest } : {}),
+    ...(message.containers ? { containers: message.containers } : {}),
+    at: message.at,
+  });
+}
+
+function basic(url: URL): Record<string, string> {
+  if (!url.username && !url.password) return {};
+  return { authorization: `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}` };
+}
+
+function httpChannel(label: string, secrets: string[], build: (message: NotifyMessage) => Target): Channel {
+  return {
+    label,
+    async send(message, signal) {
+      const target = build(message);
+      const timeout = AbortSignal.timeout(TIMEOUT_MS);
+      let res: Awaited<ReturnType<typeof request>>;
+      try {
+        res = await request(target.url, {
+          method: 'POST',
+          headers: { 'user-agent': 'imagewatch', ...target.headers },
+          body: target.body,
+          signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        });
+      } catch (err) {
+        const code = (err as { cause?: { code?: string }; code?: string }).cause?.code ?? (err as { code?: string }).code ?? (err as Error).name;
+        // No `cause`: the transport's error holds the URL, secrets and all.
+        // eslint-disable-next-line preserve-caught-error
+        throw new Error(`${label}: ${timeout.aborted ? `no answer in ${TIMEOUT_MS / 1000} s` : safeText(String(code), { secrets, max: 100 })}`);
+      }
+      const text = await res.body.text().catch(() => '');
+      if (res.statusCode >= 200 && res.statusCode < 300) return `HTTP ${res.statusCode}`;
+      const said = safeText(text, { secrets, max: 200 });
+      throw new Error(`${label}: HTTP ${res.statusCode}${said ? `: ${said}` : ''}`);
+    },
+  };
+}
+
+/**
+ * Headers given as query parameters: `+Name=value` (Apprise) or `@Name=value` (shoutrrr).
+ * Read from the raw query: URLSearchParams would decode the `+` as a space.
+ */
+function splitHeaders(url: URL): { headers: Record<string, string>; rest: string } {
+  const headers: Record<string, string> = {};
+  const rest: string[] = [];
+  for (const pair of url.search.replace(/^\?/, '').split('&').filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    const key = eq < 0 ? pair : pair.slice(0, eq);
+    const value = eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, ' '));
+    if (key.startsWith('+') || key.startsWith('@')) headers[decodeURIComponent(key.slice(1))] = value;
+    else rest.push(pair);
+  }
+  return { headers, rest: rest.join('&') };
+}
+
+export function parseChannel(raw: string, where: string): Channel {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${where}: not a URL (want one of ${SUPPORTED})`);
+  }
+  const scheme = url.protocol.replace(/:$/, '');
+  const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const password = decodeURIComponent(url.password);
+  const need = (ok: boolean, what: string): void => {
+    if (!ok) throw new ConfigError(`${where}: ${scheme}:// needs ${what}`);
+  };
+  switch (scheme) {
+    case 'json':
+    case 'jsons':
+    case 'generic':
+    case 'generic+http':
+    case 'generic+https': {
+      need(url.host !== '', 'a host');
+      const secure = scheme === 'jsons' || scheme === 'generic' || scheme === 'generic+https';
+      const { headers, rest: query } = splitHeaders(url);
+      const target = `${secure ? 'https' : 'http'}://${url.host}${url.pathname}${query ? `?${query}` : ''}`;
+      const secrets = [url.pathname.slice(1), query, password, ...Object.values(headers)].filter(Boolean);
+      const label = `${scheme}://${url.username ? `${url.username}:***@` : ''}${url.host}/${url.pathname.length > 1 ? '***' : ''}${Object.keys(headers).length ? ` (headers ${Object.keys(headers).join(', ')})` : ''}`;
+      return httpChannel(label, secrets, (message) => ({
+        url: target,
+        headers: { 'content-type': 'application/json', ...basic(url), ...headers },
+        body: jsonPayload(message),
+      }));
+    }
+    case 'ntfy':
+    case 'ntfys': {
+      need(url.host !== '' && parts.length === 1, 'a host and a topic: ntfy://[user:pass@]host/topic');
+      const topic = parts[0]!;
+      const target = `${scheme === 'ntfys' ? 'https' : 'http'}://${url.host}/${encodeURIComponent(topic)}`;
+      const label = `${scheme}://${url.username ? `${url.username}:***@` : ''}${url.host}/${mask(topic)}`;
+      return httpChannel(label, [topic, password], (message) => ({
+        url: target,
+        headers: {
+          'content-type': 'text/plain; charset=utf-8',
+          title: encodeURIComponent(message.title),
+          tags: message.kind === 'refresh-failed' || message.kind === 'engine-unreachable' ? 'warning' : 'package',
+          priority: message.kind === 'refresh-failed' || message.kind === 'engine-unreachable' ? 'high' : 'default',
+          ...basic(url),
+        },
+        body: message.body,
+      }));
+    }
+    case 'gotify':
+    case 'gotifys': {
+      need(url.host !== '' && parts.length >= 1, 'a host and an app token: gotify://host/token');
+      const token = parts.at(-1)!;
+      const base = parts.slice(0, -1).map(encodeURIComponent).join('/');
+      const target = `${scheme === 'gotifys' ? 'https' : 'http'}://${url.host}/${base ? `${base}/` : ''}message`;
+      return httpChannel(`${scheme}://${url.host}/${base ? `${base}/` : ''}***`, [token], (message) => ({
+        url: target,
+        headers: { 'content-type': 'application/json', 'x-gotify-key': token },
+        body: JSON.stringify({ title: message.title, message: message.body, priority: message.kind === 'refresh-failed' ? 8 : 5 }),
+      }));
+    }
+    case 'discord': {
+      // Apprise: discord://id/token; shoutrrr: discord://token@id.
+      const [id, token] = url.username ? [url.hostname, decodeURIComponent(url.username)] : [url.hostname, parts[0]];
+      need(Boolean(id) && Boolean(token), 'the webhook id and token: discord://id/token');
+      const api = process.env.IMAGEWATCH_DISCORD_API ?? 'https://discord.com/api/webhooks';
+      return httpChannel('discord://***', [token!, id!], (message) => ({
+        url: `${api}/${encodeURIComponent(id!)}/${encodeURIComponent(token!)}`,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'imagewatch', content: `**${message.title}**\n${message.body}` }),
+      }));
+    }
+    case 'slack': {
+      // Apprise: slack://TokenA/TokenB/TokenC, the three parts of an incoming webhook's path.
+      const tokens = [url.hostname, ...parts].filter(Boolean);
+      need(tokens.length === 3, 'an incoming webhook: slack://TokenA/TokenB/TokenC');
+      const api = process.env.IMAGEWATCH_SLACK_API ?? 'https://hooks.slack.com/services';
+      return httpChannel('slack://***', tokens, (message) => ({
+        url: `${api}/${tokens.map(encodeURIComponent).join('/')}`,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: `*${message.title}*\n${message.body}` }),
+      }));
+    }
+    case 'apprise':
+    case 'apprises': {
+      need(url.host !== '' && parts.length >= 1, 'a host and a configuration key: apprise://host/key');
+      const key = parts.at(-1)!;
+      const base = parts.slice(0, -1).map(encodeURIComponent).join('/');
+      const target = `${scheme === 'apprises' ? 'https' : 'http'}://${url.host}/${base ? `${base}/` : ''}notify/${encodeURIComponent(key)}`;
+      return httpChannel(`${scheme}://${url.host}/${base ? `${base}/` : ''}${mask(key)}`, [key, password], (message) => ({
+        url: target,
+        headers: { 'content-type': 'application/json', ...basic(url) },
+        body: JSON.stringify({
+          title: message.title,
+          body: message.body,
+          type: message.kind === 'refresh-failed' || message.kind === 'engine-unreachable' ? 'failure' : message.kind === 'refreshed' ? 'success' : 'info',
+        }),
+      }));
+    }
+    default:
+      throw new ConfigError(`${where}: unsupported notification URL scheme "${scheme}" (supported: ${SUPPORTED})`);
+  }
+}

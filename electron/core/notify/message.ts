@@ -1,0 +1,67 @@
+// What a notification channel is told, built from the core's events. A new version is told
+// once per digest, as the tray does; refreshes with the containers replaced or the reason.
+import { changedContainers } from '../../../shared/dto.js';
+import type { CoreEvent } from '../../../shared/events.js';
+
+import type { NOTIFY_KINDS } from '../../../shared/schemas.js';
+
+export type NotifyKind = (typeof NOTIFY_KINDS)[number];
+
+export interface NotifyMessage {
+  kind: NotifyKind;
+  title: string;
+  body: string;
+  runtime?: string;
+  image?: string;
+  digest?: string;
+  containers?: string[];
+  at: string;
+}
+
+export class MessageMaker {
+  private readonly announced = new Set<string>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  private at(): string {
+    return new Date(this.now()).toISOString();
+  }
+
+  /** The message an event is worth, if any. */
+  fromEvent(event: CoreEvent): NotifyMessage | null {
+    if (event.type === 'digest-moved' || event.type === 'update-found') {
+      const digest = event.type === 'digest-moved' ? event.to : event.digest;
+      const key = `${event.runtime}@${digest}`;
+      if (this.announced.has(key)) return null;
+      this.announced.add(key);
+      return {
+        kind: 'new-version',
+        title: `New version of ${event.runtime}`,
+        body: `${event.image} now points at ${digest.slice(0, 19)}`,
+        runtime: event.runtime,
+        image: event.image,
+        digest,
+        at: this.at(),
+      };
+    }
+    if (event.type === 'refresh-finished') {
+      const { detail } = event;
+      const containers = changedContainers(detail);
+      const base = { runtime: event.runtime, image: detail.image, ...(detail.digest ? { digest: detail.digest } : {}), containers, at: this.at() };
+      if (detail.ok) {
+        return {
+          kind: 'refreshed',
+          title: `Refreshed ${event.runtime}`,
+          body: `${containers.length} container${containers.length === 1 ? '' : 's'} replaced${containers.length ? `: ${containers.join(', ')}` : ''}`,
+          ...base,
+        };
+      }
+      return { kind: 'refresh-failed', title: `Refresh of ${event.runtime} failed`, body: detail.error ?? 'unknown error', ...base };
+    }
+    return null;
+  }
+
+  message(kind: Exclude<NotifyKind, 'new-version' | 'refreshed' | 'refresh-failed'>, title: string, body: string): NotifyMessage {
+    return { kind, title, body, at: this.at() };
+  }
+}

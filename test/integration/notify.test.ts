@@ -1,0 +1,151 @@
+// Notification channels against a server in the test that records the exact requests each
+// service's API wants; `notify-test`; and channels that are down (one failing, one silent):
+// checks go on at full speed, the retries are in the log, and the given-up delivery is in the
+// runtime's history with its reason. No secret appears in any output.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HistoryEntry } from '../../shared/dto.js';
+import { CLI, publish, requireBed, runCli, tempDir, uid, until, writeConfig } from './helpers.js';
+
+const bed = requireBed();
+
+interface Seen {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+describe.skipIf(bed === null)('notification channels', () => {
+  const b = bed!;
+  const dir = tempDir();
+  const seen: Seen[] = [];
+  let server: http.Server;
+  let host = '';
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        seen.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
+        if (req.url === '/hang') return; // never answers
+        res.writeHead(req.url === '/down' ? 500 : 200, { 'content-type': 'application/json' });
+        res.end(req.url === '/down' ? '{"error":"broken on purpose"}' : '{"ok":true}');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+
+  it('notify-test sends each service the request its API documents, and shows no secret', async () => {
+    const config = writeConfig(dir, {
+      runtimes: [],
+      notify: [
+        `json://${host}/hook?+X-Api-Key=k3y-s3cret`,
+        `ntfy://alice:pw-s3cret@${host}/updates-s3cret`,
+        `gotify://${host}/gotify-s3cret`,
+        'discord://111222/disc-s3cret',
+        'slack://TA/TB/slack-s3cret',
+        `apprise://${host}/apprise-s3cret`,
+      ],
+    });
+    seen.length = 0;
+    const run = await runCli(['notify-test', '--config', config], {
+      IMAGEWATCH_DISCORD_API: `http://${host}/discord`,
+      IMAGEWATCH_SLACK_API: `http://${host}/slack`,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.trim().split('\n')).toEqual([
+      `json://${host}/*** (headers X-Api-Key): ok (HTTP 200)`,
+      `ntfy://alice:***@${host}/u***: ok (HTTP 200)`,
+      `gotify://${host}/***: ok (HTTP 200)`,
+      'discord://***: ok (HTTP 200)',
+      'slack://***: ok (HTTP 200)',
+      `apprise://${host}/a***: ok (HTTP 200)`,
+    ]);
+    expect(`${run.stdout}${run.stderr}`).not.toContain('s3cret');
+    const by = (p: string): Seen => seen.find((s) => s.path === p)!;
+    const json = by('/hook');
+    expect(json).toMatchObject({ method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'k3y-s3cret' } });
+    expect(JSON.parse(json.body)).toMatchObject({ event: 'test', title: 'imagewatch test', message: expect.stringMatching(/This channel works/) });
+    const ntfy = by('/updates-s3cret');
+    expect(ntfy).toMatchObject({
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from('alice:pw-s3cret').toString('base64')}`, title: 'imagewatch%20test' },
+    });
+    expect(ntfy.body).toMatch(/^This channel works/);
+    const gotify = by('/message');
+    expect(gotify).toMatchObject({ method: 'POST', headers: { 'x-gotify-key': 'gotify-s3cret', 'content-type': 'application/json' } });
+    expect(JSON.parse(gotify.body)).toEqual({ title: 'imagewatch test', message: expect.any(String), priority: 5 });
+    expect(JSON.parse(by('/discord/111222/disc-s3cret').body)).toEqual({
+      username: 'imagewatch',
+      content: expect.stringMatching(/^\*\*imagewatch test\*\*\n/),
+    });
+    expect(JSON.parse(by('/slack/TA/TB/slack-s3cret').body)).toEqual({ text: expect.stringMatching(/^\*imagewatch test\*\n/) });
+    expect(JSON.parse(by('/notify/apprise-s3cret').body)).toEqual({ title: 'imagewatch test', body: expect.any(String), type: 'info' });
+  });
+
+  it('a bad channel URL is a config error that names its place, not its secret', async () => {
+    const config = writeConfig(path.join(dir), { runtimes: [], notify: ['https://hooks.example/s3cret-path', 'ntfy://host-only-s3cret'] });
+    const run = await runCli(['check', '--config', config, '--state', path.join(dir, 'bad.json')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/notify\[0\]: unsupported notification URL scheme "https"/);
+    expect(run.stderr).not.toContain('s3cret');
+  });
+
+  it('a channel that is down slows nothing, retries in view, and is recorded when given up', async () => {
+    const image = `${b.registries.open}/notify/app-${uid()}:latest`;
+    await publish(b, image, { version: 'v1' });
+    const stateDir = tempDir();
+    const config = writeConfig(stateDir, {
+      runtimes: [{ name: 'app', image }],
+      dockerHost: b.dockerHost,
+      intervalSeconds: 5,
+      notify: [`json://${host}/down`, { url: `json://${host}/hang`, events: ['new-version'] }],
+    });
+    const statePath = path.join(stateDir, 'state.json');
+    const proc = spawn(process.execPath, [CLI, 'watch', '--config', config, '--state', statePath], {
+      env: { ...process.env, IMAGEWATCH_NOTIFY_RETRY_MS: '200,200' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let log = '';
+    proc.stderr.on('data', (d: Buffer) => (log += d.toString()));
+    try {
+      await until('the seeding check', () => {
+        try {
+          return Boolean((JSON.parse(readFileSync(statePath, 'utf8')) as { runtimes: Record<string, { seenDigest: string | null }> }).runtimes.app?.seenDigest);
+        } catch {
+          return false;
+        }
+      });
+      await publish(b, image, { version: 'v2' });
+      await until('the move', () => log.includes('digest moved'), 30_000);
+      // A check handed to the watcher meanwhile is answered while the silent channel still waits.
+      const check = await runCli(['check', '--json', '--config', config, '--state', statePath]);
+      expect(check.code, check.stderr).toBe(0);
+      expect(log).not.toContain('no answer in 10 s');
+      await until('the retries and the give-up', () => log.includes('not delivered after 3 attempts'), 30_000);
+      expect(log).toMatch(new RegExp(`notification to json://${host.replace(/\./g, '\\.')}/\\*\\*\\* failed \\(attempt 1\\), retrying in 0 s: .*HTTP 500`));
+      const history = await until('the history entry', () => {
+        const doc = JSON.parse(readFileSync(statePath, 'utf8')) as { runtimes: Record<string, { history: HistoryEntry[] }> };
+        return doc.runtimes.app?.history.find((h) => h.kind === 'notify-failed');
+      });
+      expect(history.message).toMatch(
+        new RegExp(`^New version of app: not delivered to json://${host.replace(/\./g, '\\.')}/\\*\\*\\*: .*HTTP 500: \\{"error":"broken on purpose"\\}`),
+      );
+      expect(seen.filter((s) => s.path === '/down')).toHaveLength(3);
+    } finally {
+      proc.kill('SIGTERM');
+    }
+  });
+});

@@ -1,0 +1,61 @@
+// Channel URLs as shoutrrr and Apprise users write them: each parsed, its label masked, and a
+// bad one refused with its place named and its secret left out.
+import { describe, expect, it } from 'vitest';
+import { parseChannel } from '../../electron/core/notify/channels.js';
+import { MessageMaker } from '../../electron/core/notify/message.js';
+
+describe('notification channel URLs', () => {
+  it('masks every secret in the label', () => {
+    const labels = [
+      'json://hooks.lan/path-s3cret?+Authorization=Bearer%20s3cret',
+      'generic://user:s3cret@hooks.lan/x',
+      'ntfys://ntfy.sh/topic-s3cret',
+      'gotifys://push.lan/sub/s3cret-token',
+      'discord://123/s3cret',
+      'discord://s3cret@123',
+      'slack://T0/B0/s3cret',
+      'apprises://apprise.lan/s3cret-key',
+    ].map((url) => parseChannel(url, 'c.json: notify[0]').label);
+    expect(labels).toEqual([
+      'json://hooks.lan/*** (headers Authorization)',
+      'generic://user:***@hooks.lan/***',
+      'ntfys://ntfy.sh/t***',
+      'gotifys://push.lan/sub/***',
+      'discord://***',
+      'discord://***',
+      'slack://***',
+      'apprises://apprise.lan/s***',
+    ]);
+    expect(labels.join(' ')).not.toContain('s3cret');
+  });
+
+  it('refuses what cannot work, naming the place and never the secret', () => {
+    expect(() => parseChannel('mailto://me:s3cret@smtp.lan', 'c.json: notify[2]')).toThrow(
+      /^c\.json: notify\[2\]: unsupported notification URL scheme "mailto"/,
+    );
+    expect(() => parseChannel('ntfy://ntfy.sh', 'c.json: notify[0]')).toThrow(/ntfy:\/\/ needs a host and a topic/);
+    expect(() => parseChannel('slack://only-s3cret', 'w')).toThrow(/slack:\/\/ needs an incoming webhook/);
+    expect(() => parseChannel('not a url s3cret', 'w')).toThrow(/^w: not a URL/);
+    for (const bad of ['mailto://me:s3cret@smtp.lan', 'slack://only-s3cret', 'not a url s3cret']) {
+      try {
+        parseChannel(bad, 'w');
+      } catch (err) {
+        expect((err as Error).message).not.toContain('s3cret');
+      }
+    }
+  });
+
+  it('tells a new version once per digest', () => {
+    const maker = new MessageMaker(() => 0);
+    const moved = {
+      type: 'digest-moved' as const,
+      runtime: 'app',
+      image: 'ghcr.io/o/app:latest',
+      from: `sha256:${'a'.repeat(64)}`,
+      to: `sha256:${'b'.repeat(64)}`,
+    };
+    expect(maker.fromEvent(moved)).toMatchObject({ kind: 'new-version', runtime: 'app', digest: moved.to });
+    expect(maker.fromEvent(moved)).toBeNull();
+    expect(maker.fromEvent({ type: 'update-found', runtime: 'app', image: moved.image, digest: moved.to })).toBeNull();
+  });
+});
