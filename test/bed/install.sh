@@ -12,6 +12,8 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 # promtool checks /metrics; a real prometheus scrapes it.
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+# MQTT notifications are checked against a real broker.
+[ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
 # A real compose project (Debian 12 packages compose v1).
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi

@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../../shared/dto.js';
+import { connectAsync } from 'mqtt';
+import { startMosquitto } from '../bed/mosquitto.js';
 import { CLI, publish, requireBed, runCli, tempDir, uid, until, writeConfig } from './helpers.js';
 
 const bed = requireBed();
@@ -146,6 +148,45 @@ describe.skipIf(bed === null)('notification channels', () => {
       expect(seen.filter((s) => s.path === '/down')).toHaveLength(3);
     } finally {
       proc.kill('SIGTERM');
+    }
+  });
+
+  it('publishes to MQTT, with each runtime as a Home Assistant update entity', async () => {
+    const broker = await startMosquitto();
+    const subscriber = await connectAsync(`mqtt://${broker.host}`, { reconnectPeriod: 0 });
+    const got: Array<{ topic: string; payload: Record<string, unknown>; retain: boolean }> = [];
+    subscriber.on('message', (topic, payload, packet) =>
+      got.push({ topic, payload: JSON.parse(payload.toString()) as Record<string, unknown>, retain: packet.retain }),
+    );
+    await subscriber.subscribeAsync(['iwtest/#', 'homeassistant/#']);
+    try {
+      const image = `${b.registries.open}/notify/mqtt-${uid()}:latest`;
+      await publish(b, image, { version: 'v1' });
+      const stateDir = tempDir();
+      const config = writeConfig(stateDir, { runtimes: [{ name: 'app', image }], dockerHost: b.dockerHost, notify: [`mqtt://${broker.host}/iwtest`] });
+      const test = await runCli(['notify-test', '--config', config]);
+      expect(test.stdout.trim(), test.stderr).toBe(`mqtt://${broker.host}/iwtest: ok (published)`);
+      await until('the test event', () => got.find((m) => m.topic === 'iwtest/event' && m.payload.event === 'test'));
+
+      const state = path.join(stateDir, 'state.json');
+      expect((await runCli(['check', '--config', config, '--state', state])).code).toBe(0);
+      const { digest } = await publish(b, image, { version: 'v2' });
+      const moved = await runCli(['check', '--config', config, '--state', state]);
+      expect(moved.code, moved.stderr).toBe(0);
+      const discovery = await until('the discovery config', () => got.find((m) => m.topic === 'homeassistant/update/imagewatch_app/config'));
+      expect(discovery.payload).toMatchObject({
+        name: 'app',
+        unique_id: 'imagewatch_app',
+        state_topic: 'iwtest/app/state',
+        device_class: 'firmware',
+        release_summary: image,
+      });
+      const entity = await until('the entity state', () => got.find((m) => m.topic === 'iwtest/app/state'));
+      expect(entity.payload).toEqual({ installed_version: 'unknown', latest_version: digest.slice('sha256:'.length, 'sha256:'.length + 12) });
+      expect(got.find((m) => m.topic === 'iwtest/event' && m.payload.event === 'new-version')?.payload).toMatchObject({ runtime: 'app', image, digest });
+    } finally {
+      await subscriber.endAsync();
+      await broker.stop();
     }
   });
 });

@@ -15,6 +15,7 @@ describe('notification channel URLs', () => {
       'discord://s3cret@123',
       'slack://T0/B0/s3cret',
       'apprises://apprise.lan/s3cret-key',
+      'mqtt://ha:s3cret@broker.lan:1883/home',
     ].map((url) => parseChannel(url, 'c.json: notify[0]').label);
     expect(labels).toEqual([
       'json://hooks.lan/*** (headers Authorization)',
@@ -25,6 +26,7 @@ describe('notification channel URLs', () => {
       'discord://***',
       'slack://***',
       'apprises://apprise.lan/s***',
+      'mqtt://ha:***@broker.lan:1883/home',
     ]);
     expect(labels.join(' ')).not.toContain('s3cret');
   });

@@ -5,6 +5,7 @@ import { request } from 'undici';
 import { ConfigError } from '../errors.js';
 import { safeText } from '../util/safe-text.js';
 import type { NotifyMessage } from './message.js';
+import { mqttChannel } from './mqtt.js';
 
 export interface Channel {
   /** The URL with its secrets masked: what logs, errors, state and the window show. */
@@ -20,7 +21,8 @@ interface Target {
 }
 
 const TIMEOUT_MS = 10_000;
-const SUPPORTED = 'json://, jsons://, generic://, generic+http://, ntfy://, ntfys://, gotify://, gotifys://, discord://, slack://, apprise://, apprises://';
+const SUPPORTED =
+  'json://, jsons://, generic://, generic+http://, ntfy://, ntfys://, gotify://, gotifys://, discord://, slack://, apprise://, apprises://, mqtt://, mqtts://';
 
 function mask(value: string): string {
   return value.length <= 2 ? '***' : `${value[0]}***`;
@@ -187,6 +189,12 @@ export function parseChannel(raw: string, where: string): Channel {
           type: message.kind === 'refresh-failed' || message.kind === 'engine-unreachable' ? 'failure' : message.kind === 'refreshed' ? 'success' : 'info',
         }),
       }));
+    }
+    case 'mqtt':
+    case 'mqtts': {
+      need(url.hostname !== '', 'a broker: mqtt://[user:pass@]host[:port][/topic-prefix]');
+      const label = `${scheme}://${url.username ? `${url.username}:***@` : ''}${url.host}${url.pathname.length > 1 ? url.pathname : ''}`;
+      return mqttChannel(url, label, [password]);
     }
     default:
       throw new ConfigError(`${where}: unsupported notification URL scheme "${scheme}" (supported: ${SUPPORTED})`);

@@ -1,0 +1,84 @@
+// MQTT through the mqtt package: every event as JSON on `<prefix>/event`, and each runtime as
+// a Home Assistant update entity (discovery config and state, retained), so Home Assistant
+// shows "update available" per runtime. A connection per delivery: events are rare, and a
+// broker that is down then costs nothing between them. Loaded only when such a channel is used.
+import type { Channel } from './channels.js';
+import { safeText } from '../util/safe-text.js';
+import type { NotifyMessage } from './message.js';
+
+const TIMEOUT_MS = 10_000;
+
+interface Versions {
+  installed: string;
+  latest: string;
+}
+
+const short = (digest: string | undefined): string => (digest ? digest.replace(/^sha256:/, '').slice(0, 12) : 'unknown');
+
+/** Topic-safe id for a runtime name (letters, digits, `_`). */
+const entityId = (runtime: string): string => runtime.replace(/[^A-Za-z0-9_]/g, '_');
+
+export function mqttChannel(url: URL, label: string, secrets: string[]): Channel {
+  const prefix = url.pathname.replace(/^\/+|\/+$/g, '') || 'imagewatch';
+  const discovery = url.searchParams.get('discovery') ?? 'homeassistant';
+  const versions = new Map<string, Versions>();
+  const broker = `${url.protocol}//${url.host}`;
+  return {
+    label,
+    async send(message: NotifyMessage) {
+      const { connectAsync } = await import('mqtt');
+      let client: Awaited<ReturnType<typeof connectAsync>>;
+      try {
+        client = await connectAsync(broker, {
+          ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+          ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+          connectTimeout: TIMEOUT_MS,
+          reconnectPeriod: 0,
+          clientId: `imagewatch-${process.pid}-${Math.random().toString(16).slice(2, 8)}`,
+        });
+      } catch (err) {
+        // No `cause`: the client's error may hold the broker URL with its password.
+        // eslint-disable-next-line preserve-caught-error
+        throw new Error(`${label}: cannot connect: ${safeText((err as Error).message, { secrets, max: 200 })}`);
+      }
+      try {
+        await client.publishAsync(`${prefix}/event`, JSON.stringify({ event: message.kind, title: message.title, message: message.body, ...pick(message) }), {
+          qos: 1,
+        });
+        const runtime = message.runtime;
+        if (runtime && (message.kind === 'new-version' || message.kind === 'refreshed')) {
+          const id = entityId(runtime);
+          const state = `${prefix}/${id}/state`;
+          const known = versions.get(runtime) ?? { installed: 'unknown', latest: 'unknown' };
+          const next =
+            message.kind === 'refreshed' ? { installed: short(message.digest), latest: short(message.digest) } : { ...known, latest: short(message.digest) };
+          versions.set(runtime, next);
+          const config = {
+            name: runtime,
+            unique_id: `imagewatch_${id}`,
+            object_id: `imagewatch_${id}`,
+            state_topic: state,
+            device_class: 'firmware',
+            ...(message.image ? { release_summary: message.image } : {}),
+            device: { identifiers: ['imagewatch'], name: 'imagewatch', manufacturer: 'imagewatch' },
+          };
+          await client.publishAsync(`${discovery}/update/imagewatch_${id}/config`, JSON.stringify(config), { qos: 1, retain: true });
+          await client.publishAsync(state, JSON.stringify({ installed_version: next.installed, latest_version: next.latest }), { qos: 1, retain: true });
+        }
+        return 'published';
+      } finally {
+        await client.endAsync().catch(() => undefined);
+      }
+    },
+  };
+}
+
+function pick(message: NotifyMessage): Record<string, unknown> {
+  return {
+    ...(message.runtime ? { runtime: message.runtime } : {}),
+    ...(message.image ? { image: message.image } : {}),
+    ...(message.digest ? { digest: message.digest } : {}),
+    ...(message.containers ? { containers: message.containers } : {}),
+    at: message.at,
+  };
+}
