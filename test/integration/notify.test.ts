@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../../shared/dto.js';
 import { connectAsync } from 'mqtt';
+import { SMTPServer } from 'smtp-server';
 import { startMosquitto } from '../bed/mosquitto.js';
 import { CLI, publish, requireBed, runCli, tempDir, uid, until, writeConfig } from './helpers.js';
 
@@ -187,6 +188,60 @@ describe.skipIf(bed === null)('notification channels', () => {
     } finally {
       await subscriber.endAsync();
       await broker.stop();
+    }
+  });
+
+  it('sends email over SMTP with STARTTLS and a login, to an SMTP server in the test', async () => {
+    const tls = path.join(b.dir, 'engine-tls');
+    const mails: Array<{ from: string; to: string[]; data: string; secure: boolean; user: string }> = [];
+    const smtp = new SMTPServer({
+      key: readFileSync(path.join(tls, 'server-key.pem')),
+      cert: readFileSync(path.join(tls, 'server-cert.pem')),
+      authOptional: false,
+      logger: false,
+      onAuth(auth, _session, callback) {
+        if (auth.username === 'ops@lan' && auth.password === 'mail-s3cret') callback(null, { user: auth.username });
+        else callback(new Error('bad login'));
+      },
+      onData(stream, session, callback) {
+        let data = '';
+        stream.on('data', (d: Buffer) => (data += d.toString()));
+        stream.on('end', () => {
+          mails.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address),
+            data,
+            secure: session.secure,
+            user: String(session.user),
+          });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
+    const port = (smtp.server.address() as AddressInfo).port;
+    try {
+      const config = writeConfig(tempDir(), {
+        runtimes: [],
+        notify: [`mailto://ops%40lan:mail-s3cret@127.0.0.1:${port}?from=imagewatch@lan&to=admin@lan,oncall@lan`],
+      });
+      // The bed's CA signed the server's certificate: trusted as a user would trust a private CA.
+      const run = await runCli(['notify-test', '--config', config], { NODE_EXTRA_CA_CERTS: b.registryCa });
+      expect(run.code, `${run.stdout}${run.stderr}`).toBe(0);
+      expect(run.stdout.trim()).toMatch(new RegExp(`^mailto://ops@lan:\\*\\*\\*@127\\.0\\.0\\.1:${port} → admin@lan, oncall@lan: ok \\(SMTP 250`));
+      expect(`${run.stdout}${run.stderr}`).not.toContain('mail-s3cret');
+      expect(mails).toHaveLength(1);
+      expect(mails[0]).toMatchObject({ from: 'imagewatch@lan', to: ['admin@lan', 'oncall@lan'], secure: true, user: 'ops@lan' });
+      expect(mails[0]!.data).toMatch(/^Subject: imagewatch test$/m);
+      expect(mails[0]!.data).toMatch(/This channel works/);
+
+      // Without the CA, the certificate is not trusted, and nothing is sent in clear instead.
+      const untrusted = await runCli(['notify-test', '--config', config]);
+      expect(untrusted.code).toBe(1);
+      expect(untrusted.stdout).toMatch(/failed: .*(self.signed|certificate|unable to verify)/i);
+      expect(mails).toHaveLength(1);
+    } finally {
+      await new Promise<void>((r) => smtp.close(() => r()));
     }
   });
 });

@@ -16,6 +16,7 @@ describe('notification channel URLs', () => {
       'slack://T0/B0/s3cret',
       'apprises://apprise.lan/s3cret-key',
       'mqtt://ha:s3cret@broker.lan:1883/home',
+      'mailto://me%40lan:s3cret@smtp.lan:587?to=ops@lan',
     ].map((url) => parseChannel(url, 'c.json: notify[0]').label);
     expect(labels).toEqual([
       'json://hooks.lan/*** (headers Authorization)',
@@ -27,18 +28,18 @@ describe('notification channel URLs', () => {
       'slack://***',
       'apprises://apprise.lan/s***',
       'mqtt://ha:***@broker.lan:1883/home',
+      'mailto://me@lan:***@smtp.lan:587 → ops@lan',
     ]);
     expect(labels.join(' ')).not.toContain('s3cret');
   });
 
   it('refuses what cannot work, naming the place and never the secret', () => {
-    expect(() => parseChannel('mailto://me:s3cret@smtp.lan', 'c.json: notify[2]')).toThrow(
-      /^c\.json: notify\[2\]: unsupported notification URL scheme "mailto"/,
-    );
+    expect(() => parseChannel('irc://me:s3cret@irc.lan/#ops', 'c.json: notify[2]')).toThrow(/^c\.json: notify\[2\]: unsupported notification URL scheme "irc"/);
+    expect(() => parseChannel('mailto://me:s3cret@smtp.lan', 'w')).toThrow(/mailto:\/\/ needs a server and recipients/);
     expect(() => parseChannel('ntfy://ntfy.sh', 'c.json: notify[0]')).toThrow(/ntfy:\/\/ needs a host and a topic/);
     expect(() => parseChannel('slack://only-s3cret', 'w')).toThrow(/slack:\/\/ needs an incoming webhook/);
     expect(() => parseChannel('not a url s3cret', 'w')).toThrow(/^w: not a URL/);
-    for (const bad of ['mailto://me:s3cret@smtp.lan', 'slack://only-s3cret', 'not a url s3cret']) {
+    for (const bad of ['irc://me:s3cret@irc.lan/#ops', 'mailto://me:s3cret@smtp.lan', 'slack://only-s3cret', 'not a url s3cret']) {
       try {
         parseChannel(bad, 'w');
       } catch (err) {

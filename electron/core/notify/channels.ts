@@ -6,6 +6,7 @@ import { ConfigError } from '../errors.js';
 import { safeText } from '../util/safe-text.js';
 import type { NotifyMessage } from './message.js';
 import { mqttChannel } from './mqtt.js';
+import { emailChannel } from './email.js';
 
 export interface Channel {
   /** The URL with its secrets masked: what logs, errors, state and the window show. */
@@ -22,7 +23,7 @@ interface Target {
 
 const TIMEOUT_MS = 10_000;
 const SUPPORTED =
-  'json://, jsons://, generic://, generic+http://, ntfy://, ntfys://, gotify://, gotifys://, discord://, slack://, apprise://, apprises://, mqtt://, mqtts://';
+  'json://, jsons://, generic://, generic+http://, ntfy://, ntfys://, gotify://, gotifys://, discord://, slack://, apprise://, apprises://, mqtt://, mqtts://, mailto://, mailtos://, smtp://';
 
 function mask(value: string): string {
   return value.length <= 2 ? '***' : `${value[0]}***`;
@@ -195,6 +196,31 @@ export function parseChannel(raw: string, where: string): Channel {
       need(url.hostname !== '', 'a broker: mqtt://[user:pass@]host[:port][/topic-prefix]');
       const label = `${scheme}://${url.username ? `${url.username}:***@` : ''}${url.host}${url.pathname.length > 1 ? url.pathname : ''}`;
       return mqttChannel(url, label, [password]);
+    }
+    case 'mailto':
+    case 'mailtos':
+    case 'smtp': {
+      // Apprise: mailto://user:pass@smtp.host:587?from=…&to=…; shoutrrr: smtp://user:pass@host:port/?from=…&to=…
+      const to = (url.searchParams.get('to') ?? '').split(/[,\s]+/).filter(Boolean);
+      need(url.hostname !== '' && to.length > 0, 'a server and recipients: mailto://user:pass@smtp.host:587?from=me@host&to=you@host');
+      const encryption = url.searchParams.get('encryption');
+      const secure = scheme === 'mailtos' || encryption === 'implicit';
+      const user = url.username ? decodeURIComponent(url.username) : undefined;
+      const from = url.searchParams.get('from') ?? (user?.includes('@') ? user : `imagewatch@${url.hostname}`);
+      const label = `${scheme}://${user ? `${user}:***@` : ''}${url.host} → ${to.join(', ')}`;
+      return emailChannel(
+        {
+          host: url.hostname,
+          port: Number(url.port || (secure ? 465 : 587)),
+          secure,
+          plain: encryption === 'none',
+          ...(user ? { user } : {}),
+          ...(password ? { password } : {}),
+          from,
+          to,
+        },
+        label,
+      );
     }
     default:
       throw new ConfigError(`${where}: unsupported notification URL scheme "${scheme}" (supported: ${SUPPORTED})`);
