@@ -68,6 +68,11 @@ export interface CheckRun {
   unwatched?: UnwatchedImage[];
 }
 
+/** Whether the runtime's most recent check failed (its error is from that check). */
+export function lastCheckFailed(state: Pick<RuntimeState, 'lastError' | 'lastCheckAt'>): boolean {
+  return state.lastError?.phase === 'check' && state.lastError.at === state.lastCheckAt;
+}
+
 /** A runtime's state without its history, which is fetched on its own (getHistory) when shown. */
 export type RuntimeSummary = Omit<RuntimeState, 'history'> & { historyLength: number };
 

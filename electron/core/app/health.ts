@@ -1,6 +1,7 @@
 // What /healthz answers: whether imagewatch is doing its job, for uptime checks that only read
 // the status. No token is needed, so nothing here names a registry, an image or a host.
 import type { AppState } from '../../../shared/api.js';
+import { lastCheckFailed } from '../../../shared/dto.js';
 
 export type Health = { status: 'ok' } | { status: 'unhealthy'; reasons: string[] };
 
@@ -8,9 +9,8 @@ export function healthOf(state: AppState, options: { nowMs: number; startedAtMs:
   const reasons: string[] = [];
   if (state.engineHealth?.reachable === false) reasons.push('the container engine does not answer');
   const runtimes = state.runtimes;
-  const failing = (r: AppState['runtimes'][number]): boolean => r.state.lastError?.phase === 'check' && r.state.lastError.at === r.state.lastCheckAt;
   const checked = runtimes.filter((r) => r.state.lastCheckAt !== null);
-  if (checked.length > 0 && checked.every(failing)) reasons.push('every lookup is failing');
+  if (checked.length > 0 && checked.every((r) => lastCheckFailed(r.state))) reasons.push('every lookup is failing');
   const intervalMs = state.settings.intervalSeconds * 1000;
   const latest = Math.max(0, ...checked.map((r) => Date.parse(r.state.lastCheckAt!)));
   const since = latest > 0 ? latest : options.startedAtMs;

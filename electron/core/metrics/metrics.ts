@@ -3,6 +3,7 @@
 // registry client's request and lookup hooks; read when Prometheus scrapes.
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { CoreEvent } from '../../../shared/events.js';
+import { lastCheckFailed } from '../../../shared/dto.js';
 
 export type LookupResult = 'ok' | 'error' | 'rate_limited';
 
@@ -89,8 +90,7 @@ export class CoreMetrics {
         const { runtime, state } = event;
         if (state.updateAvailable === null) this.updateAvailable.remove({ runtime });
         else this.updateAvailable.set({ runtime }, state.updateAvailable ? 1 : 0);
-        const checkFailed = state.lastError?.phase === 'check' && state.lastError.at === state.lastCheckAt;
-        if (state.lastCheckAt && !checkFailed) this.lastCheck.set({ runtime }, Date.parse(state.lastCheckAt) / 1000);
+        if (state.lastCheckAt && !lastCheckFailed(state)) this.lastCheck.set({ runtime }, Date.parse(state.lastCheckAt) / 1000);
         if (state.lastRefreshAt) this.lastRefresh.set({ runtime }, Date.parse(state.lastRefreshAt) / 1000);
         return;
       }

@@ -4,7 +4,7 @@
 import { request } from 'undici';
 import { ConfigError } from '../errors.js';
 import { safeText } from '../util/safe-text.js';
-import type { NotifyMessage } from './message.js';
+import { messageFields, type NotifyMessage } from './message.js';
 import { mqttChannel } from './mqtt.js';
 import { emailChannel } from './email.js';
 
@@ -30,16 +30,7 @@ function mask(value: string): string {
 }
 
 function jsonPayload(message: NotifyMessage): string {
-  return JSON.stringify({
-    event: message.kind,
-    title: message.title,
-    message: message.body,
-    ...(message.runtime ? { runtime: message.runtime } : {}),
-    ...(message.image ? { image: message.image } : {}),
-    ...(message.digest ? { digest: message.digest } : {}),
-    ...(message.containers ? { containers: message.containers } : {}),
-    at: message.at,
-  });
+  return JSON.stringify({ event: message.kind, title: message.title, message: message.body, ...messageFields(message) });
 }
 
 function basic(url: URL): Record<string, string> {

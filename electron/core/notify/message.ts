@@ -18,6 +18,17 @@ export interface NotifyMessage {
   at: string;
 }
 
+/** The fields a structured channel (JSON webhook, MQTT) carries beside the text. */
+export function messageFields(message: NotifyMessage): Record<string, unknown> {
+  return {
+    ...(message.runtime ? { runtime: message.runtime } : {}),
+    ...(message.image ? { image: message.image } : {}),
+    ...(message.digest ? { digest: message.digest } : {}),
+    ...(message.containers ? { containers: message.containers } : {}),
+    at: message.at,
+  };
+}
+
 export class MessageMaker {
   private readonly announced = new Set<string>();
 

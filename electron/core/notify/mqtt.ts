@@ -4,7 +4,7 @@
 // broker that is down then costs nothing between them. Loaded only when such a channel is used.
 import type { Channel } from './channels.js';
 import { safeText } from '../util/safe-text.js';
-import type { NotifyMessage } from './message.js';
+import { messageFields, type NotifyMessage } from './message.js';
 
 const TIMEOUT_MS = 10_000;
 
@@ -42,9 +42,13 @@ export function mqttChannel(url: URL, label: string, secrets: string[]): Channel
         throw new Error(`${label}: cannot connect: ${safeText((err as Error).message, { secrets, max: 200 })}`);
       }
       try {
-        await client.publishAsync(`${prefix}/event`, JSON.stringify({ event: message.kind, title: message.title, message: message.body, ...pick(message) }), {
-          qos: 1,
-        });
+        await client.publishAsync(
+          `${prefix}/event`,
+          JSON.stringify({ event: message.kind, title: message.title, message: message.body, ...messageFields(message) }),
+          {
+            qos: 1,
+          },
+        );
         const runtime = message.runtime;
         if (runtime && (message.kind === 'new-version' || message.kind === 'refreshed')) {
           const id = entityId(runtime);
@@ -70,15 +74,5 @@ export function mqttChannel(url: URL, label: string, secrets: string[]): Channel
         await client.endAsync().catch(() => undefined);
       }
     },
-  };
-}
-
-function pick(message: NotifyMessage): Record<string, unknown> {
-  return {
-    ...(message.runtime ? { runtime: message.runtime } : {}),
-    ...(message.image ? { image: message.image } : {}),
-    ...(message.digest ? { digest: message.digest } : {}),
-    ...(message.containers ? { containers: message.containers } : {}),
-    at: message.at,
   };
 }

@@ -6,13 +6,12 @@ import type Docker from 'dockerode';
 import type { RuntimeConfig, UnwatchedImage, UnwatchedReason } from '../../../shared/dto.js';
 import { RuntimeNameSchema } from '../../../shared/schemas.js';
 import { inspectImage, repoDigestFor } from '../docker/images.js';
-import { TEMP_SUFFIX_NEW, TEMP_SUFFIX_OLD } from '../docker/replace.js';
 import { DOCKER_HUB, followsTag, formatReference, tryParseReference, type ImageReference } from '../image/reference.js';
 import { ContainerListError } from '../errors.js';
 import { engineMessage } from '../docker/connection.js';
 import { safeText } from '../util/safe-text.js';
 import { ENABLE_LABEL, optedIn, optedOutBy } from './labels.js';
-import { containerName, orchestratorOf } from './select.js';
+import { containerName, IMAGE_ID, isTemporary, orchestratorOf } from './select.js';
 
 /** true: every container unless opted out; 'opt-in': only containers labelled imagewatch.enable=true. */
 export type DiscoverMode = boolean | 'opt-in';
@@ -21,8 +20,6 @@ export interface Discovery {
   runtimes: RuntimeConfig[];
   unwatched: UnwatchedImage[];
 }
-
-const IMAGE_ID = /^(sha256:)?[a-f0-9]{12,64}$/;
 
 interface Found {
   ref: ImageReference;
@@ -52,7 +49,7 @@ export async function discoverContainers(docker: Docker, mode: Exclude<DiscoverM
 
   for (const entry of list) {
     const name = containerName(entry.Names, entry.Id);
-    if (name.endsWith(TEMP_SUFFIX_NEW) || name.endsWith(TEMP_SUFFIX_OLD)) continue;
+    if (isTemporary(name)) continue;
     let written = entry.Image;
     // The list shows an image ID once the tag has moved on; the container's own config says what it was made from.
     if (IMAGE_ID.test(written)) {

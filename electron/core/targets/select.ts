@@ -8,7 +8,13 @@ import { TEMP_SUFFIX_NEW, TEMP_SUFFIX_OLD } from '../docker/replace.js';
 import { ContainerListError } from '../errors.js';
 import { engineMessage } from '../docker/connection.js';
 
-const IMAGE_ID = /^(sha256:)?[a-f0-9]{12,64}$/;
+/** What the engine lists instead of a name once the tag has moved on, or a container made from an ID. */
+export const IMAGE_ID = /^(sha256:)?[a-f0-9]{12,64}$/;
+
+/** A replacement's temporary container (or the old one parked): never a target of its own. */
+export function isTemporary(name: string): boolean {
+  return name.endsWith(TEMP_SUFFIX_NEW) || name.endsWith(TEMP_SUFFIX_OLD);
+}
 
 export function matchesLabel(labels: Record<string, string> | undefined, selector: string): boolean {
   const eq = selector.indexOf('=');
@@ -49,7 +55,7 @@ export async function selectContainers(docker: Docker, watched: ImageReference, 
   const containers: Docker.ContainerInspectInfo[] = [];
   for (const entry of all) {
     const name = containerName(entry.Names, entry.Id);
-    if (name.endsWith(TEMP_SUFFIX_NEW) || name.endsWith(TEMP_SUFFIX_OLD)) continue;
+    if (isTemporary(name)) continue;
     if (match.namePrefix && !name.startsWith(match.namePrefix)) continue;
     if (match.label && !matchesLabel(entry.Labels, match.label)) continue;
     // The list shows an image ID instead of the name once the tag has moved on; only
