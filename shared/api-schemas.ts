@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import type { ApiMethod } from './api.js';
 import {
+  ChannelIdSchema,
+  ChannelInputSchema,
   CredentialInputSchema,
   describeIssues,
   RefreshRequestSchema,
@@ -24,6 +26,9 @@ export const API_ARG_SCHEMAS = {
   setCredential: z.tuple([CredentialInputSchema]),
   removeCredential: z.tuple([RegistryHostSchema]),
   useEngine: z.tuple([z.string().min(1).max(4096)]),
+  addChannel: z.tuple([ChannelInputSchema]),
+  removeChannel: z.tuple([ChannelIdSchema]),
+  testChannel: z.tuple([ChannelIdSchema]),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export function isApiMethod(value: unknown): value is ApiMethod {

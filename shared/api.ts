@@ -2,8 +2,19 @@
 // or `imagewatch serve` over HTTP). Both sides type against these maps; the receiving side
 // validates every argument with the schemas in ./api-schemas.ts.
 import type { z } from 'zod';
-import type { CredentialInputSchema, RefreshRequestSchema, SettingsPatchSchema } from './schemas.js';
-import type { EngineHealth, EngineInUse, HistoryEntry, RecreateStrategy, RefreshResult, RuntimeConfig, RuntimeSummary, UnwatchedImage } from './dto.js';
+import type { ChannelInputSchema, CredentialInputSchema, RefreshRequestSchema, SettingsPatchSchema } from './schemas.js';
+import type {
+  ChannelTestResult,
+  ChannelView,
+  EngineHealth,
+  EngineInUse,
+  HistoryEntry,
+  RecreateStrategy,
+  RefreshResult,
+  RuntimeConfig,
+  RuntimeSummary,
+  UnwatchedImage,
+} from './dto.js';
 
 export { summarize, type RuntimeSummary } from './dto.js';
 import type { CoreEvent } from './events.js';
@@ -29,6 +40,8 @@ export interface SettingsView {
   discover: boolean | 'opt-in';
   /** Registries that have credentials stored; the secrets themselves never leave the engine side. */
   credentialRegistries: string[];
+  /** Notification channels, masked: the window names them by id and never sees a secret. */
+  channels: ChannelView[];
 }
 
 export interface AppState {
@@ -50,6 +63,7 @@ export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 export type RefreshRequestOptions = z.infer<typeof RefreshRequestSchema>;
 
 export type CredentialInput = z.infer<typeof CredentialInputSchema>;
+export type ChannelInput = z.infer<typeof ChannelInputSchema>;
 
 /** Renderer → engine: method name → [arguments, result]. */
 export interface ApiMethods {
@@ -65,6 +79,11 @@ export interface ApiMethods {
   removeCredential: { args: [registry: string]; result: AppState };
   /** Switches to one of the engine sockets `engineHealth.found` lists as answering, and keeps it as the dockerHost setting. */
   useEngine: { args: [host: string]; result: AppState };
+  /** Adds a notification channel (kept with the system keychain on the desktop, in the config file headless). */
+  addChannel: { args: [channel: ChannelInput]; result: AppState };
+  removeChannel: { args: [id: string]; result: AppState };
+  /** Sends a test message to one channel now and says what it answered. */
+  testChannel: { args: [id: string]; result: ChannelTestResult };
 }
 
 export type ApiMethod = keyof ApiMethods;
@@ -81,6 +100,9 @@ export const API_METHODS: readonly ApiMethod[] = [
   'setCredential',
   'removeCredential',
   'useEngine',
+  'addChannel',
+  'removeChannel',
+  'testChannel',
 ];
 export type ApiArgs<M extends ApiMethod> = ApiMethods[M]['args'];
 export type ApiResult<M extends ApiMethod> = ApiMethods[M]['result'];

@@ -11,7 +11,10 @@ import type {
   RuntimeErrorSchema,
   RuntimeMatchSchema,
   RuntimeStateSchema,
+  NOTIFY_KINDS,
 } from './schemas.js';
+
+export type NotifyKind = (typeof NOTIFY_KINDS)[number];
 
 export type RecreateStrategy = z.infer<typeof RecreateStrategySchema>;
 export type RuntimeMatch = z.infer<typeof RuntimeMatchSchema>;
@@ -144,4 +147,26 @@ export interface CheckReport {
   updateAvailable: boolean | null;
   refresh?: RefreshResult;
   error?: string;
+}
+
+/** A notification channel as the window sees it: masked, never its URL. */
+export interface ChannelView {
+  id: string;
+  /** The URL with its secrets (password, token, webhook path, topic) masked. */
+  label: string;
+  /** Only these kinds of event; all when absent. */
+  events?: NotifyKind[];
+  /** Only these runtimes' events; all when absent. */
+  runtimes?: string[];
+  /** Where it is kept: the settings (or config) file, or the desktop's system keychain. */
+  kept: 'settings' | 'keychain';
+  /** Kept but not readable (sealed with a keychain that changed): nothing is sent to it. */
+  unusable?: true;
+}
+
+/** What one channel answered a test message. */
+export interface ChannelTestResult {
+  channel: string;
+  ok: boolean;
+  answer: string;
 }

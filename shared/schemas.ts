@@ -39,17 +39,20 @@ export const CredentialSettingSchema = z.union([
 /** What notification channels can be told; a channel may filter on these. */
 export const NOTIFY_KINDS = ['new-version', 'refreshed', 'refresh-failed', 'recovered', 'engine-unreachable', 'engine-back', 'test'] as const;
 
-/** A channel: its URL (shoutrrr or Apprise syntax), or the URL with filters. */
-export const NotifyChannelSchema = z.union([
-  z.string().min(1),
-  z.strictObject({
-    url: z.string().min(1),
-    /** Only these kinds of event; all when absent. */
-    events: z.array(z.enum(NOTIFY_KINDS)).optional(),
-    /** Only events of these runtimes (events about no runtime always pass); all when absent. */
-    runtimes: z.array(z.string().min(1)).optional(),
-  }),
-]);
+/** A channel with filters: its URL (shoutrrr or Apprise syntax), and what it is told. */
+export const ChannelInputSchema = z.strictObject({
+  url: z.string().min(1).max(4096),
+  /** Only these kinds of event; all when absent. */
+  events: z.array(z.enum(NOTIFY_KINDS)).max(NOTIFY_KINDS.length).optional(),
+  /** Only events of these runtimes (events about no runtime always pass); all when absent. */
+  runtimes: z.array(z.string().min(1).max(255)).max(500).optional(),
+});
+
+/** A channel in the settings: its URL alone, or the URL with filters. */
+export const NotifyChannelSchema = z.union([z.string().min(1), ChannelInputSchema]);
+
+/** The id the window names a channel by (it never sees the URL, whose parts are secrets). */
+export const ChannelIdSchema = z.string().regex(/^[a-z]+-[A-Za-z0-9_-]{1,64}$/, 'a channel id as the state lists it');
 
 export const SettingsSchema = z.strictObject({
   runtimes: z

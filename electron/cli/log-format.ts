@@ -1,8 +1,8 @@
 // How `watch` and `serve` write the core's log lines: the origin's Go-style text lines, or with
 // --log-format json (IMAGEWATCH_LOG_FORMAT=json) one JSON object a line through pino, with the
 // time, level, message and the fields (runtime, image, digest, container) kept apart.
-import { pino } from 'pino';
 import type { Log } from '../core/log.js';
+import { jsonLog } from '../core/log-records.js';
 import { logFormat, type LogFormat } from './args.js';
 
 /** Go's log package format, which the origin's log lines were printed with. */
@@ -21,16 +21,5 @@ export function chosenLogFormat(flag: LogFormat | undefined, env: NodeJS.Process
 
 export function makeLog(format: LogFormat, write: (text: string) => void): Log {
   if (format === 'text') return (line) => write(`${logLine()(line)}\n`);
-  const logger = pino(
-    {
-      base: null,
-      timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-    },
-    { write },
-  );
-  return (line, fields = {}) => {
-    const { level = 'info', ...rest } = fields;
-    logger[level](rest, line.replace(/^image-auto-refresh: /, ''));
-  };
+  return jsonLog(write);
 }

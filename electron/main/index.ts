@@ -11,7 +11,7 @@ import { installQuitGuard } from './lifecycle.js';
 import { openLogFile } from './log-file.js';
 import { launchedHidden, loginItem } from './login-item.js';
 import { Notifier } from './notifications.js';
-import { ElectronSettingsStore, ElectronStateStore, SafeStorageSecrets } from './stores.js';
+import { ElectronSettingsStore, ElectronStateStore, SafeStorageChannels, SafeStorageSecrets } from './stores.js';
 import type { TrayAction } from './tray-menu.js';
 import { TrayController } from './tray.js';
 import { WindowManager } from './window.js';
@@ -46,8 +46,9 @@ async function start(): Promise<void> {
     settingsStore,
     stateStore,
     secrets: () => new SafeStorageSecrets(),
+    channelVault: new SafeStorageChannels(),
     journalPath: journalPathFor(path.join(userData, 'state.json')),
-    log: (line) => logFile.line(line),
+    log: logFile.log,
   });
   owner.lock.lost.addEventListener('abort', () => {
     console.error(`imagewatch: ${(owner.lock.lost.reason as Error).message}; quitting`);
@@ -58,7 +59,7 @@ async function start(): Promise<void> {
   const notifier = new Notifier((runtime) => windows.show(runtime));
   const report = (err: unknown): void => {
     console.error(`imagewatch: ${(err as Error).message}`);
-    logFile.line(`error: ${(err as Error).message}`);
+    logFile.log((err as Error).message, { level: 'error' });
   };
 
   const onAction = (action: TrayAction): void => {

@@ -1,13 +1,16 @@
-// The app's log file: every line the core logs, timestamped, in Electron's logs folder,
-// rotated by rotating-file-stream at 1 MiB with 5 files kept, so a tray app that runs for
-// months never fills the disk. "Open logs" in the tray opens the folder.
+// The app's log file: the core's records as the headless daemon writes them with
+// --log-format json (one JSON object a line: time, level, message, runtime, image, digest,
+// container), in Electron's logs folder, rotated by rotating-file-stream at 1 MiB with 5 files
+// kept, so a tray app that runs for months never fills the disk. "Open logs" opens the folder.
 import { createStream } from 'rotating-file-stream';
+import type { Log } from '../core/log.js';
+import { jsonLog } from '../core/log-records.js';
 
 export const LOG_FILE = 'imagewatch.log';
 
 export interface LogFile {
   readonly dir: string;
-  line(text: string): void;
+  readonly log: Log;
   close(): Promise<void>;
 }
 
@@ -17,9 +20,7 @@ export function openLogFile(dir: string, options: { size?: `${number}${'B' | 'K'
   stream.on('error', (err) => console.error(`imagewatch: log file: ${err.message}`));
   return {
     dir,
-    line: (text) => {
-      stream.write(`${new Date().toISOString()} ${text}\n`);
-    },
+    log: jsonLog((text) => void stream.write(text)),
     close: () => new Promise<void>((resolve) => stream.end(() => resolve())),
   };
 }

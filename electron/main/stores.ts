@@ -1,10 +1,13 @@
 // electron-store adapters. The state file has the same schema and version as the headless
 // one (and goes through the same migrations); settings use the config-file schema. A corrupt
 // or invalid file is backed up with a timestamp, replaced by defaults, and reported.
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import Store from 'electron-store';
 import { safeStorage } from 'electron';
-import type { PersistedState, Settings } from '../../shared/schemas.js';
+import { ChannelInputSchema, type PersistedState, type Settings } from '../../shared/schemas.js';
+import type { ChannelVault, SealedChannel } from '../core/app/notify-channels.js';
+import type { ChannelSetting } from '../core/notify/notifier.js';
 import type { SecretStore } from '../core/app/secrets.js';
 import type { SettingsStore } from '../core/app/settings-store.js';
 import { validateSettings } from '../core/config/load.js';
@@ -121,5 +124,57 @@ export class SafeStorageSecrets implements SecretStore {
     const next = { ...store.store };
     delete next[registry];
     store.store = next;
+  }
+}
+
+/**
+ * Notification channels added in the window, each URL (which holds the channel's secrets)
+ * sealed with safeStorage. The file keeps only an id and the ciphertext.
+ */
+export class SafeStorageChannels implements ChannelVault {
+  private store: Store<Json> | null = null;
+
+  constructor(private readonly cwd?: string) {}
+
+  private async open(): Promise<Store<Json>> {
+    this.store ??= await openStore('channels', this.cwd, []);
+    return this.store;
+  }
+
+  private async sealed(): Promise<Array<{ id: string; sealed: string }>> {
+    const list = (await this.open()).store.channels;
+    return Array.isArray(list) ? list.filter((e): e is { id: string; sealed: string } => typeof e?.id === 'string' && typeof e?.sealed === 'string') : [];
+  }
+
+  async list(): Promise<SealedChannel[]> {
+    const out: SealedChannel[] = [];
+    for (const entry of await this.sealed()) {
+      let setting: unknown;
+      try {
+        setting = safeStorage.isEncryptionAvailable() ? JSON.parse(safeStorage.decryptString(Buffer.from(entry.sealed, 'base64'))) : null;
+      } catch {
+        setting = null;
+      }
+      const parsed = ChannelInputSchema.safeParse(setting);
+      // Unreadable (the keychain changed, or no keychain now): left on disk, listed for removal.
+      out.push({ id: entry.id, setting: parsed.success ? parsed.data : null });
+    }
+    return out;
+  }
+
+  async add(setting: ChannelSetting): Promise<void> {
+    if (!safeStorage.isEncryptionAvailable()) {
+      throw new Error(
+        'the system keychain is not available, so a channel (its URL holds secrets) cannot be stored safely; add it to the settings file instead',
+      );
+    }
+    const store = await this.open();
+    const sealed = safeStorage.encryptString(JSON.stringify(setting)).toString('base64');
+    store.store = { channels: [...(await this.sealed()), { id: randomUUID(), sealed }] };
+  }
+
+  async remove(id: string): Promise<void> {
+    const store = await this.open();
+    store.store = { channels: (await this.sealed()).filter((e) => e.id !== id) };
   }
 }

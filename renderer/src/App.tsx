@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore, type ReactElement } from 'react';
 import type { AppState, ImagewatchApi } from '../../shared/api.js';
 import { AddRuntime } from './components/AddRuntime.js';
+import { Channels } from './components/Channels.js';
 import { Credentials } from './components/Credentials.js';
 import { EngineProblem } from './components/EngineProblem.js';
 import { Header } from './components/Header.js';
@@ -136,6 +137,10 @@ export function App({
           <details className="more">
             <summary>Registry credentials</summary>
             <Credentials />
+          </details>
+          <details className="more">
+            <summary>Notification channels</summary>
+            <Channels />
           </details>
         </footer>
       </div>

@@ -1,4 +1,4 @@
-import { act, cleanup, render, screen, within } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { summarize, type ApiEvent, type AppState, type ImagewatchApi, type RuntimeView } from '../../shared/api.js';
@@ -32,6 +32,14 @@ function fakeApi(state: AppState): FakeApi {
     getHistory: record('getHistory'),
     setCredential: record('setCredential'),
     removeCredential: record('removeCredential'),
+    addChannel: record('addChannel'),
+    removeChannel: record('removeChannel'),
+    testChannel: vi.fn(async (id: string) => {
+      calls.push(['testChannel', [id]]);
+      return id === 'settings-ok'
+        ? { channel: 'ntfy://h/t***', ok: true, answer: 'HTTP 200' }
+        : { channel: 'json://h/***', ok: false, answer: 'json://h/***: HTTP 502' };
+    }),
     onEvent: (l: (e: ApiEvent) => void) => {
       listeners.add(l);
       return () => listeners.delete(l);
@@ -158,6 +166,43 @@ describe('the runtime table', () => {
     expect((within(form).getByLabelText('Password or token') as HTMLInputElement).value).toBe('');
     await userEvent.click(within(form).getByRole('button', { name: 'Forget credentials for registry.lan:5000' }));
     expect(api.calls).toContainEqual(['removeCredential', ['registry.lan:5000']]);
+  });
+});
+
+describe('notification channels in the window', () => {
+  it('lists channels masked, sends a test and shows the answer, adds one with filters, and removes one', async () => {
+    const state = appState([view('crewai')]);
+    state.settings.channels = [
+      { id: 'settings-ok', label: 'ntfy://h/t***', kept: 'settings' },
+      { id: 'keychain-bad', label: 'json://h/***', events: ['refresh-failed'], kept: 'keychain' },
+    ];
+    const api = fakeApi(state);
+    render(<App api={api} />);
+    const list = await screen.findByRole('list', { name: 'Notification channels' });
+    expect(within(list).getByText('ntfy://h/t***')).toBeTruthy();
+    expect(within(list).getByText(/only Refresh failed · kept in the system keychain/)).toBeTruthy();
+
+    await userEvent.click(within(list).getByRole('button', { name: 'Send test to ntfy://h/t***' }));
+    expect(api.calls).toContainEqual(['testChannel', ['settings-ok']]);
+    const [okStatus, badStatus] = within(list).getAllByRole('status');
+    await waitFor(() => expect(okStatus!.textContent).toBe('Sent: HTTP 200'));
+    await userEvent.click(within(list).getByRole('button', { name: 'Send test to json://h/***' }));
+    await waitFor(() => expect(badStatus!.textContent).toBe('Not delivered: json://h/***: HTTP 502'));
+
+    const form = screen.getByRole('form', { name: 'Add a notification channel' });
+    await userEvent.type(within(form).getByLabelText('Channel URL'), 'gotify://g.lan/Atoken');
+    await userEvent.click(within(form).getByLabelText('New version'));
+    await userEvent.click(within(form).getByLabelText('Engine unreachable'));
+    await userEvent.type(within(form).getByLabelText(/Only these runtimes/), 'crewai, hermes');
+    await userEvent.click(within(form).getByRole('button', { name: 'Add channel' }));
+    expect(api.calls).toContainEqual([
+      'addChannel',
+      [{ url: 'gotify://g.lan/Atoken', events: ['new-version', 'engine-unreachable'], runtimes: ['crewai', 'hermes'] }],
+    ]);
+    expect((within(form).getByLabelText('Channel URL') as HTMLInputElement).value).toBe('');
+
+    await userEvent.click(within(list).getByRole('button', { name: 'Remove json://h/***' }));
+    expect(api.calls).toContainEqual(['removeChannel', ['keychain-bad']]);
   });
 });
 

@@ -1,6 +1,9 @@
 // The whole product in real Chromium against `imagewatch serve`, the real registry and the
 // real engine: see the runtimes, see an update appear, refresh it by hand, let auto-refresh
 // take the next one, and see a failed refresh reported while the old container keeps running.
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +27,17 @@ describe.skipIf(bed === null)('the window in Chromium', () => {
   let page: Page;
   let v1: { id: string; digest: string };
   let v2: { id: string; digest: string };
+  // A webhook the user sets up in the window; its path is the secret.
+  const hooks: Array<{ path: string; body: Record<string, unknown> }> = [];
+  const hook = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      hooks.push({ path: req.url ?? '', body: JSON.parse(body) as Record<string, unknown> });
+      res.end('{}');
+    });
+  });
+  const hookSecret = `hook-${id}-s3cret`;
 
   const row = () => page.getByRole('row', { name: 'app', exact: true });
 
@@ -41,6 +55,7 @@ describe.skipIf(bed === null)('the window in Chromium', () => {
       startGraceSeconds: 1,
     });
     serve = await startServe(config, path.join(dir, 'state.json'));
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 720 } });
   });
@@ -48,6 +63,7 @@ describe.skipIf(bed === null)('the window in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     serve?.child.kill('SIGTERM');
+    hook.close();
     await removeContainers(b, `name=${id}`);
   });
 
@@ -112,11 +128,33 @@ describe.skipIf(bed === null)('the window in Chromium', () => {
     await expect.poll(() => row().textContent(), { timeout: 30_000 }).toContain('Refreshed: 1 container replaced');
   });
 
+  it('a notification channel set up in the window: "Send test" reaches it, and its secret is never shown', async () => {
+    const port = (hook.address() as AddressInfo).port;
+    await page.getByText('Notification channels', { exact: true }).click();
+    const form = page.getByRole('form', { name: 'Add a notification channel' });
+    await form.getByLabel('Channel URL').fill(`json://127.0.0.1:${port}/${hookSecret}`);
+    await form.getByLabel('Refresh failed').check();
+    await form.getByRole('button', { name: 'Add channel' }).click();
+    const list = page.getByRole('list', { name: 'Notification channels' });
+    const label = `json://127.0.0.1:${port}/***`;
+    await expect.poll(() => list.textContent()).toContain(label);
+    await list.getByRole('button', { name: `Send test to ${label}` }).click();
+    await expect.poll(() => list.getByRole('status').textContent()).toBe('Sent: HTTP 200');
+    expect(hooks).toEqual([{ path: `/${hookSecret}`, body: expect.objectContaining({ event: 'test' }) }]);
+    expect(await page.content()).not.toContain(hookSecret);
+    // Headless, the channel is kept in the config file (private to its owner), as if written there.
+    const config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as { notify: unknown[] };
+    expect(config.notify).toEqual([{ url: `json://127.0.0.1:${port}/${hookSecret}`, events: ['refresh-failed'] }]);
+    await screenshot(page, 'channels');
+  });
+
   it('a refresh that fails shows the failure in its row, and the old container keeps running', async () => {
     const before = await inspect(b, container);
     await publish(b, image, { version: 'v4', script: 'echo v4 is broken >&2; exit 3' });
     await expect.poll(() => row().textContent(), { timeout: 60_000 }).toContain('Refresh failed');
     expect(await row().textContent()).toContain('v4 is broken');
+    // The channel set up in the window is told, without a restart.
+    await expect.poll(() => hooks.some((h) => h.body.event === 'refresh-failed' && h.body.runtime === 'app'), { timeout: 15_000 }).toBe(true);
     await expect.poll(() => page.getByRole('status', { name: 'Overall status' }).textContent()).toContain('problem');
     const after = await inspect(b, container);
     expect(after.Id).toBe(before.Id);

@@ -2,8 +2,10 @@
 // close-to-tray, refused navigation and permissions, the tray, and a quit that waits.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ipcChannel, type AppState } from '../../shared/api.js';
 import { describe, expect, it } from 'vitest';
-import { app, BrowserWindow, session, shell, Tray } from '../fakes/electron.js';
+import { app, BrowserWindow, ipcMain, session, shell, Tray } from '../fakes/electron.js';
 
 describe('desktop entry', () => {
   it('starts with a locked-down window, a tray, and quits only after stopping', async () => {
@@ -48,7 +50,25 @@ describe('desktop entry', () => {
     // The core's log lines reach the log file, and "Open logs" opens its folder.
     items.find((i) => i.label === 'Open logs')!.click!();
     expect(shell.openedPaths).toEqual([app.getPath('logs')]);
-    await expect.poll(() => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '')).toContain('image-auto-refresh: started');
+    // The same records as the daemon's --log-format json: one object a line, fields kept apart.
+    const records = (): Array<Record<string, unknown>> =>
+      existsSync(logFile)
+        ? readFileSync(logFile, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as Record<string, unknown>)
+        : [];
+    await expect.poll(() => records().some((r) => r.level === 'warn' && r.runtime === 'local' && /127\.0\.0\.1:9/.test(String(r.msg)))).toBe(true);
+    expect(records().find((r) => String(r.msg).startsWith('started'))).toMatchObject({ level: 'info', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+
+    // A channel added from the window is sealed with the keychain, not written in the clear.
+    const frame = { url: pathToFileURL(window.loaded[0]!.file!).href, parent: null };
+    const reply = (await ipcMain.invoke(ipcChannel('addChannel'), frame, { url: 'ntfy://127.0.0.1:9/s3cret-topic' })) as { ok: boolean; result: AppState };
+    expect(reply.ok).toBe(true);
+    expect(reply.result.settings.channels).toEqual([{ id: expect.stringMatching(/^keychain-/), label: 'ntfy://127.0.0.1:9/s***', kept: 'keychain' }]);
+    const userData = app.getPath('userData');
+    expect(readFileSync(path.join(userData, 'channels.json'), 'utf8')).not.toContain('s3cret-topic');
+    expect(readFileSync(path.join(userData, 'settings.json'), 'utf8')).not.toContain('s3cret-topic');
 
     let prevented = false;
     app.emit('before-quit', { preventDefault: () => (prevented = true) });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emptyRuntimeState } from '../../electron/core/state/store.js';
-import { ElectronSettingsStore, ElectronStateStore, SafeStorageSecrets } from '../../electron/main/stores.js';
+import { ElectronSettingsStore, ElectronStateStore, SafeStorageChannels, SafeStorageSecrets } from '../../electron/main/stores.js';
 import { safeStorage } from '../fakes/electron.js';
 
 const D = `sha256:${'d'.repeat(64)}`;
@@ -65,6 +65,38 @@ describe('electron-store adapters', () => {
     safeStorage.available = false;
     try {
       await expect(new SafeStorageSecrets(dir()).set('ghcr.io', { username: 'a', password: 'b' })).rejects.toThrow(/keychain is not available/);
+    } finally {
+      safeStorage.available = true;
+    }
+  });
+
+  it('keeps notification channels only as safeStorage ciphertext, and lists one it cannot unseal for removal', async () => {
+    const cwd = dir();
+    const vault = new SafeStorageChannels(cwd);
+    const url = 'ntfys://me:pa55word@ntfy.example/secret-topic';
+    await vault.add({ url, events: ['new-version'] });
+    const onDisk = readFileSync(path.join(cwd, 'channels.json'), 'utf8');
+    expect(onDisk).not.toContain('pa55word');
+    expect(onDisk).not.toContain('secret-topic');
+    const [entry] = await new SafeStorageChannels(cwd).list();
+    expect(entry).toEqual({ id: expect.any(String), setting: { url, events: ['new-version'] } });
+
+    // Sealed by another keychain: still listed (so it can be removed), with nothing to send to.
+    const file = path.join(cwd, 'channels.json');
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as { channels: Array<{ id: string; sealed: string }> };
+    stored.channels.push({ id: 'foreign', sealed: Buffer.from('not ours').toString('base64') });
+    writeFileSync(file, JSON.stringify(stored));
+    const again = new SafeStorageChannels(cwd);
+    expect(await again.list()).toEqual([entry, { id: 'foreign', setting: null }]);
+    await again.remove('foreign');
+    await again.remove(entry!.id);
+    expect(await new SafeStorageChannels(cwd).list()).toEqual([]);
+  });
+
+  it('refuses to store a channel when no keychain is available', async () => {
+    safeStorage.available = false;
+    try {
+      await expect(new SafeStorageChannels(dir()).add({ url: 'ntfy://h/t' })).rejects.toThrow(/keychain is not available/);
     } finally {
       safeStorage.available = true;
     }

@@ -5,6 +5,7 @@ import { emptyRuntimeState } from '../../electron/core/state/store.js';
 import { buildTrayMenu, trayTooltip, type TrayMenuItem } from '../../electron/main/tray-menu.js';
 import { TrayController } from '../../electron/main/tray.js';
 import { Tray } from '../fakes/electron.js';
+import { appState } from '../fixtures/runtime-state.js';
 
 const D = `sha256:${'a'.repeat(64)}`;
 
@@ -13,13 +14,8 @@ function view(name: string, patch: Partial<RuntimeView['state']> = {}, refreshin
 }
 
 function state(runtimes: RuntimeView[], checking = false, autoRefresh = false): AppState {
-  const s: AppState = {
-    status: 'idle',
-    checking,
-    runtimes,
-    settings: { autoRefresh, autoRefreshForcedByEnv: false, intervalSeconds: 300, recreate: 'replace', discover: false, credentialRegistries: [] },
-    warnings: [],
-  };
+  const s = appState(runtimes, { checking });
+  s.settings.autoRefresh = autoRefresh;
   s.status = appStatus(s);
   return s;
 }

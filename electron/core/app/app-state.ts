@@ -1,7 +1,7 @@
 // The window's whole picture (AppState in shared/api.ts), built from the core and what the
 // controller tracks beside it. Plain data: it crosses IPC and HTTP as it is.
 import type { AppState } from '../../../shared/api.js';
-import { summarize, type EngineHealth } from '../../../shared/dto.js';
+import { summarize, type ChannelView, type EngineHealth } from '../../../shared/dto.js';
 import { appStatus } from '../../../shared/status.js';
 import { envAutoRefresh } from '../config/defaults.js';
 import type { Core } from '../core.js';
@@ -13,6 +13,7 @@ export interface ControllerView {
   warnings: readonly string[];
   credentialRegistries: readonly string[];
   engineHealth: EngineHealth | undefined;
+  channels: ChannelView[];
   env: NodeJS.ProcessEnv;
 }
 
@@ -36,6 +37,7 @@ export function appStateOf(view: ControllerView): AppState {
       recreate: config.recreate,
       discover: config.discover,
       credentialRegistries: [...view.credentialRegistries],
+      channels: view.channels,
     },
     warnings: [...view.warnings],
     engine: core.engineInUse,

@@ -2,18 +2,20 @@
 // put their transport in front of one of these; neither holds any update logic of its own.
 import type { Log } from '../log.js';
 import type Docker from 'dockerode';
-import type { AppState, ApiEvent, CredentialInput, RefreshRequestOptions, SettingsPatch } from '../../../shared/api.js';
+import type { AppState, ApiEvent, ChannelInput, CredentialInput, RefreshRequestOptions, SettingsPatch } from '../../../shared/api.js';
 import { ALL_RUNTIMES } from '../../../shared/api.js';
-import type { CheckReport, EngineHealth, HistoryEntry, RefreshResult, RuntimeConfig } from '../../../shared/dto.js';
+import type { ChannelTestResult, CheckReport, EngineHealth, HistoryEntry, RefreshResult, RuntimeConfig } from '../../../shared/dto.js';
 import type { CoreEvent } from '../../../shared/events.js';
 import type { Settings } from '../../../shared/schemas.js';
 import { InvalidArgumentError } from '../../../shared/api-schemas.js';
-import { checkRuntimeImages, resolveSettings, type ResolvedConfig } from '../config/load.js';
-import { engineHealth, offeredEngines } from '../discovery/health.js';
+import { resolveSettings, type ResolvedConfig } from '../config/load.js';
+import { offeredEngines } from '../discovery/health.js';
+import { CoreRunner } from './core-runner.js';
+import { addRuntime, removeRuntime, updateSettings, type SettingsEdits } from './settings-edits.js';
 import { appStateOf } from './app-state.js';
 import { healthOf, type Health } from './health.js';
 import type { CoreMetrics } from '../metrics/metrics.js';
-import { Notifier, parseChannels } from '../notify/notifier.js';
+import { NotifyChannels, type ChannelVault } from './notify-channels.js';
 import { createCore, type Core } from '../core.js';
 import { defaultCredentialChain } from '../registry/credentials.js';
 import type { StateStore } from '../state/store.js';
@@ -21,7 +23,7 @@ import { SecretCredentials, SettingsSecrets, type SecretStore } from './secrets.
 import type { SettingsStore } from './settings-store.js';
 import type { HandoffHandler } from '../owner/channel.js';
 import { handoffHandler, type HandoffTarget } from '../owner/handoff.js';
-import { ConfigError, ConflictError, UnknownRuntimeError } from '../errors.js';
+import { UnknownRuntimeError } from '../errors.js';
 
 export interface AppControllerOptions {
   settingsStore: SettingsStore;
@@ -38,21 +40,18 @@ export interface AppControllerOptions {
   metrics?: CoreMetrics;
   /** Waits between notification attempts (tests shorten them). */
   notifyRetryDelaysMs?: readonly number[];
+  /** Where channels added in the window are kept (the desktop's keychain); else the settings. */
+  channelVault?: ChannelVault;
 }
 
 export class AppController {
   private readonly listeners = new Set<(event: ApiEvent) => void>();
-  private readonly refreshing = new Set<string>();
   private readonly warnings: string[] = [];
-  private checking = false;
-  private loop: { controller: AbortController; done: Promise<void> } | null = null;
-  private stopped: Promise<void> | null = null;
-  private core!: Core;
+  private runner!: CoreRunner;
   private settings: Settings = {};
   private secrets!: SecretStore;
   private credentialRegistries: string[] = [];
-  private engineHealth: EngineHealth | undefined;
-  private notifier!: Notifier;
+  private channels!: NotifyChannels;
   private readonly env: NodeJS.ProcessEnv;
   private readonly startedAtMs = Date.now();
 
@@ -74,12 +73,28 @@ export class AppController {
       ? this.options.secrets({ settings: () => this.settings, saveSettings })
       : new SettingsSecrets(() => this.settings, saveSettings);
     this.credentialRegistries = await this.secrets.registries();
-    this.notifier = this.buildNotifier(config);
-    this.core = this.buildCore(config);
+    this.channels = await this.buildChannels();
+    this.runner = new CoreRunner(config, {
+      build: (c) => this.buildCore(c),
+      env: this.env,
+      onEvent: (event) => this.onCoreEvent(event),
+      onHealthChanged: () => this.changed(),
+      onEngineChange: (reachable, line) =>
+        this.channels.notifier.tell(
+          reachable ? 'engine-back' : 'engine-unreachable',
+          reachable ? 'Container engine back' : 'Container engine unreachable',
+          line,
+        ),
+      onStopped: () => this.channels.close(),
+    });
     await this.core.watcher.init();
     this.warnings.push(...(this.options.settingsStore.warnings ?? []), ...this.options.stateStore.warnings);
     // Not awaited: a silent engine must not hold up the window; the answer comes as app-changed.
     void this.checkEngine();
+  }
+
+  private get core(): Core {
+    return this.runner.core;
   }
 
   private buildCore(config: ResolvedConfig): Core {
@@ -88,12 +103,12 @@ export class AppController {
       store: this.options.stateStore,
       env: this.env,
       credentials: defaultCredentialChain(new SecretCredentials(this.secrets), this.env),
-      emit: (event) => this.onCoreEvent(event),
+      emit: (event) => this.runner.observe(event),
       ...(this.options.log ? { log: this.options.log } : {}),
       notice: (line) => {
         this.warnings.push(line);
         (this.options.notice ?? this.options.log)?.(line);
-        if (/^restored /.test(line)) this.notifier.tell('recovered', 'Recovered after a crash', line);
+        if (/^restored /.test(line)) this.channels.notifier.tell('recovered', 'Recovered after a crash', line);
       },
       ...(this.options.docker ? { docker: this.options.docker } : {}),
       ...(this.options.journalPath ? { journalPath: this.options.journalPath } : {}),
@@ -111,8 +126,12 @@ export class AppController {
     return healthOf(this.getState(), { nowMs, startedAtMs: this.startedAtMs });
   }
 
-  private buildNotifier(config: ResolvedConfig): Notifier {
-    return new Notifier(parseChannels(config.notify, this.options.settingsStore.location), {
+  private buildChannels(): Promise<NotifyChannels> {
+    return NotifyChannels.create({
+      settings: () => this.settings,
+      saveSettings: (s) => this.saveSettings(s),
+      where: this.options.settingsStore.location,
+      ...(this.options.channelVault ? { vault: this.options.channelVault } : {}),
       ...(this.options.log ? { log: this.options.log } : {}),
       ...(this.options.notifyRetryDelaysMs ? { retryDelaysMs: this.options.notifyRetryDelaysMs } : {}),
       gaveUp: (message, channel, reason) => {
@@ -124,39 +143,21 @@ export class AppController {
   }
 
   /** `imagewatch notify-test`: a test message to each channel, and what each answered. */
-  notifyTest(): ReturnType<Notifier['test']> {
-    return this.notifier.test();
+  notifyTest(): Promise<ChannelTestResult[]> {
+    return this.channels.test();
   }
 
   /** Asks whether the engine answers (and, if not, which other sockets do); tells the window when that changed. */
-  async checkEngine(): Promise<EngineHealth> {
-    const core = this.core;
-    const health = await engineHealth(core.docker, core.engine, { env: this.env });
-    if (core !== this.core) return health; // the engine was switched meanwhile
-    const changed = JSON.stringify(health) !== JSON.stringify(this.engineHealth);
-    const before = this.engineHealth?.reachable;
-    this.engineHealth = health;
-    // Told on a change only: not at every check while it stays down.
-    if (before !== undefined && before !== health.reachable) {
-      if (health.reachable) this.notifier.tell('engine-back', 'Container engine back', `${core.engineInUse.description} answers again`);
-      else this.notifier.tell('engine-unreachable', 'Container engine unreachable', `${core.engineInUse.description}: ${health.error}`);
-    }
-    if (changed) this.changed();
-    return health;
+  checkEngine(): Promise<EngineHealth> {
+    return this.runner.checkEngine();
   }
 
   private onCoreEvent(event: CoreEvent): void {
     this.options.metrics?.observe(event);
-    this.notifier.handle(event);
-    if (event.type === 'refresh-started') this.refreshing.add(event.runtime);
-    if (event.type === 'refresh-finished') this.refreshing.delete(event.runtime);
-    if (event.type === 'check-started') this.checking = true;
-    if (event.type === 'check-finished') this.checking = false;
+    this.channels.handle(event);
     this.emit(event);
     // A check in discovery mode may have found new containers' images: the window's list follows.
     if (event.type === 'check-finished' && this.core.config.discover !== false) this.changed();
-    // After each check, whether the engine still answers (one ping; more only when it does not).
-    if (event.type === 'check-finished') void this.checkEngine().catch(() => undefined);
   }
 
   private emit(event: ApiEvent): void {
@@ -182,30 +183,17 @@ export class AppController {
 
   /** Repairs replacements a crashed run left (only the state directory's owner may call it). */
   recover(): Promise<void> {
-    return this.core.refresher.recover();
+    return this.runner.recover();
   }
 
   /** Starts the watch loop (one tick at once, then every interval). */
   start(): void {
-    if (this.loop || this.stopped) return;
-    const controller = new AbortController();
-    this.loop = { controller, done: this.recover().then(() => this.core.loop.run(controller.signal)) };
+    this.runner.start();
   }
 
   /** Stops the loop and waits for any replacement in flight, so none is left half done. */
-  async stop(reason: Error = new Error('quit')): Promise<void> {
-    if (this.stopped) return this.stopped;
-    this.stopped = (async () => {
-      const loop = this.loop;
-      this.loop = null;
-      if (loop) {
-        loop.controller.abort(reason);
-        await loop.done;
-      }
-      await this.core.close();
-      await this.notifier.close();
-    })();
-    return this.stopped;
+  stop(reason?: Error): Promise<void> {
+    return this.runner.stop(reason);
   }
 
   /** Whether a refresh is running, for "quit waits" messages. */
@@ -249,11 +237,12 @@ export class AppController {
   getState(): AppState {
     return appStateOf({
       core: this.core,
-      checking: this.checking,
-      refreshing: this.refreshing,
+      checking: this.runner.checking,
+      refreshing: this.runner.refreshing,
       warnings: this.warnings,
       credentialRegistries: this.credentialRegistries,
-      engineHealth: this.engineHealth,
+      engineHealth: this.runner.engineHealth,
+      channels: this.channels.views(),
       env: this.env,
     });
   }
@@ -300,48 +289,27 @@ export class AppController {
     return this.changed();
   }
 
-  async updateSettings(patch: SettingsPatch): Promise<AppState> {
-    const discoveryChanged = patch.discover !== undefined && patch.discover !== this.core.config.discover;
-    await this.saveSettings({ ...this.settings, ...patch });
-    const state = this.changed();
-    // Turning discovery on shows the containers' images now rather than at the next interval.
-    if (discoveryChanged) {
-      void this.core.watcher.tick().then(
-        () => this.changed(),
-        () => undefined,
-      );
-    }
-    return state;
+  updateSettings(patch: SettingsPatch): Promise<AppState> {
+    return updateSettings(this.edits(), patch);
   }
 
-  async addRuntime(runtime: RuntimeConfig): Promise<AppState> {
-    if (this.core.watchlist.runtimes().some((r) => r.name === runtime.name)) {
-      throw new ConflictError(`a runtime named "${runtime.name}" already exists`);
-    }
-    try {
-      checkRuntimeImages([runtime], 'addRuntime');
-    } catch (err) {
-      throw new InvalidArgumentError((err as ConfigError).message.replace('runtimes[0].image', 'image'));
-    }
-    await this.saveSettings({ ...this.settings, runtimes: [...this.core.config.runtimes, runtime] });
-    const state = this.changed();
-    // Seed the new runtime now rather than at the next interval.
-    void this.core.watcher.tick({ only: [runtime.name] }).then(
-      () => this.changed(),
-      () => undefined,
-    );
-    return state;
+  addRuntime(runtime: RuntimeConfig): Promise<AppState> {
+    return addRuntime(this.edits(), runtime);
   }
 
   async removeRuntime(name: string): Promise<AppState> {
     this.runtime(name);
-    if (this.core.watchlist.isDiscovered(name)) {
-      throw new ConflictError(`"${name}" is watched because a container uses it; label the container imagewatch.enable=false to stop watching it`);
-    }
-    await this.saveSettings({ ...this.settings, runtimes: this.core.config.runtimes.filter((r) => r.name !== name) });
-    await this.core.watcher.forget(name);
-    this.options.metrics?.forget(name);
-    return this.changed();
+    return removeRuntime(this.edits(), name);
+  }
+
+  private edits(): SettingsEdits {
+    return {
+      core: this.core,
+      settings: this.settings,
+      save: (next) => this.saveSettings(next),
+      changed: () => this.changed(),
+      ...(this.options.metrics ? { metrics: this.options.metrics } : {}),
+    };
   }
 
   /**
@@ -350,27 +318,17 @@ export class AppController {
    * the engine with each pull) at an arbitrary host. Kept as the dockerHost setting.
    */
   async useEngine(host: string): Promise<AppState> {
-    const offered = offeredEngines(this.engineHealth);
+    const offered = offeredEngines(this.runner.engineHealth);
     if (!offered.includes(host)) {
       throw new InvalidArgumentError(
         `useEngine: ${host.slice(0, 200)} is not an engine socket found answering here${offered.length ? ` (found: ${offered.join(', ')})` : ''}`,
       );
     }
-    const wasRunning = this.loop !== null;
-    if (this.loop) {
-      this.loop.controller.abort(new Error('switching engines'));
-      await this.loop.done;
-      this.loop = null;
-    }
-    await this.core.close();
     const next = { ...this.settings, dockerHost: host };
-    await this.options.settingsStore.save(next);
-    this.settings = next;
-    this.core = this.buildCore(resolveSettings(next, this.options.settingsStore.location, this.env));
-    await this.core.watcher.init();
-    this.engineHealth = undefined;
-    await this.checkEngine();
-    if (wasRunning) this.start();
+    await this.runner.switchEngine(resolveSettings(next, this.options.settingsStore.location, this.env), async () => {
+      await this.options.settingsStore.save(next);
+      this.settings = next;
+    });
     return this.changed();
   }
 
@@ -391,5 +349,21 @@ export class AppController {
     this.core.registry.forgetCredentials(registry.toLowerCase());
     this.credentialRegistries = await this.secrets.registries();
     return this.changed();
+  }
+
+  async addChannel(input: ChannelInput): Promise<AppState> {
+    await this.channels.add(input);
+    return this.changed();
+  }
+
+  async removeChannel(id: string): Promise<AppState> {
+    await this.channels.remove(id);
+    return this.changed();
+  }
+
+  async testChannel(id: string): Promise<ChannelTestResult> {
+    const [result] = await this.channels.test(id);
+    if (!result) throw new Error('internal: no test result');
+    return result;
   }
 }

@@ -37,6 +37,9 @@ const HANDLERS: Record<ApiMethod, Handler> = {
   setCredential: (c, [credential]) => c.setCredential(credential as Parameters<AppController['setCredential']>[0]),
   removeCredential: (c, [registry]) => c.removeCredential(registry as string),
   useEngine: (c, [host]) => c.useEngine(host as string),
+  addChannel: (c, [channel]) => c.addChannel(channel as Parameters<AppController['addChannel']>[0]),
+  removeChannel: (c, [id]) => c.removeChannel(id as string),
+  testChannel: (c, [id]) => c.testChannel(id as string),
 };
 
 /** Validates and runs one call. Arguments that fail validation never reach the controller. */

@@ -2,10 +2,9 @@
 // once per digest, as the tray does; refreshes with the containers replaced or the reason.
 import { changedContainers } from '../../../shared/dto.js';
 import type { CoreEvent } from '../../../shared/events.js';
+import type { NotifyKind } from '../../../shared/dto.js';
 
-import type { NOTIFY_KINDS } from '../../../shared/schemas.js';
-
-export type NotifyKind = (typeof NOTIFY_KINDS)[number];
+export type { NotifyKind };
 
 export interface NotifyMessage {
   kind: NotifyKind;

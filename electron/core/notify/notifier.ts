@@ -2,6 +2,7 @@
 // own, bounded by its timeout), retried with backoff a bounded number of times, then given up
 // with the reason recorded (the runtime's history, the log). Filters per channel by event kind
 // and runtime.
+import type { ChannelTestResult } from '../../../shared/dto.js';
 import type { CoreEvent } from '../../../shared/events.js';
 import type { Log } from '../log.js';
 import { parseChannel, type Channel } from './channels.js';
@@ -32,14 +33,17 @@ export const DEFAULT_RETRY_DELAYS_MS = [5_000, 30_000, 120_000];
 
 /** Parses the `notify` setting; a bad entry is a config error naming its index, never its secret. */
 export function parseChannels(settings: ReadonlyArray<string | ChannelSetting>, where: string): Route[] {
-  return settings.map((entry, index) => {
-    const setting = typeof entry === 'string' ? { url: entry } : entry;
-    return {
-      channel: parseChannel(setting.url, `${where}: notify[${index}]`),
-      events: setting.events ? new Set(setting.events) : null,
-      runtimes: setting.runtimes ? new Set(setting.runtimes) : null,
-    };
-  });
+  return settings.map((entry, index) => routeOf(entry, `${where}: notify[${index}]`));
+}
+
+/** One channel and its filters; a bad URL is a config error that says `where`, never the secret. */
+export function routeOf(entry: string | ChannelSetting, where: string): Route {
+  const setting = typeof entry === 'string' ? { url: entry } : entry;
+  return {
+    channel: parseChannel(setting.url, where),
+    events: setting.events ? new Set(setting.events) : null,
+    runtimes: setting.runtimes ? new Set(setting.runtimes) : null,
+  };
 }
 
 export class Notifier {
@@ -49,11 +53,16 @@ export class Notifier {
   private readonly stop = new AbortController();
 
   constructor(
-    private readonly routes: Route[],
+    private routes: Route[],
     private readonly deps: NotifierDeps = {},
   ) {
     this.maker = new MessageMaker(deps.now);
     this.delays = deps.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+  }
+
+  /** A channel added or removed in the window: deliveries under way finish on the old list. */
+  setRoutes(routes: Route[]): void {
+    this.routes = routes;
   }
 
   get channels(): string[] {
@@ -114,17 +123,18 @@ export class Notifier {
   }
 
   /** `imagewatch notify-test`: one message to each channel, and what each answered. */
-  async test(): Promise<Array<{ channel: string; ok: boolean; answer: string }>> {
+  async test(): Promise<ChannelTestResult[]> {
+    return Promise.all(this.routes.map(({ channel }) => this.testOne(channel)));
+  }
+
+  /** The window's "Send test": one message now, not retried, and what the channel answered. */
+  async testOne(channel: Channel): Promise<ChannelTestResult> {
     const message = this.maker.message('test', 'imagewatch test', 'This channel works: imagewatch will tell you here when a watched image has a new version.');
-    return Promise.all(
-      this.routes.map(async ({ channel }) => {
-        try {
-          return { channel: channel.label, ok: true, answer: await channel.send(message) };
-        } catch (err) {
-          return { channel: channel.label, ok: false, answer: (err as Error).message };
-        }
-      }),
-    );
+    try {
+      return { channel: channel.label, ok: true, answer: await channel.send(message, this.stop.signal) };
+    } catch (err) {
+      return { channel: channel.label, ok: false, answer: (err as Error).message };
+    }
   }
 
   /** At shutdown: deliveries under way get `graceMs`, retries waiting are dropped. */
