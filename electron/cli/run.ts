@@ -9,10 +9,9 @@ import { configLocation, loadConfig } from '../core/config/load.js';
 import { defaultStatePath, journalPathFor } from '../core/config/paths.js';
 import { AppController } from '../core/app/controller.js';
 import { JsonSettingsFile } from '../core/app/settings-store.js';
-import { startServer } from '../serve/server.js';
 import { chosenLogFormat, makeLog } from './log-format.js';
 import { Notifier, parseChannels } from '../core/notify/notifier.js';
-import { CoreMetrics } from '../core/metrics/metrics.js';
+import type { CoreMetrics } from '../core/metrics/metrics.js';
 import { shortDigest } from '../../shared/digest.js';
 import { JsonFileStateStore } from '../core/state/store.js';
 import { parseCommand, USAGE, UsageError, type Command } from './args.js';
@@ -181,6 +180,9 @@ async function serve(cmd: Extract<Command, { kind: 'serve' }>, io: Io): Promise<
   const stamp = makeLog(chosenLogFormat(cmd.logFormat, io.env), io.stderr);
   const claim = await own(cmd, io, 'serve');
   // serve writes settings changed in the window back, so a named file may be created by it.
+  // Loaded here, not at the top: `watch` and `check` never serve HTTP or metrics, and
+  // prom-client alone costs a daemon about 10 MB.
+  const [{ CoreMetrics }, { startServer }] = await Promise.all([import('../core/metrics/metrics.js'), import('../serve/server.js')]);
   const metrics = new CoreMetrics();
   return asOwner(cmd, io, claim, { log: stamp, configRequiredWhenNamed: false, metrics }, async (controller, signal) => {
     const token = io.env.IMAGEWATCH_TOKEN || randomBytes(24).toString('base64url');

@@ -1,6 +1,7 @@
 // Pulling an image and reading the engine's progress stream. The engine reports most pull
 // failures (a blob that 500s, a layer that fails to extract) as an `error` line inside a
 // stream that began with HTTP 200; the origin ignored those and called the pull a success.
+import { linkedSignal } from '../util/linked-signal.js';
 import type Docker from 'dockerode';
 import type { PullCounters } from '../../../shared/dto.js';
 import { engineMessage } from './connection.js';
@@ -122,8 +123,9 @@ class StallWatch {
 
 export async function pullImage(docker: Docker, name: string, options: PullOptions = {}): Promise<PullOutcome> {
   const stall = new StallWatch(name, options.stallMs);
+  const linked = linkedSignal([stall.signal, options.signal]);
   const pullOptions: Record<string, unknown> = {
-    abortSignal: AbortSignal.any([stall.signal, ...(options.signal ? [options.signal] : [])]),
+    abortSignal: linked.signal,
   };
   if (options.platform) pullOptions.platform = options.platform;
   if (options.authconfig) pullOptions.authconfig = options.authconfig;
@@ -171,5 +173,6 @@ export async function pullImage(docker: Docker, name: string, options: PullOptio
     return outcome;
   } finally {
     stall.stop();
+    linked.dispose();
   }
 }

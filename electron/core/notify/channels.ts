@@ -3,6 +3,7 @@
 // paths, ntfy topics): `label` is the URL masked, and errors carry only the label.
 import { request } from 'undici';
 import { ConfigError } from '../errors.js';
+import { linkedSignal } from '../util/linked-signal.js';
 import { safeText } from '../util/safe-text.js';
 import { messageFields, type NotifyMessage } from './message.js';
 import { mqttChannel } from './mqtt.js';
@@ -43,22 +44,25 @@ function httpChannel(label: string, secrets: string[], build: (message: NotifyMe
     label,
     async send(message, signal) {
       const target = build(message);
-      const timeout = AbortSignal.timeout(TIMEOUT_MS);
+      const bound = linkedSignal([signal], TIMEOUT_MS);
       let res: Awaited<ReturnType<typeof request>>;
+      let text: string;
       try {
         res = await request(target.url, {
           method: 'POST',
           headers: { 'user-agent': 'imagewatch', ...target.headers },
           body: target.body,
-          signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+          signal: bound.signal,
         });
+        text = await res.body.text().catch(() => '');
       } catch (err) {
         const code = (err as { cause?: { code?: string }; code?: string }).cause?.code ?? (err as { code?: string }).code ?? (err as Error).name;
         // No `cause`: the transport's error holds the URL, secrets and all.
         // eslint-disable-next-line preserve-caught-error
-        throw new Error(`${label}: ${timeout.aborted ? `no answer in ${TIMEOUT_MS / 1000} s` : safeText(String(code), { secrets, max: 100 })}`);
+        throw new Error(`${label}: ${bound.timedOut ? `no answer in ${TIMEOUT_MS / 1000} s` : safeText(String(code), { secrets, max: 100 })}`);
+      } finally {
+        bound.dispose();
       }
-      const text = await res.body.text().catch(() => '');
       if (res.statusCode >= 200 && res.statusCode < 300) return `HTTP ${res.statusCode}`;
       const said = safeText(text, { secrets, max: 200 });
       throw new Error(`${label}: HTTP ${res.statusCode}${said ? `: ${said}` : ''}`);

@@ -2,6 +2,7 @@
 // on the body size, and errors that name the URL and the cause.
 import { request, type Dispatcher } from 'undici';
 import { RegistryError } from '../errors.js';
+import { linkedSignal } from '../util/linked-signal.js';
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
@@ -43,8 +44,7 @@ export interface SendOptions {
 export function makeSend(options: SendOptions): Send {
   const { dispatcherFor, timeoutMs, userAgent } = options;
   return async (method, url, headers, signal, body) => {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const bound = linkedSignal([signal], timeoutMs);
     options.onRequest();
     try {
       const res = await request(url, {
@@ -52,7 +52,7 @@ export function makeSend(options: SendOptions): Send {
         headers: { 'user-agent': userAgent, ...headers },
         body,
         dispatcher: dispatcherFor(url),
-        signal: combined,
+        signal: bound.signal,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
         // undici closes the connection after every HEAD (for servers that wrongly send a body
@@ -76,12 +76,14 @@ export function makeSend(options: SendOptions): Send {
     } catch (err) {
       if (!(err instanceof RegistryError)) options.onAnswer?.(url, 'error');
       if (err instanceof RegistryError) throw err;
-      if (timeout.aborted && !signal?.aborted) {
+      if (bound.timedOut && !signal?.aborted) {
         throw new RegistryError(`${method} ${url.href}: timed out after ${timeoutMs} ms`);
       }
       if (signal?.aborted) throw err;
       const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
       throw new RegistryError(`${method} ${url.href}: ${cause ?? (err as Error).message}`);
+    } finally {
+      bound.dispose();
     }
   };
 }

@@ -1,6 +1,7 @@
 // The schedule: one tick at start, then one per interval (with a little jitter), retries
 // woken at their time, and a settings change applied from now. On stop it waits for what is
 // in flight, so no container is left half-replaced.
+import { linkedSignal } from '../util/linked-signal.js';
 import { abortableSleep, formatGoDuration } from '../util/time.js';
 import type { Watcher, WatchSettings } from './watcher.js';
 
@@ -63,7 +64,8 @@ export class WatchLoop {
         const wakeAt = retryAt !== null && retryAt > this.now() ? Math.min(nextTick, retryAt) : nextTick;
         const waker = new AbortController();
         this.waker = waker;
-        await abortableSleep(Math.max(0, wakeAt - this.now()), AbortSignal.any([signal, waker.signal]));
+        const sleep = linkedSignal([signal, waker.signal]);
+        await abortableSleep(Math.max(0, wakeAt - this.now()), sleep.signal).finally(() => sleep.dispose());
         this.waker = null;
         if (this.rescheduled) {
           this.rescheduled = false;
