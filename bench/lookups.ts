@@ -34,11 +34,12 @@ async function steadyChecks(upstream: string, repos: readonly string[], rttMs: n
   const durations: number[] = [];
   for (let i = 0; i < checks; i++) {
     clock += intervalS * 1000 + 7_000; // the loop's jitter
-    proxy.reset();
+    await proxy.reset();
     const started = performance.now();
     await core.watcher.tick();
     durations.push(performance.now() - started);
-    counts.push({ requests: proxy.counts.manifests + proxy.counts.tokens + proxy.counts.unauthorized, connections: proxy.counts.connections });
+    const seen = await proxy.counts();
+    counts.push({ requests: seen.manifests + seen.tokens + seen.unauthorized, connections: seen.connections });
   }
   await core.close();
   await proxy.close();
