@@ -209,7 +209,7 @@ async function serve(cmd: Extract<Command, { kind: 'serve' }>, io: Io): Promise<
 /** A test message to each channel of the config, and what each answered; 1 if any failed. */
 async function notifyTest(cmd: Extract<Command, { kind: 'notify-test' }>, io: Io): Promise<number> {
   const config = await loadConfig(cmd.config, io.env);
-  const routes = parseChannels(config.notify, config.source);
+  const routes = parseChannels(config.notify, config.source, io.env);
   if (routes.length === 0) throw new ConfigError(`${config.source}: no notification channels ("notify") to test`);
   const results = await new Notifier(routes).test();
   for (const r of results) io.stdout(`${r.channel}: ${r.ok ? `ok (${r.answer})` : `failed: ${r.answer}`}\n`);

@@ -131,6 +131,7 @@ export class AppController {
       settings: () => this.settings,
       saveSettings: (s) => this.saveSettings(s),
       where: this.options.settingsStore.location,
+      env: this.env,
       ...(this.options.channelVault ? { vault: this.options.channelVault } : {}),
       ...(this.options.log ? { log: this.options.log } : {}),
       ...(this.options.notifyRetryDelaysMs ? { retryDelaysMs: this.options.notifyRetryDelaysMs } : {}),

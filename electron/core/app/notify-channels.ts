@@ -32,6 +32,7 @@ export interface NotifyChannelsDeps {
   saveSettings: (settings: Settings) => Promise<void>;
   /** Where the settings live, for messages. */
   where: string;
+  env: NodeJS.ProcessEnv;
   vault?: ChannelVault;
   log?: Log;
   retryDelaysMs?: readonly number[];
@@ -71,7 +72,7 @@ export class NotifyChannels {
   private async reload(): Promise<void> {
     const entries: Entry[] = (this.deps.settings().notify ?? []).map((raw, index) => {
       const setting = typeof raw === 'string' ? { url: raw } : raw;
-      const route = routeOf(setting, `${this.deps.where}: notify[${index}]`);
+      const route = routeOf(setting, `${this.deps.where}: notify[${index}]`, this.deps.env);
       const id = createHmac('sha256', this.idKey)
         .update(`${index}\n${JSON.stringify(setting)}`)
         .digest('base64url')
@@ -83,7 +84,7 @@ export class NotifyChannels {
       let route: Route | null = null;
       let problem = 'it could not be unsealed (was the system keychain reset?)';
       try {
-        if (sealed.setting) route = routeOf(sealed.setting, 'kept in the keychain');
+        if (sealed.setting) route = routeOf(sealed.setting, 'kept in the keychain', this.deps.env);
       } catch (err) {
         problem = (err as Error).message;
       }
@@ -107,7 +108,7 @@ export class NotifyChannels {
 
   async add(input: ChannelInput): Promise<void> {
     try {
-      routeOf(input, 'addChannel: url');
+      routeOf(input, 'addChannel: url', this.deps.env);
     } catch (err) {
       if (err instanceof ConfigError) throw new InvalidArgumentError(err.message);
       throw err;

@@ -52,7 +52,7 @@ export function resolveSettings(settings: Settings, source: string, env: NodeJS.
   const runtimes = settings.runtimes ?? (discover === false ? defaultRuntimes(env) : []);
   checkRuntimeImages(runtimes, source);
   // A channel that cannot work is a config error now, not a silent loss at the first event.
-  parseChannels(settings.notify ?? [], source);
+  parseChannels(settings.notify ?? [], source, env);
   return {
     source,
     runtimes,

@@ -87,7 +87,11 @@ function splitHeaders(url: URL): { headers: Record<string, string>; rest: string
   return { headers, rest: rest.join('&') };
 }
 
-export function parseChannel(raw: string, where: string): Channel {
+/**
+ * `env` carries only the test bed's stand-ins for Discord's and Slack's fixed endpoints
+ * (IMAGEWATCH_DISCORD_API, IMAGEWATCH_SLACK_API); it is given, never read from the process.
+ */
+export function parseChannel(raw: string, where: string, env: NodeJS.ProcessEnv = {}): Channel {
   let url: URL;
   try {
     url = new URL(raw);
@@ -152,7 +156,7 @@ export function parseChannel(raw: string, where: string): Channel {
       // Apprise: discord://id/token; shoutrrr: discord://token@id.
       const [id, token] = url.username ? [url.hostname, decodeURIComponent(url.username)] : [url.hostname, parts[0]];
       need(Boolean(id) && Boolean(token), 'the webhook id and token: discord://id/token');
-      const api = process.env.IMAGEWATCH_DISCORD_API ?? 'https://discord.com/api/webhooks';
+      const api = env.IMAGEWATCH_DISCORD_API ?? 'https://discord.com/api/webhooks';
       return httpChannel('discord://***', [token!, id!], (message) => ({
         url: `${api}/${encodeURIComponent(id!)}/${encodeURIComponent(token!)}`,
         headers: { 'content-type': 'application/json' },
@@ -163,7 +167,7 @@ export function parseChannel(raw: string, where: string): Channel {
       // Apprise: slack://TokenA/TokenB/TokenC, the three parts of an incoming webhook's path.
       const tokens = [url.hostname, ...parts].filter(Boolean);
       need(tokens.length === 3, 'an incoming webhook: slack://TokenA/TokenB/TokenC');
-      const api = process.env.IMAGEWATCH_SLACK_API ?? 'https://hooks.slack.com/services';
+      const api = env.IMAGEWATCH_SLACK_API ?? 'https://hooks.slack.com/services';
       return httpChannel('slack://***', tokens, (message) => ({
         url: `${api}/${tokens.map(encodeURIComponent).join('/')}`,
         headers: { 'content-type': 'application/json' },

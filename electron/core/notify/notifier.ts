@@ -32,15 +32,15 @@ export interface NotifierDeps {
 export const DEFAULT_RETRY_DELAYS_MS = [5_000, 30_000, 120_000];
 
 /** Parses the `notify` setting; a bad entry is a config error naming its index, never its secret. */
-export function parseChannels(settings: ReadonlyArray<string | ChannelSetting>, where: string): Route[] {
-  return settings.map((entry, index) => routeOf(entry, `${where}: notify[${index}]`));
+export function parseChannels(settings: ReadonlyArray<string | ChannelSetting>, where: string, env: NodeJS.ProcessEnv = {}): Route[] {
+  return settings.map((entry, index) => routeOf(entry, `${where}: notify[${index}]`, env));
 }
 
 /** One channel and its filters; a bad URL is a config error that says `where`, never the secret. */
-export function routeOf(entry: string | ChannelSetting, where: string): Route {
+export function routeOf(entry: string | ChannelSetting, where: string, env: NodeJS.ProcessEnv = {}): Route {
   const setting = typeof entry === 'string' ? { url: entry } : entry;
   return {
-    channel: parseChannel(setting.url, where),
+    channel: parseChannel(setting.url, where, env),
     events: setting.events ? new Set(setting.events) : null,
     runtimes: setting.runtimes ? new Set(setting.runtimes) : null,
   };
