@@ -19,7 +19,8 @@ import { NotifyChannels, type ChannelVault } from './notify-channels.js';
 import { createCore, type Core } from '../core.js';
 import { defaultCredentialChain } from '../registry/credentials.js';
 import type { StateStore } from '../state/store.js';
-import { SecretCredentials, SettingsSecrets, type SecretStore } from './secrets.js';
+import { CredentialEdits, SecretCredentials, SettingsSecrets, type SecretStore } from './secrets.js';
+import { Broadcast } from './broadcast.js';
 import type { SettingsStore } from './settings-store.js';
 import type { HandoffHandler } from '../owner/channel.js';
 import { handoffHandler, type HandoffTarget } from '../owner/handoff.js';
@@ -45,12 +46,11 @@ export interface AppControllerOptions {
 }
 
 export class AppController {
-  private readonly listeners = new Set<(event: ApiEvent) => void>();
+  private readonly events = new Broadcast<ApiEvent>();
   private readonly warnings: string[] = [];
   private runner!: CoreRunner;
   private settings: Settings = {};
-  private secrets!: SecretStore;
-  private credentialRegistries: string[] = [];
+  private credentials!: CredentialEdits;
   private channels!: NotifyChannels;
   private readonly env: NodeJS.ProcessEnv;
   private readonly startedAtMs = Date.now();
@@ -69,10 +69,11 @@ export class AppController {
     this.settings = await this.options.settingsStore.load();
     const config = resolveSettings(this.settings, this.options.settingsStore.location, this.env);
     const saveSettings = (s: Settings): Promise<void> => this.saveSettings(s);
-    this.secrets = this.options.secrets
+    const secrets = this.options.secrets
       ? this.options.secrets({ settings: () => this.settings, saveSettings })
       : new SettingsSecrets(() => this.settings, saveSettings);
-    this.credentialRegistries = await this.secrets.registries();
+    this.credentials = new CredentialEdits(secrets, (registry) => this.core.registry.forgetCredentials(registry));
+    await this.credentials.load();
     this.channels = await this.buildChannels();
     this.runner = new CoreRunner(config, {
       build: (c) => this.buildCore(c),
@@ -102,7 +103,7 @@ export class AppController {
       config,
       store: this.options.stateStore,
       env: this.env,
-      credentials: defaultCredentialChain(new SecretCredentials(this.secrets), this.env),
+      credentials: defaultCredentialChain(new SecretCredentials(this.credentials.store), this.env),
       emit: (event) => this.runner.observe(event),
       ...(this.options.log ? { log: this.options.log } : {}),
       notice: (line) => {
@@ -156,30 +157,19 @@ export class AppController {
   private onCoreEvent(event: CoreEvent): void {
     this.options.metrics?.observe(event);
     this.channels.handle(event);
-    this.emit(event);
+    this.events.emit(event);
     // A check in discovery mode may have found new containers' images: the window's list follows.
     if (event.type === 'check-finished' && this.core.config.discover !== false) this.changed();
   }
 
-  private emit(event: ApiEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch {
-        // One broken subscriber (a closed window) must not stop the others.
-      }
-    }
-  }
-
   private changed(): AppState {
     const state = this.getState();
-    this.emit({ type: 'app-changed', state });
+    this.events.emit({ type: 'app-changed', state });
     return state;
   }
 
   onEvent(listener: (event: ApiEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.on(listener);
   }
 
   /** Repairs replacements a crashed run left (only the state directory's owner may call it). */
@@ -241,7 +231,7 @@ export class AppController {
       checking: this.runner.checking,
       refreshing: this.runner.refreshing,
       warnings: this.warnings,
-      credentialRegistries: this.credentialRegistries,
+      credentialRegistries: this.credentials.registries,
       engineHealth: this.runner.engineHealth,
       channels: this.channels.views(),
       env: this.env,
@@ -339,16 +329,12 @@ export class AppController {
   }
 
   async setCredential(input: CredentialInput): Promise<AppState> {
-    await this.secrets.set(input.registry.toLowerCase(), { username: input.username, password: input.password });
-    this.core.registry.forgetCredentials(input.registry.toLowerCase());
-    this.credentialRegistries = await this.secrets.registries();
+    await this.credentials.set(input);
     return this.changed();
   }
 
   async removeCredential(registry: string): Promise<AppState> {
-    await this.secrets.delete(registry.toLowerCase());
-    this.core.registry.forgetCredentials(registry.toLowerCase());
-    this.credentialRegistries = await this.secrets.registries();
+    await this.credentials.remove(registry);
     return this.changed();
   }
 

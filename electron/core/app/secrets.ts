@@ -50,3 +50,36 @@ export class SettingsSecrets implements SecretStore {
     await this.write({ ...settings, credentials });
   }
 }
+
+/** The window's credential edits: kept in the store, and the registry client's copy dropped. */
+export class CredentialEdits {
+  private list: string[] = [];
+
+  constructor(
+    readonly store: SecretStore,
+    private readonly forget: (registry: string) => void,
+  ) {}
+
+  /** Registries that have credentials stored (what the window is shown). */
+  get registries(): readonly string[] {
+    return this.list;
+  }
+
+  async load(): Promise<void> {
+    this.list = await this.store.registries();
+  }
+
+  async set(input: { registry: string; username: string; password: string }): Promise<void> {
+    const registry = input.registry.toLowerCase();
+    await this.store.set(registry, { username: input.username, password: input.password });
+    this.forget(registry);
+    await this.load();
+  }
+
+  async remove(registry: string): Promise<void> {
+    const key = registry.toLowerCase();
+    await this.store.delete(key);
+    this.forget(key);
+    await this.load();
+  }
+}
