@@ -1,7 +1,7 @@
 // Notification channels written as URLs in the syntax Watchtower (shoutrrr) and Apprise users
 // already have. Each knows its request; none shows its secret (tokens, passwords, webhook
 // paths, ntfy topics): `label` is the URL masked, and errors carry only the label.
-import { request } from 'undici';
+import { Agent, request, type Dispatcher } from '../util/undici.js';
 import { ConfigError } from '../errors.js';
 import { linkedSignal } from '../util/linked-signal.js';
 import { safeText } from '../util/safe-text.js';
@@ -39,6 +39,10 @@ function basic(url: URL): Record<string, string> {
   return { authorization: `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}` };
 }
 
+/** One keep-alive agent for every HTTP channel, made at the first delivery. */
+let agent: Dispatcher | undefined;
+const channelAgent = (): Dispatcher => (agent ??= new Agent({ connectTimeout: TIMEOUT_MS }));
+
 function httpChannel(label: string, secrets: string[], build: (message: NotifyMessage) => Target): Channel {
   return {
     label,
@@ -53,6 +57,7 @@ function httpChannel(label: string, secrets: string[], build: (message: NotifyMe
           headers: { 'user-agent': 'imagewatch', ...target.headers },
           body: target.body,
           signal: bound.signal,
+          dispatcher: channelAgent(),
         });
         text = await res.body.text().catch(() => '');
       } catch (err) {

@@ -2,7 +2,7 @@
 // up; auth.ts knows how to authenticate. Steady state is one HEAD per check: the auth scheme
 // learned from the first challenge is remembered per registry and tokens are cached.
 import { createHash } from 'node:crypto';
-import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import { EnvHttpProxyAgent, type Dispatcher } from '../util/undici.js';
 import { formatReference, isSha256Digest, type ImageReference } from '../image/reference.js';
 import { RegistryAuth } from './auth.js';
 import type { Credential, CredentialSource } from './credentials.js';

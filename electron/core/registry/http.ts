@@ -1,6 +1,6 @@
 // One bounded HTTP exchange with a registry: a timeout over connect, headers and body, a cap
 // on the body size, and errors that name the URL and the cause.
-import { request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from '../util/undici.js';
 import { RegistryError } from '../errors.js';
 import { linkedSignal } from '../util/linked-signal.js';
 
