@@ -1,11 +1,13 @@
 // Lookups reuse their connections: a HEAD does not close its socket, within a check and
 // across checks. A loopback server here counts the TCP connections it accepts.
 import { createHash } from 'node:crypto';
+import { getEventListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReference } from '../../electron/core/image/reference.js';
-import { poolFor, RegistryClient } from '../../electron/core/registry/client.js';
+import { RegistryClient } from '../../electron/core/registry/client.js';
+import { poolFor } from '../../electron/core/registry/connections.js';
 import { CredentialChain } from '../../electron/core/registry/credentials.js';
 
 describe('registry connections', () => {
@@ -48,5 +50,28 @@ describe('registry connections', () => {
     expect(poolFor(4, 60_000)).toEqual({ connections: 4, idleMs: 90_000 });
     expect(poolFor(8, 5_000).idleMs).toBe(30_000);
     expect(poolFor(4, 24 * 3600_000).idleMs).toBe(600_000);
+  });
+
+  it('waits out a short Retry-After and leaves no listener on a long-lived signal', async () => {
+    let limited = 0;
+    const busy = http.createServer((_req, res) => {
+      if (limited++ === 0) {
+        res.writeHead(429, { 'retry-after': '1' }).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/vnd.docker.distribution.manifest.v2+json', 'docker-content-digest': `sha256:${'a'.repeat(64)}` }).end();
+    });
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const client = new RegistryClient({ credentials: new CredentialChain([]), env: {}, maxRetryWaitMs: 2_000 });
+    const daemon = new AbortController();
+    try {
+      const result = await client.getDigest(parseReference(`127.0.0.1:${(busy.address() as AddressInfo).port}/app/x:latest`), daemon.signal);
+      expect(result.digest).toBe(`sha256:${'a'.repeat(64)}`);
+      expect(limited).toBe(2);
+      expect(getEventListeners(daemon.signal, 'abort')).toHaveLength(0);
+    } finally {
+      await client.close();
+      await new Promise<void>((r) => busy.close(() => r()));
+    }
   });
 });

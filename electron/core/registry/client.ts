@@ -2,7 +2,8 @@
 // up; auth.ts knows how to authenticate. Steady state is one HEAD per check: the auth scheme
 // learned from the first challenge is remembered per registry and tokens are cached.
 import { createHash } from 'node:crypto';
-import { EnvHttpProxyAgent, type Dispatcher } from '../util/undici.js';
+import type { Dispatcher } from '../util/undici.js';
+import { Connections, type Pool } from './connections.js';
 import { formatReference, isSha256Digest, type ImageReference } from '../image/reference.js';
 import { RegistryAuth } from './auth.js';
 import type { Credential, CredentialSource } from './credentials.js';
@@ -35,7 +36,7 @@ export interface RegistryClientOptions {
   /** Per-request limit, covering connect, headers and body. */
   timeoutMs?: number;
   /** Connections kept per registry (the lookups in flight at once); idle ones are kept `idleMs`. */
-  pool?: { connections: number; idleMs: number };
+  pool?: Pool;
   /** Longest Retry-After we sleep through inside one lookup; longer ones fail the lookup. */
   maxRetryWaitMs?: number;
   now?: () => number;
@@ -62,76 +63,50 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   return Math.max(0, date - now);
 }
 
+/** A Retry-After wait; `signal` cuts it short. Leaves no listener on the signal afterwards. */
 const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-      },
-      { once: true },
-    );
+    const reason = (): Error => (signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+    if (signal?.aborted) {
+      reject(reason());
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(reason());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
-
-/**
- * Lookups go through the user's proxy as the docker CLI's do: HTTPS_PROXY and HTTP_PROXY, with
- * NO_PROXY exceptions, and never for localhost, 127.0.0.1 or ::1 (the docker CLI never proxies
- * loopback; other 127.x addresses need NO_PROXY, as undici matches names, not ranges). The
- * values are handed over explicitly, so only the env we were given counts.
- */
-function proxyAwareAgent(env: NodeJS.ProcessEnv, pool: { connections: number; idleMs: number }, ca?: Buffer): Dispatcher {
-  const pick = (name: string): string => env[name] ?? env[name.toLowerCase()] ?? '';
-  const loopback = 'localhost,127.0.0.1,::1,[::1]';
-  return new EnvHttpProxyAgent({
-    connectTimeout: 10_000,
-    // One small pool per registry (undici keeps one per origin): as many connections as
-    // lookups run at once, kept open across ticks, so a steady check opens none.
-    connections: pool.connections,
-    keepAliveTimeout: pool.idleMs,
-    keepAliveMaxTimeout: pool.idleMs,
-    httpProxy: pick('HTTP_PROXY'),
-    httpsProxy: pick('HTTPS_PROXY'),
-    noProxy: [pick('NO_PROXY'), loopback].filter(Boolean).join(','),
-    ...(ca ? { connect: { ca } } : {}),
-  });
-}
-
-const DEFAULT_POOL = { connections: 4, idleMs: 30_000 };
-
-/**
- * How long idle registry connections are kept: past the check interval, so the next check
- * finds them open (servers close theirs sooner, and undici then follows their Keep-Alive
- * hint), but not for hours: a daily check reconnects rather than holding sockets all day.
- */
-export function poolFor(concurrency: number, intervalMs: number): { connections: number; idleMs: number } {
-  return { connections: concurrency, idleMs: Math.min(Math.max(intervalMs * 1.5, 30_000), 10 * 60_000) };
-}
 
 export class RegistryClient {
   readonly metrics: RegistryMetrics = { requests: 0, tokenRequests: 0 };
   private readonly auth: RegistryAuth;
   private readonly send: Send;
   private readonly blockedUntil = new Map<string, number>();
-  private readonly caDispatchers = new Map<string, Dispatcher>();
   private readonly transport: TransportPolicy;
-  private readonly pool: { connections: number; idleMs: number };
-  private readonly dispatcher: Dispatcher;
+  private readonly connections: Connections;
   private readonly maxRetryWaitMs: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 
   constructor(private readonly options: RegistryClientOptions) {
     this.transport = options.transport ?? new TransportPolicy();
-    this.pool = options.pool ?? DEFAULT_POOL;
-    this.dispatcher = options.dispatcher ?? proxyAwareAgent(options.env ?? process.env, this.pool);
+    this.connections = new Connections({
+      env: options.env ?? process.env,
+      ...(options.pool ? { pool: options.pool } : {}),
+      ...(options.caFor ? { caFor: options.caFor } : {}),
+      ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+    });
     this.maxRetryWaitMs = options.maxRetryWaitMs ?? 10_000;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? defaultSleep;
     const userAgent = options.userAgent ?? 'imagewatch';
     this.send = makeSend({
-      dispatcherFor: (url) => this.dispatcherFor(url),
+      dispatcherFor: (url) => this.connections.dispatcherFor(url),
       timeoutMs: options.timeoutMs ?? 15_000,
       userAgent,
       onRequest: () => this.metrics.requests++,
@@ -154,21 +129,8 @@ export class RegistryClient {
     });
   }
 
-  async close(): Promise<void> {
-    if (!this.options.dispatcher) await this.dispatcher.close();
-    await Promise.all([...this.caDispatchers.values()].map((d) => d.close()));
-  }
-
-  /** A registry with a private CA gets its own connection pool that trusts that CA (and only it). */
-  private dispatcherFor(url: URL): Dispatcher {
-    const ca = url.protocol === 'https:' ? this.options.caFor?.(url.host) : null;
-    if (!ca || this.options.dispatcher) return this.dispatcher;
-    let dispatcher = this.caDispatchers.get(url.host);
-    if (!dispatcher) {
-      dispatcher = proxyAwareAgent(this.options.env ?? process.env, this.pool, ca);
-      this.caDispatchers.set(url.host, dispatcher);
-    }
-    return dispatcher;
+  close(): Promise<void> {
+    return this.connections.close();
   }
 
   /** After credentials for a registry change: look them up again and drop tokens got with the old ones. */

@@ -16,6 +16,7 @@ import { DEFAULT_RETRY, observe, observeIndexMove, recordCheckError, wantsRefres
 import type { PlatformImage } from '../registry/platform-lookup.js';
 import { TickLookups, type LookupFunctions } from './tick-lookups.js';
 import type { Log } from '../log.js';
+import { announce } from './announce.js';
 
 export interface WatchSettings {
   runtimes: RuntimeConfig[];
@@ -226,46 +227,10 @@ export class Watcher {
     report.outcome = outcome;
     report.remoteDigest = remote;
     const refresh = autoRefresh && wantsRefresh(state, outcome, this.now());
-    if (outcome === 'moved') {
-      this.deps.emit?.({ type: 'digest-moved', runtime: runtime.name, image: runtime.image, from: previousDigest!, to: remote });
-      const action = refresh ? 'refreshing' : autoRefresh ? 'already applied' : 'auto-refresh off, update available';
-      this.log(`image-auto-refresh: ${runtime.name} digest moved ${shortDigest(previousDigest)} → ${shortDigest(remote)}, ${action}`, {
-        runtime: runtime.name,
-        image: runtime.image,
-        digest: remote,
-      });
-    } else if (outcome === 'seeded' && state.updateAvailable) {
-      this.log(`image-auto-refresh: ${runtime.name} seeded at ${shortDigest(remote)}; local image differs, update available`, {
-        runtime: runtime.name,
-        image: runtime.image,
-        digest: remote,
-      });
-      this.deps.emit?.({ type: 'update-found', runtime: runtime.name, image: runtime.image, digest: remote });
-    } else if (outcome === 'seeded' && state.updateAvailable === null) {
-      this.log(`image-auto-refresh: ${runtime.name} seeded at ${shortDigest(remote)}; engine unreachable, update unknown until it answers`, {
-        level: 'warn',
-        runtime: runtime.name,
-        image: runtime.image,
-        digest: remote,
-      });
-    } else if (wasUnknown && state.updateAvailable) {
-      this.log(`image-auto-refresh: ${runtime.name} engine reachable again; local image differs from ${shortDigest(remote)}, update available`, {
-        runtime: runtime.name,
-        image: runtime.image,
-        digest: remote,
-      });
-      this.deps.emit?.({ type: 'update-found', runtime: runtime.name, image: runtime.image, digest: remote });
-    }
+    announce({ runtime, outcome, state, previousDigest, remote, wasUnknown, autoRefresh, refresh }, this.log, this.deps.emit);
     report.updateAvailable = state.updateAvailable;
-
     if (!refresh) return { report };
-    if (outcome !== 'moved') {
-      this.log(`image-auto-refresh: ${runtime.name} retrying refresh to ${shortDigest(remote)} (attempt ${(state.retry?.attempt ?? 0) + 1})`, {
-        runtime: runtime.name,
-        image: runtime.image,
-        digest: remote,
-      });
-    }
+
     // Not awaited here: a slow or stalled pull must not hold up the other runtimes' checks.
     const running = this.recorder.run(runtime, { signal, retry: true }).then(({ detail }) => {
       report.refresh = addDetail(emptyResult(), runtime.name, detail);
