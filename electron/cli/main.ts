@@ -8,7 +8,10 @@ import { setFlagsFromString } from 'node:v8';
 // a third of a daemon's memory. Without growth it stays at 2 MB, for a few more short
 // scavenges per check (`npm run bench` shows both). Set before anything is allocated; this
 // flag is read whenever the young generation would grow, so setting it at run time works.
-setFlagsFromString('--semi-space-growth-factor=1');
+// Only on the V8 versions known to have the flag (Node 20-24): an unknown one makes V8 print
+// "Error: unrecognized flag" on every start.
+const v8Major = Number(process.versions.v8.split('.')[0]);
+if (v8Major >= 11 && v8Major <= 13) setFlagsFromString('--semi-space-growth-factor=1');
 
 const { runCli } = await import('./run.js');
 
