@@ -85,6 +85,24 @@ export class ElectronSettingsStore implements SettingsStore {
   }
 }
 
+/** A value sealed with the OS keychain (safeStorage), as base64 ciphertext; `what` and `instead` word the refusal. */
+function seal(value: unknown, what: string, instead: string): string {
+  if (!safeStorage.isEncryptionAvailable()) {
+    throw new Error(`the system keychain is not available, so ${what} cannot be stored safely; ${instead}`);
+  }
+  return safeStorage.encryptString(JSON.stringify(value)).toString('base64');
+}
+
+/** The value back, or null when it cannot be (no keychain now, or sealed by another one). */
+function unseal(sealed: unknown): unknown {
+  if (typeof sealed !== 'string' || !safeStorage.isEncryptionAvailable()) return null;
+  try {
+    return JSON.parse(safeStorage.decryptString(Buffer.from(sealed, 'base64'))) as unknown;
+  } catch {
+    return null;
+  }
+}
+
 /** Credentials encrypted with the OS keychain through safeStorage; only ciphertext is stored. */
 export class SafeStorageSecrets implements SecretStore {
   private store: Store<Json> | null = null;
@@ -102,21 +120,13 @@ export class SafeStorageSecrets implements SecretStore {
 
   async get(registry: string): Promise<{ username: string; password: string } | null> {
     // Whole-object access: electron-store reads dotted keys such as "ghcr.io" as paths.
-    const sealed = (await this.open()).store[registry];
-    if (typeof sealed !== 'string' || !safeStorage.isEncryptionAvailable()) return null;
-    try {
-      return JSON.parse(safeStorage.decryptString(Buffer.from(sealed, 'base64'))) as { username: string; password: string };
-    } catch {
-      return null;
-    }
+    return unseal((await this.open()).store[registry]) as { username: string; password: string } | null;
   }
 
   async set(registry: string, credential: { username: string; password: string }): Promise<void> {
-    if (!safeStorage.isEncryptionAvailable()) {
-      throw new Error('the system keychain is not available, so credentials cannot be stored safely; use ~/.docker/config.json instead');
-    }
+    const sealed = seal(credential, 'credentials', 'use ~/.docker/config.json instead');
     const store = await this.open();
-    store.store = { ...store.store, [registry]: safeStorage.encryptString(JSON.stringify(credential)).toString('base64') };
+    store.store = { ...store.store, [registry]: sealed };
   }
 
   async delete(registry: string): Promise<void> {
@@ -149,13 +159,7 @@ export class SafeStorageChannels implements ChannelVault {
   async list(): Promise<SealedChannel[]> {
     const out: SealedChannel[] = [];
     for (const entry of await this.sealed()) {
-      let setting: unknown;
-      try {
-        setting = safeStorage.isEncryptionAvailable() ? JSON.parse(safeStorage.decryptString(Buffer.from(entry.sealed, 'base64'))) : null;
-      } catch {
-        setting = null;
-      }
-      const parsed = ChannelInputSchema.safeParse(setting);
+      const parsed = ChannelInputSchema.safeParse(unseal(entry.sealed));
       // Unreadable (the keychain changed, or no keychain now): left on disk, listed for removal.
       out.push({ id: entry.id, setting: parsed.success ? parsed.data : null });
     }
@@ -163,13 +167,8 @@ export class SafeStorageChannels implements ChannelVault {
   }
 
   async add(setting: ChannelSetting): Promise<void> {
-    if (!safeStorage.isEncryptionAvailable()) {
-      throw new Error(
-        'the system keychain is not available, so a channel (its URL holds secrets) cannot be stored safely; add it to the settings file instead',
-      );
-    }
+    const sealed = seal(setting, 'a channel (its URL holds secrets)', 'add it to the settings file instead');
     const store = await this.open();
-    const sealed = safeStorage.encryptString(JSON.stringify(setting)).toString('base64');
     store.store = { channels: [...(await this.sealed()), { id: randomUUID(), sealed }] };
   }
 

@@ -3,14 +3,13 @@
 import type Docker from 'dockerode';
 import { lastLogLines } from './logs.js';
 import { safeText } from '../util/safe-text.js';
+import { abortableSleep } from '../util/time.js';
 import type { ReplaceOptions } from './replace.js';
 
 /** The container's configured values, masked wherever its output is shown. */
 export function envSecrets(info: Pick<Docker.ContainerInspectInfo, 'Config'>): string[] {
   return (info.Config.Env ?? []).map((e) => e.slice(e.indexOf('=') + 1));
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function hasHealthcheck(info: Docker.ContainerInspectInfo): boolean {
   const test = info.Config.Healthcheck?.Test;
@@ -55,6 +54,6 @@ export async function waitReady(container: Docker.Container, options: ReplaceOpt
     } else if (elapsed >= options.startGraceMs) {
       return;
     }
-    await sleep(poll);
+    await abortableSleep(poll);
   }
 }

@@ -10,6 +10,7 @@ import { liveness, parseIdentity, selfIdentity, sameIdentity } from '../owner/id
 import { engineMessage, statusOf } from './connection.js';
 import type { JournalEntry, ReplaceJournal } from './journal.js';
 import { DEFAULT_STOP_TIMEOUT_SECONDS, TEMP_SUFFIX_NEW } from './replace.js';
+import { abortableSleep } from '../util/time.js';
 
 /** Beyond the stop timeout: the engine's kill and its bookkeeping. */
 const STOP_MARGIN_MS = 5_000;
@@ -48,7 +49,7 @@ function orphaned(entry: JournalEntry): boolean {
 
 /** A crash during the old container's stop: the engine finishes that stop on its own. */
 async function waitOutStop(old: Docker.Container, entry: JournalEntry, options: RecoveryOptions): Promise<Docker.ContainerInspectInfo | null> {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = options.sleep ?? abortableSleep;
   const timeout = (entry.stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS) * 1000;
   const deadline = Date.parse(entry.stepAt ?? entry.startedAt) + timeout + STOP_MARGIN_MS;
   let info = await inspectOrNull(old);

@@ -14,6 +14,7 @@ import {
   type HandoffResponse,
   type HandoffWork,
 } from './channel.js';
+import { abortableSleep } from '../util/time.js';
 import { liveness } from './identity.js';
 import { LONG_RUNNING, readOwnerInfo, takeLock, type HeldLock, type OwnerInfo, type OwnerKind } from './lock.js';
 import { ChannelUnreachableError, LockHeldError, OwnerBusyError } from '../errors.js';
@@ -42,8 +43,6 @@ export interface ClaimOptions {
   /** Told once when the claim has to wait, with who holds the lock when known. */
   onWait?: (owner: OwnerInfo | null) => void;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function ownerClaim(lock: HeldLock): OwnerClaim {
   let channel: ChannelServer | null = null;
@@ -102,6 +101,6 @@ export async function claimStateDir(dir: string, options: ClaimOptions): Promise
       told = true;
       options.onWait?.(owner);
     }
-    await sleep(200);
+    await abortableSleep(200);
   }
 }

@@ -10,6 +10,7 @@ import type { Credential, CredentialSource } from './credentials.js';
 import { header, makeSend, type RegistryResponse, type Send } from './http.js';
 import { TransportPolicy } from './transport.js';
 import { RateLimitedError, RegistryError } from '../errors.js';
+import { abortableSleep } from '../util/time.js';
 
 /** The origin's four types: without the OCI index type some registries 404 on buildx images. */
 export const MANIFEST_ACCEPT = [
@@ -63,24 +64,11 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   return Math.max(0, date - now);
 }
 
-/** A Retry-After wait; `signal` cuts it short. Leaves no listener on the signal afterwards. */
-const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const reason = (): Error => (signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
-    if (signal?.aborted) {
-      reject(reason());
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(reason());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** A Retry-After wait; `signal` cuts it short (as an error: the lookup is abandoned). */
+const defaultSleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
+  await abortableSleep(ms, signal);
+  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
+};
 
 export class RegistryClient {
   readonly metrics: RegistryMetrics = { requests: 0, tokenRequests: 0 };

@@ -6,18 +6,19 @@ import type { ChannelTestResult, ChannelView, NotifyKind } from '../../../shared
 import { useServices } from '../context.js';
 import { Field } from './Field.js';
 
-/** What a channel can be told, in the words the window uses (the `test` kind is the button's). */
-const KINDS: ReadonlyArray<[NotifyKind, string]> = [
-  ['new-version', 'New version'],
-  ['refreshed', 'Refreshed'],
-  ['refresh-failed', 'Refresh failed'],
-  ['recovered', 'Recovered after a crash'],
-  ['engine-unreachable', 'Engine unreachable'],
-  ['engine-back', 'Engine back'],
-];
+/** What a channel can be told, in the words the window uses (`test` is the button's, not a filter). */
+const KIND_TEXT: Record<Exclude<NotifyKind, 'test'>, string> = {
+  'new-version': 'New version',
+  refreshed: 'Refreshed',
+  'refresh-failed': 'Refresh failed',
+  recovered: 'Recovered after a crash',
+  'engine-unreachable': 'Engine unreachable',
+  'engine-back': 'Engine back',
+};
+const KINDS = Object.entries(KIND_TEXT) as Array<[Exclude<NotifyKind, 'test'>, string]>;
 
 function filters(channel: ChannelView): string {
-  const events = channel.events?.map((e) => KINDS.find(([k]) => k === e)?.[1] ?? e).join(', ');
+  const events = channel.events?.map((e) => (e === 'test' ? e : KIND_TEXT[e])).join(', ');
   const runtimes = channel.runtimes?.join(', ');
   return [events ? `only ${events}` : 'every event', runtimes ? `for ${runtimes}` : ''].filter(Boolean).join(' ');
 }
