@@ -120,7 +120,8 @@ export interface RefreshResult {
   details: Record<string, RuntimeRefreshDetail>;
 }
 
-export type RecreateStep = 'create' | 'stop-old' | 'rename' | 'start' | 'wait-running' | 'wait-healthy' | 'remove-old' | 'rollback' | 'remove';
+export type RecreateStep =
+  'create' | 'start-isolated' | 'stop-old' | 'rename' | 'start' | 'connect' | 'wait-running' | 'wait-healthy' | 'remove-old' | 'rollback' | 'remove';
 
 /** A pull's progress summed over its layers. */
 export interface PullCounters {

@@ -29,6 +29,11 @@ export const RuntimeConfigSchema = z.strictObject({
    * on its user networks, under the same name. Containers with volumes need their own label.
    */
   overlap: z.boolean().optional(),
+  /**
+   * Start the new container, cut off from every network, before the old one stops (on unless
+   * false). Used only where two copies share nothing writable; see README.
+   */
+  warmStart: z.boolean().optional(),
 });
 
 export const CredentialSettingSchema = z.union([

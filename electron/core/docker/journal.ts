@@ -21,6 +21,8 @@ export interface JournalEntry {
    * endpoint settings, so recovery puts it back on them.
    */
   detached?: Array<{ name: string; endpoint: EndpointSpec }>;
+  /** Warm start: the private network the new container started on, removed by recovery. */
+  isolation?: string;
 }
 
 export interface ReplaceJournal {

@@ -26,13 +26,16 @@ async function describeExit(container: Docker.Container, info: Docker.ContainerI
   return `new container ${what}${error ? `: ${error}` : ''}${logs ? `; last output: ${logs}` : ''}`;
 }
 
-/** Waits until the container is running and stays so (or turns healthy); throws with the reason otherwise. */
-export async function waitReady(container: Docker.Container, options: ReplaceOptions): Promise<void> {
+/**
+ * Waits until the container is running and stays so (or turns healthy); throws with the reason
+ * otherwise. `health: false` waits out the grace period even where a healthcheck exists.
+ */
+export async function waitReady(container: Docker.Container, options: ReplaceOptions, judge: { health: boolean } = { health: true }): Promise<void> {
   const poll = options.pollMs ?? 200;
   const started = Date.now();
   const first = await container.inspect();
   const restarts = first.RestartCount;
-  const health = hasHealthcheck(first);
+  const health = judge.health && hasHealthcheck(first);
   if (health) options.onStep?.('wait-healthy');
   for (;;) {
     const info = await container.inspect();

@@ -61,6 +61,19 @@ async function waitOutStop(old: Docker.Container, entry: JournalEntry, options: 
 }
 
 async function restore(docker: Docker, entry: JournalEntry, options: RecoveryOptions): Promise<string | null> {
+  const note = await restoreContainers(docker, entry, options);
+  // A warm start's private network: nothing is on it once the half-made replacement is gone.
+  if (entry.isolation) {
+    try {
+      await docker.getNetwork(entry.isolation).remove();
+    } catch (err) {
+      if (statusOf(err) !== 404) throw err;
+    }
+  }
+  return note;
+}
+
+async function restoreContainers(docker: Docker, entry: JournalEntry, options: RecoveryOptions): Promise<string | null> {
   const old = docker.getContainer(entry.oldId);
   let oldInfo = entry.step === 'stop-old' ? await waitOutStop(old, entry, options) : await inspectOrNull(old);
   await removeIfOther(docker, `${entry.name}${TEMP_SUFFIX_NEW}`, entry.oldId);

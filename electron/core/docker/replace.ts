@@ -260,21 +260,20 @@ export async function swapNames(ctx: SwapContext, created: Docker.Container): Pr
 }
 
 /**
- * Replaces the container described by `info` with one created from `expectedImageId`: the
- * new one is created, the old one stops, the new one takes its name and starts. (Swapping the
- * names before the stop was measured: it saves nothing visible, and it hides the temporary
- * name other imagewatches and the user see while a replacement is in progress.)
- * `oldImage` holds the old image's defaults so they are not carried over.
+ * The usual swap: the new container is created, the old one stops, the new one takes its
+ * name and starts. (Swapping the names before the stop was measured: it saves nothing
+ * visible, and it hides the temporary name other imagewatches and the user see while a
+ * replacement is in progress.)
  */
-export function replaceContainer(
+export function coldSwap(
   docker: Docker,
   info: Docker.ContainerInspectInfo,
   oldImage: ImageDefaults,
   expectedImageId: string,
+  wasRunning: boolean,
   options: ReplaceOptions,
-): Promise<ContainerOutcome> {
-  const wasRunning = options.wasRunning ?? (info.State.Running || info.State.Restarting);
-  return runReplacement(docker, info, wasRunning, options, async (ctx) => {
+): (ctx: SwapContext) => Promise<void> {
+  return async (ctx) => {
     ctx.step('create');
     const created = await createReplacement(docker, info, oldImage, expectedImageId, ctx.progress);
     if (wasRunning) await stopOld(ctx);
@@ -285,5 +284,20 @@ export function replaceContainer(
       ctx.step('wait-running');
       await waitReady(created, options);
     }
-  });
+  };
+}
+
+/**
+ * Replaces the container described by `info` with one created from `expectedImageId`, the
+ * usual way (`coldSwap`). `oldImage` holds the old image's defaults so they are not carried over.
+ */
+export function replaceContainer(
+  docker: Docker,
+  info: Docker.ContainerInspectInfo,
+  oldImage: ImageDefaults,
+  expectedImageId: string,
+  options: ReplaceOptions,
+): Promise<ContainerOutcome> {
+  const wasRunning = options.wasRunning ?? (info.State.Running || info.State.Restarting);
+  return runReplacement(docker, info, wasRunning, options, coldSwap(docker, info, oldImage, expectedImageId, wasRunning, options));
 }

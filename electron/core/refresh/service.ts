@@ -21,6 +21,7 @@ import { replaceContainer } from '../docker/replace.js';
 import { containerName, namespaceDependents, orchestratorOf, selectContainers } from '../targets/select.js';
 import { optedOutBy } from '../targets/labels.js';
 import { overlapPlan, overlapReplace } from '../docker/overlap.js';
+import { warmStartPlan, warmStartReplace } from '../docker/warm-start.js';
 import { composeMember, dependenciesFirst, dependentsToRestart } from '../docker/compose.js';
 import { MemoryJournal, type ReplaceJournal } from '../docker/journal.js';
 import { recoverInterrupted } from '../docker/recover.js';
@@ -273,9 +274,13 @@ export class RefreshService {
       try {
         const plan = overlapPlan(info, runtime.overlap === true);
         if (plan.overlap) return await overlapReplace(this.options.docker, info, oldImage?.defaults ?? {}, imageId, plan.networks, replaceOptions);
-        const replaced = await replaceContainer(this.options.docker, info, oldImage?.defaults ?? {}, imageId, replaceOptions);
-        // Asked for overlap where it cannot be: replaced the usual way, and the outcome says why.
-        if (plan.why && replaced.action === 'replaced') replaced.reason = replaced.reason ? `${plan.why}; ${replaced.reason}` : plan.why;
+        const warm = await warmStartPlan(this.options.docker, info, runtime.warmStart);
+        const replaced = warm.warm
+          ? await warmStartReplace(this.options.docker, info, oldImage?.defaults ?? {}, imageId, replaceOptions)
+          : await replaceContainer(this.options.docker, info, oldImage?.defaults ?? {}, imageId, replaceOptions);
+        // Asked for overlap or a warm start where it cannot be: replaced the usual way, and the outcome says why.
+        const why = [plan.why, warm.warm ? undefined : warm.why].filter(Boolean).join('; ');
+        if (why && replaced.action === 'replaced') replaced.reason = replaced.reason ? `${why}; ${replaced.reason}` : why;
         return replaced;
       } finally {
         this.replacements--;

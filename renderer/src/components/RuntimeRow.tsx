@@ -1,15 +1,17 @@
 // One runtime. Subscribes to its own slice of the store, so progress in one row leaves the
 // other rows alone.
 import { memo, useCallback, useState, useSyncExternalStore, type ReactElement } from 'react';
-import { changedContainers } from '../../../shared/dto.js';
+import { changedContainers, type RecreateStep } from '../../../shared/dto.js';
 import { useServices } from '../context.js';
 import { bytes } from '../format.js';
 import type { RowView } from '../window-store.js';
 import { CopyDigest } from './CopyDigest.js';
 import { RelativeTime } from './RelativeTime.js';
 
-const STEP_TEXT: Record<string, string> = {
+const STEP_TEXT: Record<RecreateStep, string> = {
   create: 'creating replacement',
+  'start-isolated': 'starting new container, cut off from the network',
+  connect: 'moving new container onto its networks',
   'stop-old': 'stopping old container',
   rename: 'swapping names',
   start: 'starting new container',
