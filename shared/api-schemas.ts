@@ -1,6 +1,6 @@
 // Argument schemas for every contract method, checked on the receiving side before anything
 // reaches the engine. Tuples, so a missing, extra or mistyped argument names its position.
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import type { ApiMethod } from './api.js';
 import {
   ChannelIdSchema,
@@ -17,7 +17,11 @@ import {
 export const API_ARG_SCHEMAS = {
   getState: z.tuple([]),
   checkNow: z.tuple([]),
-  refresh: z.tuple([RuntimeNameSchema, RefreshRequestSchema.optional()]),
+  // The options may be left out: zod 3's tuples have no optional places, so a rest of at most one.
+  refresh: z
+    .tuple([RuntimeNameSchema])
+    .rest(RefreshRequestSchema)
+    .refine((args) => args.length <= 2, { message: 'expected at most 2 arguments' }),
   setAutoRefresh: z.tuple([z.boolean()]),
   updateSettings: z.tuple([SettingsPatchSchema]),
   addRuntime: z.tuple([RuntimeConfigSchema]),

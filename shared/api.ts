@@ -1,7 +1,7 @@
 // The one contract between the window and whatever runs the engine (Electron main over IPC,
 // or `imagewatch serve` over HTTP). Both sides type against these maps; the receiving side
 // validates every argument with the schemas in ./api-schemas.ts.
-import type { z } from 'zod';
+import type { z } from 'zod/v3';
 import type { ChannelInputSchema, CredentialInputSchema, RefreshRequestSchema, SettingsPatchSchema } from './schemas.js';
 import type {
   ChannelTestResult,

@@ -2,7 +2,7 @@
 // Everything here is plain JSON so it can cross IPC, HTTP and the state file unchanged.
 // Shapes that are also validated (config, state) are derived from their zod schemas in
 // schemas.ts, so the two can never drift; the rest are only ever produced by our own code.
-import type { z } from 'zod';
+import type { z } from 'zod/v3';
 import type {
   HistoryEntrySchema,
   RecreateStrategySchema,

@@ -2,7 +2,7 @@
 // defaults), the state file, and the pieces the contract's argument tuples are built from
 // (those tuples live in api-schemas.ts). dto.ts and api.ts derive their types from here.
 // Strict objects, so a misspelt key is an error that names it, not a silently ignored setting.
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 export const RecreateStrategySchema = z.enum(['replace', 'remove', 'none']);
 
@@ -12,46 +12,52 @@ export const RuntimeNameSchema = z
   // The window's API and the admin endpoint give "all" different meanings; no runtime may take it.
   .refine((name) => name.toLowerCase() !== 'all', '"all" is reserved (it means every runtime)');
 
-export const RuntimeMatchSchema = z.strictObject({
-  /** Only containers whose name starts with this prefix (the origin's `ws-`). */
-  namePrefix: z.string().min(1).optional(),
-  /** Only containers carrying this label: `key` (any value) or `key=value`. */
-  label: z.string().min(1).optional(),
-});
+export const RuntimeMatchSchema = z
+  .object({
+    /** Only containers whose name starts with this prefix (the origin's `ws-`). */
+    namePrefix: z.string().min(1).optional(),
+    /** Only containers carrying this label: `key` (any value) or `key=value`. */
+    label: z.string().min(1).optional(),
+  })
+  .strict();
 
-export const RuntimeConfigSchema = z.strictObject({
-  name: RuntimeNameSchema,
-  image: z.string().min(1),
-  match: RuntimeMatchSchema.optional(),
-  recreate: RecreateStrategySchema.optional(),
-  /**
-   * Replace with no downtime where a container allows it: the new one starts beside the old one
-   * on its user networks, under the same name. Containers with volumes need their own label.
-   */
-  overlap: z.boolean().optional(),
-  /**
-   * Start the new container, cut off from every network, before the old one stops (on unless
-   * false). Used only where two copies share nothing writable; see README.
-   */
-  warmStart: z.boolean().optional(),
-});
+export const RuntimeConfigSchema = z
+  .object({
+    name: RuntimeNameSchema,
+    image: z.string().min(1),
+    match: RuntimeMatchSchema.optional(),
+    recreate: RecreateStrategySchema.optional(),
+    /**
+     * Replace with no downtime where a container allows it: the new one starts beside the old one
+     * on its user networks, under the same name. Containers with volumes need their own label.
+     */
+    overlap: z.boolean().optional(),
+    /**
+     * Start the new container, cut off from every network, before the old one stops (on unless
+     * false). Used only where two copies share nothing writable; see README.
+     */
+    warmStart: z.boolean().optional(),
+  })
+  .strict();
 
 export const CredentialSettingSchema = z.union([
-  z.strictObject({ username: z.string(), password: z.string() }),
-  z.strictObject({ identityToken: z.string().min(1) }),
+  z.object({ username: z.string(), password: z.string() }).strict(),
+  z.object({ identityToken: z.string().min(1) }).strict(),
 ]);
 
 /** What notification channels can be told; a channel may filter on these. */
 export const NOTIFY_KINDS = ['new-version', 'refreshed', 'refresh-failed', 'recovered', 'engine-unreachable', 'engine-back', 'test'] as const;
 
 /** A channel with filters: its URL (shoutrrr or Apprise syntax), and what it is told. */
-export const ChannelInputSchema = z.strictObject({
-  url: z.string().min(1).max(4096),
-  /** Only these kinds of event; all when absent. */
-  events: z.array(z.enum(NOTIFY_KINDS)).max(NOTIFY_KINDS.length).optional(),
-  /** Only events of these runtimes (events about no runtime always pass); all when absent. */
-  runtimes: z.array(z.string().min(1).max(255)).max(500).optional(),
-});
+export const ChannelInputSchema = z
+  .object({
+    url: z.string().min(1).max(4096),
+    /** Only these kinds of event; all when absent. */
+    events: z.array(z.enum(NOTIFY_KINDS)).max(NOTIFY_KINDS.length).optional(),
+    /** Only events of these runtimes (events about no runtime always pass); all when absent. */
+    runtimes: z.array(z.string().min(1).max(255)).max(500).optional(),
+  })
+  .strict();
 
 /** A channel in the settings: its URL alone, or the URL with filters. */
 export const NotifyChannelSchema = z.union([z.string().min(1), ChannelInputSchema]);
@@ -59,41 +65,43 @@ export const NotifyChannelSchema = z.union([z.string().min(1), ChannelInputSchem
 /** The id the window names a channel by (it never sees the URL, whose parts are secrets). */
 export const ChannelIdSchema = z.string().regex(/^[a-z]+-[A-Za-z0-9_-]{1,64}$/, 'a channel id as the state lists it');
 
-export const SettingsSchema = z.strictObject({
-  runtimes: z
-    .array(RuntimeConfigSchema)
-    .optional()
-    .refine((list) => !list || new Set(list.map((r) => r.name)).size === list.length, 'runtime names must be unique'),
-  intervalSeconds: z
-    .number()
-    .int()
-    .min(5)
-    .max(7 * 24 * 3600)
-    .optional(),
-  autoRefresh: z.boolean().optional(),
-  recreate: RecreateStrategySchema.optional(),
-  dockerHost: z.string().min(1).optional(),
-  insecureRegistries: z.array(z.string().min(1)).optional(),
-  credentials: z.record(z.string().min(1), CredentialSettingSchema).optional(),
-  /** Registry `host[:port]` → a PEM file of the private CA its certificate comes from. */
-  caFiles: z.record(z.string().min(1), z.string().min(1)).optional(),
-  /** How long a replacement without a healthcheck must keep running before the old one is removed. */
-  startGraceSeconds: z.number().min(0).max(600).optional(),
-  healthTimeoutSeconds: z.number().min(1).max(3600).optional(),
-  /** A pull whose stream shows no progress for this long is aborted and counted as failed. */
-  pullStallSeconds: z.number().min(1).max(3600).optional(),
-  /** Registry lookups in flight at once, per registry. */
-  concurrency: z.number().int().min(1).max(32).optional(),
-  /**
-   * Also watch the images the engine's containers use: true for every container not opted out
-   * by label, "opt-in" for only those labelled imagewatch.enable=true.
-   */
-  discover: z.union([z.boolean(), z.literal('opt-in')]).optional(),
-  /** Notification channels (see README "Notifications"). */
-  notify: z.array(NotifyChannelSchema).max(50).optional(),
-  /** `imagewatch serve`'s /metrics: `public: true` serves it without the token. */
-  metrics: z.strictObject({ public: z.boolean().optional() }).optional(),
-});
+export const SettingsSchema = z
+  .object({
+    runtimes: z
+      .array(RuntimeConfigSchema)
+      .optional()
+      .refine((list) => !list || new Set(list.map((r) => r.name)).size === list.length, 'runtime names must be unique'),
+    intervalSeconds: z
+      .number()
+      .int()
+      .min(5)
+      .max(7 * 24 * 3600)
+      .optional(),
+    autoRefresh: z.boolean().optional(),
+    recreate: RecreateStrategySchema.optional(),
+    dockerHost: z.string().min(1).optional(),
+    insecureRegistries: z.array(z.string().min(1)).optional(),
+    credentials: z.record(z.string().min(1), CredentialSettingSchema).optional(),
+    /** Registry `host[:port]` → a PEM file of the private CA its certificate comes from. */
+    caFiles: z.record(z.string().min(1), z.string().min(1)).optional(),
+    /** How long a replacement without a healthcheck must keep running before the old one is removed. */
+    startGraceSeconds: z.number().min(0).max(600).optional(),
+    healthTimeoutSeconds: z.number().min(1).max(3600).optional(),
+    /** A pull whose stream shows no progress for this long is aborted and counted as failed. */
+    pullStallSeconds: z.number().min(1).max(3600).optional(),
+    /** Registry lookups in flight at once, per registry. */
+    concurrency: z.number().int().min(1).max(32).optional(),
+    /**
+     * Also watch the images the engine's containers use: true for every container not opted out
+     * by label, "opt-in" for only those labelled imagewatch.enable=true.
+     */
+    discover: z.union([z.boolean(), z.literal('opt-in')]).optional(),
+    /** Notification channels (see README "Notifications"). */
+    notify: z.array(NotifyChannelSchema).max(50).optional(),
+    /** `imagewatch serve`'s /metrics: `public: true` serves it without the token. */
+    metrics: z.object({ public: z.boolean().optional() }).strict().optional(),
+  })
+  .strict();
 
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -122,10 +130,12 @@ export const SETTING_DEFAULTS = {
 /** What the window may change in the settings (`updateSettings`): a part of the config's shape. */
 export const SettingsPatchSchema = SettingsSchema.pick({ intervalSeconds: true, recreate: true, autoRefresh: true, discover: true });
 
-export const RefreshRequestSchema = z.strictObject({
-  /** Pull the new image and leave every container as it is; absent or false uses each runtime's strategy. */
-  pullOnly: z.boolean().optional(),
-});
+export const RefreshRequestSchema = z
+  .object({
+    /** Pull the new image and leave every container as it is; absent or false uses each runtime's strategy. */
+    pullOnly: z.boolean().optional(),
+  })
+  .strict();
 
 export const RegistryHostSchema = z
   .string()
@@ -133,52 +143,60 @@ export const RegistryHostSchema = z
   .max(255)
   .regex(/^[A-Za-z0-9.[\]:-]+$/, 'a registry host such as ghcr.io or registry.lan:5000');
 
-export const CredentialInputSchema = z.strictObject({
-  registry: RegistryHostSchema,
-  username: z.string().min(1).max(1024),
-  password: z.string().min(1).max(16384),
-});
+export const CredentialInputSchema = z
+  .object({
+    registry: RegistryHostSchema,
+    username: z.string().min(1).max(1024),
+    password: z.string().min(1).max(16384),
+  })
+  .strict();
 
 const IsoDate = z.string().min(1);
 const Digest = z.string().regex(/^sha256:[a-f0-9]{64}$/, 'expected sha256: and 64 hex');
 
-export const HistoryEntrySchema = z.strictObject({
-  at: IsoDate,
-  /** index-moved: a multi-arch index moved while this platform's image stayed the same (not a new version). */
-  kind: z.enum(['seeded', 'moved', 'index-moved', 'refreshed', 'refresh-failed', 'check-failed', 'notify-failed']),
-  digest: z.string().optional(),
-  previousDigest: z.string().optional(),
-  message: z.string().optional(),
-  containers: z.array(z.string()).optional(),
-});
+export const HistoryEntrySchema = z
+  .object({
+    at: IsoDate,
+    /** index-moved: a multi-arch index moved while this platform's image stayed the same (not a new version). */
+    kind: z.enum(['seeded', 'moved', 'index-moved', 'refreshed', 'refresh-failed', 'check-failed', 'notify-failed']),
+    digest: z.string().optional(),
+    previousDigest: z.string().optional(),
+    message: z.string().optional(),
+    containers: z.array(z.string()).optional(),
+  })
+  .strict();
 
-export const RuntimeErrorSchema = z.strictObject({ at: IsoDate, phase: z.enum(['check', 'refresh']), message: z.string() });
+export const RuntimeErrorSchema = z.object({ at: IsoDate, phase: z.enum(['check', 'refresh']), message: z.string() }).strict();
 
-export const RetryPlanSchema = z.strictObject({
-  /** The remote digest the failed refresh was aiming for. */
-  digest: Digest,
-  attempt: z.number().int().min(1),
-  nextAt: IsoDate,
-});
+export const RetryPlanSchema = z
+  .object({
+    /** The remote digest the failed refresh was aiming for. */
+    digest: Digest,
+    attempt: z.number().int().min(1),
+    nextAt: IsoDate,
+  })
+  .strict();
 
-export const RuntimeStateSchema = z.strictObject({
-  /** Last remote digest observed. */
-  seenDigest: Digest.nullable(),
-  /**
-   * When seenDigest is a multi-arch index: the digest of the engine's platform's image in it, so
-   * a move of the index that leaves this platform's image alone is not taken for a new version.
-   */
-  seenPlatformDigest: Digest.nullable().optional(),
-  /** Last digest refreshed successfully (or found already present locally). */
-  appliedDigest: Digest.nullable(),
-  lastCheckAt: IsoDate.nullable(),
-  lastRefreshAt: IsoDate.nullable(),
-  lastError: RuntimeErrorSchema.nullable(),
-  /** null: not known yet, the engine has not answered since the tag was first seen. */
-  updateAvailable: z.boolean().nullable(),
-  retry: RetryPlanSchema.nullable(),
-  history: z.array(HistoryEntrySchema),
-});
+export const RuntimeStateSchema = z
+  .object({
+    /** Last remote digest observed. */
+    seenDigest: Digest.nullable(),
+    /**
+     * When seenDigest is a multi-arch index: the digest of the engine's platform's image in it, so
+     * a move of the index that leaves this platform's image alone is not taken for a new version.
+     */
+    seenPlatformDigest: Digest.nullable().optional(),
+    /** Last digest refreshed successfully (or found already present locally). */
+    appliedDigest: Digest.nullable(),
+    lastCheckAt: IsoDate.nullable(),
+    lastRefreshAt: IsoDate.nullable(),
+    lastError: RuntimeErrorSchema.nullable(),
+    /** null: not known yet, the engine has not answered since the tag was first seen. */
+    updateAvailable: z.boolean().nullable(),
+    retry: RetryPlanSchema.nullable(),
+    history: z.array(HistoryEntrySchema),
+  })
+  .strict();
 
 /**
  * 2: `updateAvailable` may be null (unknown), and registries' 429 waits are kept.
@@ -187,12 +205,14 @@ export const RuntimeStateSchema = z.strictObject({
  */
 export const STATE_SCHEMA_VERSION = 4;
 
-export const PersistedStateSchema = z.strictObject({
-  schemaVersion: z.literal(STATE_SCHEMA_VERSION),
-  runtimes: z.record(z.string(), RuntimeStateSchema),
-  /** Registry → the time a 429 said to wait until, so the next run (a cron `check`) waits too. */
-  rateLimits: z.record(z.string(), IsoDate).optional(),
-});
+export const PersistedStateSchema = z
+  .object({
+    schemaVersion: z.literal(STATE_SCHEMA_VERSION),
+    runtimes: z.record(z.string(), RuntimeStateSchema),
+    /** Registry → the time a 429 said to wait until, so the next run (a cron `check`) waits too. */
+    rateLimits: z.record(z.string(), IsoDate).optional(),
+  })
+  .strict();
 
 export type PersistedState = z.infer<typeof PersistedStateSchema>;
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import type { PersistedState } from '../../shared/schemas.js';
 import { emptyRuntimeState, JsonFileStateStore, migrateState } from '../../electron/core/state/store.js';
 import { StateVersionError } from '../../electron/core/errors.js';
@@ -57,7 +57,7 @@ describe('state migrations', () => {
       2: (old: Record<string, unknown>) => (steps.push(2), { ...old, extra: 'added in 3' }),
     };
     // A stand-in schema for "version 3", which does not exist yet.
-    const schema = z.looseObject({ schemaVersion: z.literal(3), runtimes: z.record(z.string(), z.never()) }) as unknown as z.ZodType<PersistedState>;
+    const schema = z.object({ schemaVersion: z.literal(3), runtimes: z.record(z.string(), z.never()) }).passthrough() as unknown as z.ZodType<PersistedState>;
     const result = migrateState({ schemaVersion: 1, runtimes: {} }, { target: 3, migrations, schema });
     expect(steps).toEqual([1, 2]);
     expect(result).toEqual({ state: { schemaVersion: 3, runtimes: {}, renamed: true, extra: 'added in 3' } });

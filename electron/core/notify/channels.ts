@@ -1,7 +1,8 @@
 // Notification channels written as URLs in the syntax Watchtower (shoutrrr) and Apprise users
 // already have. Each knows its request; none shows its secret (tokens, passwords, webhook
 // paths, ntfy topics): `label` is the URL masked, and errors carry only the label.
-import { Agent, request, type Dispatcher } from '../util/undici.js';
+import http from 'node:http';
+import { httpRequest, loadHttps, type HttpAnswer } from '../util/http-request.js';
 import { ConfigError } from '../errors.js';
 import { linkedSignal } from '../util/linked-signal.js';
 import { safeText } from '../util/safe-text.js';
@@ -39,9 +40,16 @@ function basic(url: URL): Record<string, string> {
   return { authorization: `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}` };
 }
 
-/** One keep-alive agent for every HTTP channel, made at the first delivery. */
-let agent: Dispatcher | undefined;
-const channelAgent = (): Dispatcher => (agent ??= new Agent({ connectTimeout: TIMEOUT_MS }));
+/** Keep-alive agents shared by every HTTP channel, made at the first delivery over each protocol. */
+let plainAgent: http.Agent | undefined;
+let tlsAgent: Promise<http.Agent> | undefined;
+const channelAgent = async (url: URL): Promise<http.Agent> => {
+  if (url.protocol !== 'https:') return (plainAgent ??= new http.Agent({ keepAlive: true }));
+  return (tlsAgent ??= loadHttps().then((https) => new https.Agent({ keepAlive: true })));
+};
+
+/** What a channel's answer may be: a status page or an error text, never more. */
+const MAX_ANSWER_BYTES = 64 * 1024;
 
 function httpChannel(label: string, secrets: string[], build: (message: NotifyMessage) => Target): Channel {
   return {
@@ -49,17 +57,17 @@ function httpChannel(label: string, secrets: string[], build: (message: NotifyMe
     async send(message, signal) {
       const target = build(message);
       const bound = linkedSignal([signal], TIMEOUT_MS);
-      let res: Awaited<ReturnType<typeof request>>;
-      let text: string;
+      let res: HttpAnswer;
       try {
-        res = await request(target.url, {
+        const url = new URL(target.url);
+        res = await httpRequest(url, {
           method: 'POST',
           headers: { 'user-agent': 'imagewatch', ...target.headers },
           body: target.body,
           signal: bound.signal,
-          dispatcher: channelAgent(),
+          agent: await channelAgent(url),
+          maxBodyBytes: MAX_ANSWER_BYTES,
         });
-        text = await res.body.text().catch(() => '');
       } catch (err) {
         const code = (err as { cause?: { code?: string }; code?: string }).cause?.code ?? (err as { code?: string }).code ?? (err as Error).name;
         // No `cause`: the transport's error holds the URL, secrets and all.
@@ -68,9 +76,10 @@ function httpChannel(label: string, secrets: string[], build: (message: NotifyMe
       } finally {
         bound.dispose();
       }
-      if (res.statusCode >= 200 && res.statusCode < 300) return `HTTP ${res.statusCode}`;
+      const text = res.body.toString('utf8');
+      if (res.status >= 200 && res.status < 300) return `HTTP ${res.status}`;
       const said = safeText(text, { secrets, max: 200 });
-      throw new Error(`${label}: HTTP ${res.statusCode}${said ? `: ${said}` : ''}`);
+      throw new Error(`${label}: HTTP ${res.status}${said ? `: ${said}` : ''}`);
     },
   };
 }

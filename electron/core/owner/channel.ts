@@ -7,7 +7,7 @@ import { chmod, unlink } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import type { CheckRun, RefreshResult } from '../../../shared/dto.js';
 import { ChannelUnreachableError } from '../errors.js';
 import { sameSecret } from '../util/same-secret.js';

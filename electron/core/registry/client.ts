@@ -2,7 +2,6 @@
 // up; auth.ts knows how to authenticate. Steady state is one HEAD per check: the auth scheme
 // learned from the first challenge is remembered per registry and tokens are cached.
 import { createHash } from 'node:crypto';
-import type { Dispatcher } from '../util/undici.js';
 import { Connections, type Pool } from './connections.js';
 import { formatReference, isSha256Digest, type ImageReference } from '../image/reference.js';
 import { RegistryAuth } from './auth.js';
@@ -33,7 +32,6 @@ export interface RegistryClientOptions {
   /** The private CA of a registry (`host[:port]`), if it has one. */
   caFor?: (hostPort: string) => Buffer | null;
   transport?: TransportPolicy;
-  dispatcher?: Dispatcher;
   /** Per-request limit, covering connect, headers and body. */
   timeoutMs?: number;
   /** Connections kept per registry (the lookups in flight at once); idle ones are kept `idleMs`. */
@@ -87,14 +85,13 @@ export class RegistryClient {
       env: options.env ?? process.env,
       ...(options.pool ? { pool: options.pool } : {}),
       ...(options.caFor ? { caFor: options.caFor } : {}),
-      ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     });
     this.maxRetryWaitMs = options.maxRetryWaitMs ?? 10_000;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? defaultSleep;
     const userAgent = options.userAgent ?? 'imagewatch';
     this.send = makeSend({
-      dispatcherFor: (url) => this.connections.dispatcherFor(url),
+      routeFor: (url) => this.connections.routeFor(url),
       timeoutMs: options.timeoutMs ?? 15_000,
       userAgent,
       onRequest: () => this.metrics.requests++,

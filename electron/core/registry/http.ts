@@ -1,6 +1,7 @@
 // One bounded HTTP exchange with a registry: a timeout over connect, headers and body, a cap
 // on the body size, and errors that name the URL and the cause.
-import { request, type Dispatcher } from '../util/undici.js';
+import type { Route } from './connections.js';
+import { BodyTooLargeError, httpRequest } from '../util/http-request.js';
 import { RegistryError } from '../errors.js';
 import { linkedSignal } from '../util/linked-signal.js';
 
@@ -33,7 +34,7 @@ export function headerLines(res: RegistryResponse, name: string): string[] {
 }
 
 export interface SendOptions {
-  dispatcherFor: (url: URL) => Dispatcher;
+  routeFor: (url: URL) => Promise<Route>;
   timeoutMs: number;
   userAgent: string;
   onRequest: () => void;
@@ -42,40 +43,26 @@ export interface SendOptions {
 }
 
 export function makeSend(options: SendOptions): Send {
-  const { dispatcherFor, timeoutMs, userAgent } = options;
+  const { routeFor, timeoutMs, userAgent } = options;
   return async (method, url, headers, signal, body) => {
     const bound = linkedSignal([signal], timeoutMs);
     options.onRequest();
     try {
-      const res = await request(url, {
+      const route = await routeFor(url);
+      const res = await httpRequest(url, {
         method,
         headers: { 'user-agent': userAgent, ...headers },
-        body,
-        dispatcher: dispatcherFor(url),
+        ...(body !== undefined ? { body } : {}),
+        agent: route.agent,
+        ...(route.ca ? { ca: route.ca } : {}),
         signal: bound.signal,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-        // undici closes the connection after every HEAD (for servers that wrongly send a body
-        // with one). Registries do not, and a lookup is a HEAD: without this each lookup pays a
-        // new TCP (and TLS) handshake.
-        ...(method === 'HEAD' ? { reset: false } : {}),
+        maxBodyBytes: MAX_BODY_BYTES,
       });
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of res.body) {
-        const buf = chunk as Buffer;
-        size += buf.length;
-        if (size > MAX_BODY_BYTES) {
-          res.body.destroy();
-          throw new RegistryError(`${method} ${url.href}: response larger than ${MAX_BODY_BYTES} bytes`);
-        }
-        chunks.push(buf);
-      }
-      options.onAnswer?.(url, res.statusCode);
-      return { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) };
+      options.onAnswer?.(url, res.status);
+      return res;
     } catch (err) {
-      if (!(err instanceof RegistryError)) options.onAnswer?.(url, 'error');
-      if (err instanceof RegistryError) throw err;
+      if (err instanceof BodyTooLargeError) throw new RegistryError(`${method} ${url.href}: response larger than ${MAX_BODY_BYTES} bytes`);
+      options.onAnswer?.(url, 'error');
       if (bound.timedOut && !signal?.aborted) {
         throw new RegistryError(`${method} ${url.href}: timed out after ${timeoutMs} ms`);
       }

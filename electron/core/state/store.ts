@@ -1,7 +1,7 @@
 // Persisted watcher state. The headless file store and the desktop's electron-store adapter
 // share the schema and version in shared/schemas.ts.
 import { rename } from 'node:fs/promises';
-import type { z } from 'zod';
+import type { z } from 'zod/v3';
 import type { RuntimeState } from '../../../shared/dto.js';
 import { describeIssues, PersistedStateSchema, STATE_SCHEMA_VERSION, type PersistedState } from '../../../shared/schemas.js';
 import { readTextIfExists, writeFileAtomic } from '../util/files.js';
