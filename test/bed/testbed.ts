@@ -11,6 +11,7 @@ import path from 'node:path';
 import bcrypt from 'bcryptjs';
 import { startTokenServer, type TokenServer } from './token-server.js';
 import { hostFreePool } from './address-pool.js';
+import { claimBed, sweepDeadBeds } from './dead-beds.js';
 
 export interface BedInfo {
   ok: true;
@@ -167,6 +168,7 @@ export class TestBed {
 
   constructor() {
     this.dir = mkdtempSync(path.join(os.tmpdir(), 'iw-bed-'));
+    claimBed(this.dir);
   }
 
   private spawnLogged(command: string, args: string[], logName: string): ChildProcess {
@@ -277,6 +279,7 @@ ${tls ? `  tls:\n    certificate: ${tls.cert}\n    key: ${tls.key}\n` : ''}${aut
   }
 
   async start(): Promise<BedInfo> {
+    sweepDeadBeds(this.dir);
     for (const binary of ['dockerd', 'docker-registry', 'docker', 'openssl', '/usr/sbin/sshd', 'ssh-keygen']) {
       if (!which(binary)) throw new Error(`${binary} is not installed (test/bed/install.sh installs the test bed's packages)`);
     }
