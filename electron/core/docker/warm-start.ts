@@ -110,7 +110,9 @@ export async function warmStartReplace(
         joins = [...primary, ...spec.extraNetworks];
         spec.extraNetworks = [];
       });
-      for (const join of joins.slice(0, 1)) await docker.getNetwork(join.name).disconnect({ Container: created.id, Force: true });
+      // Off the network it was created on (its network mode): it joins that one again after the stop.
+      const primary = joins[0];
+      if (primary) await docker.getNetwork(primary.name).disconnect({ Container: created.id, Force: true });
       await docker.getNetwork(isolation).connect({ Container: created.id });
       ctx.step('start-isolated');
       await created.start();
