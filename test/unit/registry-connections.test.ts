@@ -3,12 +3,13 @@
 import { createHash } from 'node:crypto';
 import { getEventListeners } from 'node:events';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReference } from '../../electron/core/image/reference.js';
 import { RegistryClient } from '../../electron/core/registry/client.js';
 import { poolFor } from '../../electron/core/registry/connections.js';
 import { CredentialChain } from '../../electron/core/registry/credentials.js';
+import { TransportPolicy } from '../../electron/core/registry/transport.js';
 
 describe('registry connections', () => {
   let server: http.Server;
@@ -44,6 +45,43 @@ describe('registry connections', () => {
     await client.close();
     expect(requests).toBe(120);
     expect(connections).toBeLessThanOrEqual(4);
+  });
+
+  it('through a proxy, keeps its tunnels open across lookups and checks, as many as the pool', async () => {
+    let tunnels = 0;
+    const proxy = http.createServer((_req, res) => res.writeHead(405).end());
+    // A CONNECT proxy that alone knows where far.example is: the test server.
+    proxy.on('connect', (_req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+      tunnels++;
+      const upstream = net.connect(Number(host.split(':')[1]), '127.0.0.1', () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const far = `far.example:${host.split(':')[1]}`;
+    const client = new RegistryClient({
+      credentials: new CredentialChain([]),
+      env: { HTTP_PROXY: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` },
+      transport: new TransportPolicy([far]),
+      pool: poolFor(4, 60_000),
+    });
+    try {
+      const refs = Array.from({ length: 40 }, (_, i) => parseReference(`${far}/app/p${i}:latest`));
+      for (let tick = 0; tick < 3; tick++) {
+        for (let i = 0; i < refs.length; i += 4) await Promise.all(refs.slice(i, i + 4).map((ref) => client.getDigest(ref)));
+      }
+      expect(tunnels).toBeGreaterThan(0);
+      expect(tunnels).toBeLessThanOrEqual(4);
+    } finally {
+      await client.close();
+      proxy.closeAllConnections();
+      await new Promise<void>((r) => proxy.close(() => r()));
+    }
   });
 
   it('keeps idle connections past the interval, within bounds', () => {
