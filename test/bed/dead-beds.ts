@@ -7,22 +7,13 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { formatIdentity, liveness, parseIdentity, selfIdentity } from '../../electron/core/owner/identity.js';
 
 const OWNER_FILE = 'owner';
 
-/** A process's start time (clock ticks since boot), so a reused pid is not taken for the owner. */
-function startOf(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
-/** Notes this process as the owner of the bed in `dir`. */
+/** Notes this process as the owner of the bed in `dir`: host, pid and start time, as imagewatch's own owners are noted. */
 export function claimBed(dir: string): void {
-  writeFileSync(path.join(dir, OWNER_FILE), `${process.pid} ${startOf(process.pid) ?? ''}`);
+  writeFileSync(path.join(dir, OWNER_FILE), formatIdentity(selfIdentity()));
 }
 
 function ownerAlive(dir: string): boolean {
@@ -37,9 +28,8 @@ function ownerAlive(dir: string): boolean {
       return false;
     }
   }
-  const [pid, start] = text.trim().split(' ');
-  const now = startOf(Number(pid));
-  return now !== null && (!start || now === start);
+  const owner = parseIdentity(text.trim());
+  return owner !== null && liveness(owner) !== 'dead';
 }
 
 /** The processes whose command line names `dir` (the bed's dockerd, registries, sshd, …). */
@@ -68,11 +58,7 @@ function signal(pids: number[], name: NodeJS.Signals): void {
 
 /** Exited, or a zombie its parent has not reaped yet. */
 function gone(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
-  } catch {
-    return true;
-  }
+  return liveness({ ...selfIdentity(), pid, start: null }) === 'dead';
 }
 
 /** TERM first (dockerd then stops its containers), KILL what is left after 15 s. */
@@ -81,7 +67,7 @@ function stop(pids: number[]): void {
   const deadline = Date.now() + 15_000;
   let left = pids;
   while (left.length && Date.now() < deadline) {
-    execFileSync('sleep', ['0.2']);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
     left = left.filter((pid) => !gone(pid));
   }
   signal(left, 'SIGKILL');

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { formatIdentity, selfIdentity } from '../../electron/core/owner/identity.js';
 import { claimBed, sweepDeadBeds } from '../bed/dead-beds.js';
 
 const root = process.getuid?.() === 0;
@@ -20,7 +21,7 @@ describe('dead test beds', () => {
     for (const dir of [dead, live, mine]) mkdirSync(dir);
     // The dead bed's owner: a process that has exited.
     const exited = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' });
-    writeFileSync(path.join(dead, 'owner'), `${exited.stdout.trim()} 1`);
+    writeFileSync(path.join(dead, 'owner'), formatIdentity({ ...selfIdentity(), pid: Number(exited.stdout.trim()), start: 1 }));
     claimBed(live);
     // A server the dead runner left behind, its command line naming the bed.
     const server = spawn('sh', ['-c', 'sleep 60', path.join(dead, 'dockerd')], { stdio: 'ignore' });

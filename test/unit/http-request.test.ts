@@ -4,6 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseChannel } from '../../electron/core/notify/channels.js';
 import { BodyTooLargeError, httpRequest } from '../../electron/core/util/http-request.js';
 
 describe('httpRequest', () => {
@@ -22,6 +23,11 @@ describe('httpRequest', () => {
         return;
       }
       if (req.url === '/big') return res.end('x'.repeat(2048));
+      if (req.url === '/hook') {
+        // A webhook that answers a delivery with a large page.
+        req.resume();
+        return req.on('end', () => res.end('y'.repeat(200 * 1024)));
+      }
       if (req.url === '/cut') {
         res.writeHead(200, { 'content-length': '100' });
         res.write('partial');
@@ -79,6 +85,21 @@ describe('httpRequest', () => {
   it('stops reading past the cap', async () => {
     await expect(send('/big')).rejects.toBeInstanceOf(BodyTooLargeError);
     expect((await send('/big', 'GET', undefined, 4096)).body.length).toBe(2048);
+  });
+
+  it('keeps only the start of an answer when asked, and a channel delivery with a large answer succeeds', async () => {
+    const answer = await httpRequest(new URL('/big', base), {
+      method: 'GET',
+      headers: {},
+      agent: new http.Agent(),
+      signal: new AbortController().signal,
+      maxBodyBytes: 1024,
+      overflow: 'truncate',
+    });
+    expect(answer.body.length).toBe(1024);
+    const channel = parseChannel(`generic+http://${new URL(base).host}/hook`, 'test');
+    const sent = await channel.send({ kind: 'test', title: 'imagewatch test', body: 'hello', at: new Date().toISOString() });
+    expect(sent).toBe('HTTP 200');
   });
 
   it('fails a response cut short', async () => {

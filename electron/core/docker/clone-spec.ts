@@ -40,6 +40,11 @@ export interface CloneSpec {
 /** Network modes that are not user-defined networks and take no endpoint settings. */
 const SPECIAL_NETWORK_MODES = new Set(['default', 'bridge', 'host', 'none', '']);
 
+/** Whether a network (or network mode) is one the user defined, not the engine's bridge, host or none. */
+export function isUserNetwork(name: string): boolean {
+  return !SPECIAL_NETWORK_MODES.has(name) && !name.startsWith('container:');
+}
+
 function differs(value: unknown, imageValue: unknown): boolean {
   if (value === null || value === undefined) return false;
   if (imageValue === null || imageValue === undefined) return true;
@@ -160,7 +165,7 @@ export function buildCloneSpec(info: Inspect, image: ImageDefaults, name: string
     const networks = (info.NetworkSettings?.Networks ?? {}) as Record<string, Record<string, unknown>>;
     const endpoints: Record<string, EndpointSpec> = {};
     for (const [net, endpoint] of Object.entries(networks)) {
-      const userDefined = !SPECIAL_NETWORK_MODES.has(net);
+      const userDefined = isUserNetwork(net);
       const spec = endpointSpec(info, endpoint, userDefined);
       if (net === networkMode || (SPECIAL_NETWORK_MODES.has(networkMode) && net === 'bridge')) {
         endpoints[net] = spec;

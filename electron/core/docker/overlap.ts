@@ -6,13 +6,11 @@
 // container with volumes: two copies of a database on one volume would corrupt it).
 import type Docker from 'dockerode';
 import type { ContainerOutcome } from '../../../shared/dto.js';
-import type { EndpointSpec, ImageDefaults } from './clone-spec.js';
+import { isUserNetwork, type EndpointSpec, type ImageDefaults } from './clone-spec.js';
 import { createReplacement, runReplacement, stopOld, swapNames, type ReplaceOptions, type SwapContext } from './replace.js';
 import { waitReady } from './readiness.js';
 
 export const OVERLAP_LABEL = 'imagewatch.overlap';
-
-const NOT_USER_NETWORKS = new Set(['bridge', 'host', 'none', 'default']);
 
 export type OverlapPlan = { overlap: true; networks: string[] } | { overlap: false; why?: string };
 
@@ -30,7 +28,7 @@ export function overlapPlan(info: Docker.ContainerInspectInfo, runtimeAsks: bool
   const mode = host.NetworkMode ?? 'default';
   if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) return no(`network mode ${mode}`);
   const endpoints = (info.NetworkSettings?.Networks ?? {}) as Record<string, { IPAMConfig?: { IPv4Address?: string; IPv6Address?: string } | null }>;
-  const networks = Object.keys(endpoints).filter((n) => !NOT_USER_NETWORKS.has(n));
+  const networks = Object.keys(endpoints).filter(isUserNetwork);
   if (!networks.length) return no('it is on no user network, so nothing reaches it by name');
   if (networks.some((n) => endpoints[n]?.IPAMConfig?.IPv4Address || endpoints[n]?.IPAMConfig?.IPv6Address)) return no('it has a fixed IP address');
   return { overlap: true, networks };

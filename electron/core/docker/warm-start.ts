@@ -14,7 +14,7 @@
 // that cannot start without its network fails the grace period and is replaced the usual way.
 import type Docker from 'dockerode';
 import type { ContainerOutcome } from '../../../shared/dto.js';
-import type { EndpointSpec, ImageDefaults } from './clone-spec.js';
+import { isUserNetwork, type EndpointSpec, type ImageDefaults } from './clone-spec.js';
 import { engineMessage, statusOf } from './connection.js';
 import { ReplacementInProgressError } from '../errors.js';
 import { REPLACES_LABEL } from './marks.js';
@@ -22,8 +22,6 @@ import { waitReady } from './readiness.js';
 import { coldSwap, createReplacement, ignoreStatus, runReplacement, stopOld, swapNames, type ReplaceOptions, type SwapContext } from './replace.js';
 
 export const WARM_START_LABEL = 'imagewatch.warm-start';
-
-const NOT_USER_NETWORKS = new Set(['bridge', 'host', 'none', 'default', '']);
 
 export type WarmStartPlan = { warm: true } | { warm: false; why?: string };
 
@@ -52,8 +50,8 @@ export async function warmStartPlan(docker: Docker, info: Docker.ContainerInspec
   if (ipc === 'shareable' || ipc === 'host' || ipc.startsWith('container:') || (host.PidMode ?? '') !== '') return no('it shares an IPC or PID namespace');
   const mode = host.NetworkMode ?? 'default';
   const networks = Object.keys(info.NetworkSettings?.Networks ?? {});
-  if (NOT_USER_NETWORKS.has(mode) || mode.startsWith('container:') || !networks.includes(mode)) return no(`network mode ${mode}`);
-  if (networks.some((n) => NOT_USER_NETWORKS.has(n))) return no('it is on the default bridge');
+  if (!isUserNetwork(mode) || !networks.includes(mode)) return no(`network mode ${mode}`);
+  if (!networks.every(isUserNetwork)) return no('it is on the default bridge');
   for (const name of networks) {
     let network: { Driver?: string; Scope?: string };
     try {

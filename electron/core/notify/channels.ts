@@ -48,7 +48,7 @@ const channelAgent = async (url: URL): Promise<http.Agent> => {
   return (tlsAgent ??= loadHttps().then((https) => new https.Agent({ keepAlive: true })));
 };
 
-/** What a channel's answer may be: a status page or an error text, never more. */
+/** What is kept of a channel's answer: only an error shows it, cut to 200 characters. */
 const MAX_ANSWER_BYTES = 64 * 1024;
 
 function httpChannel(label: string, secrets: string[], build: (message: NotifyMessage) => Target): Channel {
@@ -67,6 +67,7 @@ function httpChannel(label: string, secrets: string[], build: (message: NotifyMe
           signal: bound.signal,
           agent: await channelAgent(url),
           maxBodyBytes: MAX_ANSWER_BYTES,
+          overflow: 'truncate',
         });
       } catch (err) {
         const code = (err as { cause?: { code?: string }; code?: string }).cause?.code ?? (err as { code?: string }).code ?? (err as Error).name;

@@ -21,6 +21,8 @@ export interface HttpRequestOptions {
   /** Aborts the exchange: the caller's stop and its timeout. */
   signal: AbortSignal;
   maxBodyBytes: number;
+  /** Past the cap: fail (a registry's answer must be whole), or keep the start and read on (an answer only shown in an error). */
+  overflow?: 'fail' | 'truncate';
   /** The private CA a TLS connection must chain to, if the host has one. */
   ca?: Buffer;
 }
@@ -60,9 +62,14 @@ function once(request: typeof http.request, url: URL, options: HttpRequestOption
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (chunk: Buffer) => {
+          const room = options.maxBodyBytes - size;
           size += chunk.length;
           if (size <= options.maxBodyBytes) {
             chunks.push(chunk);
+            return;
+          }
+          if (options.overflow === 'truncate') {
+            if (room > 0) chunks.push(chunk.subarray(0, room));
             return;
           }
           fail(new BodyTooLargeError(options.maxBodyBytes));
