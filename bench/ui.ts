@@ -42,10 +42,16 @@ async function openWindow(browser: Browser, url: string, rows: number): Promise<
   const page = await browser.newPage();
   await page.addInitScript((count: number) => {
     const w = window as unknown as { __rendered?: number; __source?: EventSource };
+    // Drawn: every row in the document, then the end of the next frame's rendering work (style,
+    // layout, paint), which a message posted from that frame's animation callback waits for.
     new MutationObserver((_, observer) => {
       if (document.querySelectorAll('table.runtimes tbody tr').length >= count) {
-        w.__rendered = performance.now();
         observer.disconnect();
+        requestAnimationFrame(() => {
+          const channel = new MessageChannel();
+          channel.port1.onmessage = () => (w.__rendered = performance.now());
+          channel.port2.postMessage(null);
+        });
       }
     }).observe(document, { childList: true, subtree: true });
     const Real = window.EventSource;

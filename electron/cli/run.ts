@@ -194,6 +194,8 @@ async function serve(cmd: Extract<Command, { kind: 'serve' }>, io: Io): Promise<
       port: cmd.port,
       allowHosts: cmd.allowHosts,
       staticDir: fileURLToPath(new URL('../../renderer/', import.meta.url)),
+      windowRenderer: fileURLToPath(new URL('../../renderer-ssr/server.js', import.meta.url)),
+      log: stamp,
     });
     if (!['127.0.0.1', 'localhost', '::1'].includes(cmd.host)) {
       io.stderr(`imagewatch: warning: serving on ${cmd.host}, reachable from other machines; keep the token secret\n`);

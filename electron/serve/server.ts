@@ -2,6 +2,7 @@
 // and the origin's admin endpoint. Loopback by default; every request must pass the guard.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { ApiEvent } from '../../shared/api.js';
 import type { AppController } from '../core/app/controller.js';
 import { ApiError, dispatch } from '../core/app/dispatch.js';
@@ -9,6 +10,7 @@ import { handleAdminRefresh } from './admin.js';
 import { sameSecret } from '../core/util/same-secret.js';
 import { allowedHosts, bearer, checkHostAndOrigin, presentedToken, SESSION_COOKIE } from './guard.js';
 import { securityHeaders, serveStatic } from './static.js';
+import { windowPage } from './window-page.js';
 import type { CoreMetrics } from '../core/metrics/metrics.js';
 
 export interface ServeOptions {
@@ -19,6 +21,10 @@ export interface ServeOptions {
   host: string;
   port: number;
   staticDir: string;
+  /** The window's server-side build (window-page.ts); without it the page draws itself. */
+  windowRenderer?: string;
+  /** Problems worth an operator's eye that are not a request's answer. */
+  log?: (line: string) => void;
   /** Extra `host[:port]` names the page may be reached by (for a LAN bind). */
   allowHosts?: string[];
 }
@@ -65,6 +71,15 @@ export function startServer(options: ServeOptions): Promise<RunningServer> {
     for (const res of streams) res.write(': keep-alive\n\n');
   }, 15_000);
   heartbeat.unref();
+
+  const page = options.windowRenderer
+    ? windowPage({
+        template: path.join(options.staticDir, 'index.html'),
+        renderer: options.windowRenderer,
+        state: () => controller.getState(),
+        log: options.log ?? (() => undefined),
+      })
+    : undefined;
 
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => {
@@ -141,7 +156,7 @@ export function startServer(options: ServeOptions): Promise<RunningServer> {
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new ApiError({ error: 'not found', code: 'unknown-method' }, 404);
-    await serveStatic(options.staticDir, url.pathname, res);
+    await serveStatic(options.staticDir, url.pathname, res, page && (() => page(url)));
   }
 
   return new Promise((resolve, reject) => {

@@ -25,7 +25,8 @@ export function securityHeaders(res: ServerResponse): void {
   res.setHeader('cross-origin-opener-policy', 'same-origin');
 }
 
-export async function serveStatic(root: string, urlPath: string, res: ServerResponse): Promise<void> {
+/** `page`: the window's page for this request (window-page.ts), in place of the file as built. */
+export async function serveStatic(root: string, urlPath: string, res: ServerResponse, page?: () => Promise<string | null>): Promise<void> {
   let relative: string;
   try {
     relative = decodeURIComponent(urlPath).replace(/^\/+/, '');
@@ -42,7 +43,8 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
     return;
   }
   try {
-    const body = await readFile(file);
+    const drawn = relative === 'index.html' && page ? await page() : null;
+    const body = drawn ?? (await readFile(file));
     res.writeHead(200, {
       'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
       'cache-control': relative === 'index.html' ? 'no-store' : 'public, max-age=31536000, immutable',

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore, type ReactElement } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactElement } from 'react';
 import type { AppState, ImagewatchApi } from '../../shared/api.js';
 import { AddRuntime } from './components/AddRuntime.js';
 import { Channels } from './components/Channels.js';
@@ -9,11 +9,12 @@ import { HistoryPanel } from './components/HistoryPanel.js';
 import { RuntimeRow } from './components/RuntimeRow.js';
 import { ServicesContext, useServices, type Services } from './context.js';
 import { WindowStore } from './window-store.js';
+import { useStoreValue } from './hydration.js';
 
 /** Discovery mode: the containers' images that are not watched, and why. */
 function Unwatched(): ReactElement | null {
   const { store } = useServices();
-  const unwatched = useSyncExternalStore(store.subscribeHeader, () => store.getHeader()?.unwatched);
+  const unwatched = useStoreValue(store.subscribeHeader, () => store.getHeader()?.unwatched);
   if (!unwatched?.length) return null;
   return (
     <details className="more unwatched">
@@ -31,7 +32,7 @@ function Unwatched(): ReactElement | null {
 
 function RuntimeTable({ onHistory }: { onHistory: (name: string) => void }): ReactElement {
   const { store } = useServices();
-  const order = useSyncExternalStore(store.subscribeList, store.getOrder);
+  const order = useStoreValue(store.subscribeList, store.getOrder);
   if (order.length === 0) return <p className="empty">No runtimes are watched. Add one below.</p>;
   return (
     <div className="table-wrap">
@@ -98,12 +99,13 @@ export function App({
 
   useEffect(() => {
     const off = api.onEvent((event) => store.apply(event));
-    (firstState ?? api.getState()).then((state) => store.load(state), report);
+    // A served page arrives with its state (hydration.ts); the event stream brings what changed since.
+    if (!store.loaded) (firstState ?? api.getState()).then((state) => store.load(state), report);
     return off;
   }, [api, store, report, firstState]);
 
-  const loaded = useSyncExternalStore(store.subscribeHeader, () => store.loaded);
-  const warnings = useSyncExternalStore(store.subscribeHeader, () => store.getHeader()?.warnings);
+  const loaded = useStoreValue(store.subscribeHeader, () => store.loaded);
+  const warnings = useStoreValue(store.subscribeHeader, () => store.getHeader()?.warnings);
 
   return (
     <ServicesContext.Provider value={services}>

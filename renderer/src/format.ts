@@ -4,10 +4,13 @@ const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['minute', 60_000],
   ['second', 1000],
 ];
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+const formats = new Map<string | undefined, Intl.RelativeTimeFormat>();
 
-export function relativeTime(iso: string | null, now: number = Date.now()): string {
+/** `locale`: the browser's when left out; a fixed one where server and browser must agree (hydration.ts). */
+export function relativeTime(iso: string | null, now: number = Date.now(), locale?: string): string {
   if (!iso) return 'never';
+  let relative = formats.get(locale);
+  if (!relative) formats.set(locale, (relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })));
   const diff = Date.parse(iso) - now;
   for (const [unit, ms] of UNITS) {
     if (Math.abs(diff) >= ms || unit === 'second') return relative.format(Math.round(diff / ms), unit);

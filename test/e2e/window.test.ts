@@ -95,6 +95,18 @@ describe.skipIf(bed === null)('the window in Chromium', () => {
     expect(await page.evaluate('getComputedStyle(document.body).backgroundColor')).toBe('rgb(247, 247, 248)');
   });
 
+  it('arrives drawn: with scripts off, the served page already shows every runtime and its digest', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    try {
+      const plain = await context.newPage();
+      await plain.goto(serve.url);
+      expect(await plain.getByRole('row', { name: 'app', exact: true }).textContent()).toContain(short(v1.digest));
+      expect(await plain.getByRole('row', { name: 'tools', exact: true }).textContent()).toContain('Up to date');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('shows "update available" when a new image is pushed', async () => {
     v2 = await publish(b, image, { version: 'v2', script });
     await expect.poll(() => row().textContent(), { timeout: 30_000 }).toContain('Update available');

@@ -1,10 +1,11 @@
 // Notification channels: a URL is sent once to the engine side, which keeps it (sealed with
 // the system keychain on the desktop) and gives back only a masked label and an id. "Send
 // test" asks the channel now and shows what it answered.
-import { useState, useSyncExternalStore, type FormEvent, type ReactElement } from 'react';
+import { useState, type FormEvent, type ReactElement } from 'react';
 import type { ChannelTestResult, ChannelView, NotifyKind } from '../../../shared/dto.js';
 import { useServices } from '../context.js';
 import { Field } from './Field.js';
+import { useStoreValue } from '../hydration.js';
 
 /** What a channel can be told, in the words the window uses (`test` is the button's, not a filter). */
 const KIND_TEXT: Record<Exclude<NotifyKind, 'test'>, string> = {
@@ -59,7 +60,7 @@ function ChannelItem({ channel }: { channel: ChannelView }): ReactElement {
 
 export function Channels(): ReactElement {
   const { api, store, report } = useServices();
-  const channels = useSyncExternalStore(store.subscribeHeader, () => store.getHeader()?.settings.channels);
+  const channels = useStoreValue(store.subscribeHeader, () => store.getHeader()?.settings.channels);
   const [url, setUrl] = useState('');
   const [events, setEvents] = useState<NotifyKind[]>([]);
   const [runtimes, setRuntimes] = useState('');

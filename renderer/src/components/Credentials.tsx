@@ -1,12 +1,13 @@
 // Registry credentials: sent once to the engine side, which encrypts them (safeStorage on the
 // desktop); the window only ever gets back the list of registries that have some.
-import { useState, useSyncExternalStore, type FormEvent, type ReactElement } from 'react';
+import { useState, type FormEvent, type ReactElement } from 'react';
 import { useServices } from '../context.js';
 import { Field } from './Field.js';
+import { useStoreValue } from '../hydration.js';
 
 export function Credentials(): ReactElement {
   const { api, store, report } = useServices();
-  const header = useSyncExternalStore(store.subscribeHeader, store.getHeader);
+  const header = useStoreValue(store.subscribeHeader, store.getHeader);
   const [registry, setRegistry] = useState('');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');

@@ -1,12 +1,13 @@
 // Shown when the engine in use does not answer: what was tried, and the other engine sockets
 // found on this machine, with "Use this" for those that answer (a tray app started from the
 // dock may have found the wrong one, or the user's engine moved).
-import { useState, useSyncExternalStore, type ReactElement } from 'react';
+import { useState, type ReactElement } from 'react';
 import { useServices } from '../context.js';
+import { useStoreValue } from '../hydration.js';
 
 export function EngineProblem(): ReactElement | null {
   const { api, store, report } = useServices();
-  const header = useSyncExternalStore(store.subscribeHeader, store.getHeader);
+  const header = useStoreValue(store.subscribeHeader, store.getHeader);
   const [switching, setSwitching] = useState<string | null>(null);
   const health = header?.engineHealth;
   if (!header?.engine || !health || health.reachable) return null;

@@ -1,6 +1,7 @@
-import { useSyncExternalStore, type ReactElement } from 'react';
+import { type ReactElement } from 'react';
 import { STATUS_TEXT } from '../../../shared/status.js';
 import { useServices } from '../context.js';
+import { useStoreValue } from '../hydration.js';
 
 const INTERVALS = [60, 300, 900, 1800, 3600, 6 * 3600, 24 * 3600];
 
@@ -12,7 +13,7 @@ function intervalText(seconds: number): string {
 
 export function Header(): ReactElement | null {
   const { api, store, report } = useServices();
-  const header = useSyncExternalStore(store.subscribeHeader, store.getHeader);
+  const header = useStoreValue(store.subscribeHeader, store.getHeader);
   if (!header) return null;
   const { settings } = header;
   const options = INTERVALS.includes(settings.intervalSeconds) ? INTERVALS : [settings.intervalSeconds, ...INTERVALS];

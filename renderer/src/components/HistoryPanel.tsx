@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useState, useSyncExternalStore, type ReactElement } from 'react';
+import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import type { HistoryEntry } from '../../../shared/dto.js';
 import { useServices } from '../context.js';
 import { shortHex } from '../../../shared/digest.js';
 import { exactTime } from '../format.js';
 import { RelativeTime } from './RelativeTime.js';
+import { useStoreValue } from '../hydration.js';
 
 const KIND_TEXT: Record<HistoryEntry['kind'], string> = {
   seeded: 'First seen',
@@ -18,7 +19,7 @@ const KIND_TEXT: Record<HistoryEntry['kind'], string> = {
 export function HistoryPanel({ name, onClose }: { name: string; onClose: () => void }): ReactElement {
   const { api, store, report } = useServices();
   const subscribe = useCallback((l: () => void) => store.subscribeRow(name, l), [store, name]);
-  const row = useSyncExternalStore(subscribe, () => store.getRow(name));
+  const row = useStoreValue(subscribe, () => store.getRow(name));
   const [entries, setEntries] = useState<HistoryEntry[] | null>(null);
   const revision = `${row?.runtime.state.historyLength ?? 0}/${row?.runtime.state.lastCheckAt ?? ''}`;
 

@@ -1,6 +1,7 @@
 // One shared clock: relative times tick without re-rendering the rows around them.
 import { useSyncExternalStore, type ReactElement } from 'react';
 import { exactTime, relativeTime } from '../format.js';
+import { useHydrated, useServerClock } from '../hydration.js';
 
 const listeners = new Set<() => void>();
 let now = Date.now();
@@ -22,8 +23,17 @@ function subscribe(listener: () => void): () => void {
 }
 
 export function RelativeTime({ iso }: { iso: string | null }): ReactElement {
-  const current = useSyncExternalStore(subscribe, () => now);
+  const serverNow = useServerClock();
+  const current = useSyncExternalStore(
+    subscribe,
+    () => now,
+    () => serverNow,
+  );
+  const hydrated = useHydrated();
   if (!iso) return <span className="muted">never</span>;
+  // Served pages: the server's clock and a fixed language until hydrated (hydration.ts); the
+  // exact time, in the browser's zone, only then.
+  if (!hydrated) return <time dateTime={iso}>{relativeTime(iso, current, 'en')}</time>;
   return (
     <time dateTime={iso} title={exactTime(iso)}>
       {relativeTime(iso, Math.max(current, Date.now()))}

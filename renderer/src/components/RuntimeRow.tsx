@@ -1,12 +1,13 @@
 // One runtime. Subscribes to its own slice of the store, so progress in one row leaves the
 // other rows alone.
-import { memo, useCallback, useState, useSyncExternalStore, type ReactElement } from 'react';
+import { memo, useCallback, useState, type ReactElement } from 'react';
 import { changedContainers, type RecreateStep } from '../../../shared/dto.js';
 import { useServices } from '../context.js';
 import { bytes } from '../format.js';
 import type { RowView } from '../window-store.js';
 import { CopyDigest } from './CopyDigest.js';
 import { RelativeTime } from './RelativeTime.js';
+import { useStoreValue } from '../hydration.js';
 
 const STEP_TEXT: Record<RecreateStep, string> = {
   create: 'creating replacement',
@@ -77,7 +78,7 @@ function Status({ row }: { row: RowView }): ReactElement {
 export const RuntimeRow = memo(function RuntimeRow({ name, onHistory }: { name: string; onHistory: (name: string) => void }): ReactElement | null {
   const { api, store, report } = useServices();
   const subscribe = useCallback((listener: () => void) => store.subscribeRow(name, listener), [store, name]);
-  const row = useSyncExternalStore(subscribe, () => store.getRow(name));
+  const row = useStoreValue(subscribe, () => store.getRow(name));
   const [confirmRemove, setConfirmRemove] = useState(false);
   if (!row) return null;
   const { config, state, refreshing, discovered } = row.runtime;
