@@ -76,12 +76,19 @@ describe.skipIf(bed === null)('the installable daemon', () => {
             })
             .on('error', reject);
         });
+      // Drawn by the installed server-side build: the runtime's row and the state it came from.
       const page = await get('/');
       expect(page.status).toBe(200);
-      expect(page.body).toMatch(/<div id="root"><\/div>/);
-      const script = /<script type="module"[^>]+src="\.(\/assets\/index-[\w-]+\.js)"/.exec(page.body)?.[1];
-      expect(script).toBeDefined();
-      const bundle = await get(script!);
+      expect(page.body).toMatch(/<div id="root">.*<tr aria-label="app"/s);
+      expect(page.body).toMatch(new RegExp(`<script type="application/json" id="imagewatch-served-state">.*${digest}`));
+      // The page's entry, and the window's script it loads after the first paint.
+      const boot = /<script type="module"[^>]+src="\.(\/assets\/index-[\w-]+\.js)"/.exec(page.body)?.[1];
+      expect(boot).toBeDefined();
+      const entry = await get(boot!);
+      expect(entry.status).toBe(200);
+      const main = /main-[\w-]+\.js/.exec(entry.body)?.[0];
+      expect(main).toBeDefined();
+      const bundle = await get(`/assets/${main!}`);
       expect(bundle.status).toBe(200);
       expect(bundle.body.length).toBeGreaterThan(10_000);
     } finally {
