@@ -7,11 +7,19 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { writeBenchConfig } from './seed.js';
+import { drawnAt, median, noteDrawn } from './ui-drawn.js';
+import { staticFloor } from './ui-floor.js';
 
 export interface UiResults {
   runtimes: number;
   renderMs: number;
   progressEventsPerSec: number;
+}
+
+/** Beside the results, for the table only (the JSON's fields are fixed): the static floor (ui-floor.ts). */
+export interface UiMeasurement {
+  results: UiResults;
+  staticMs: number;
 }
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -38,22 +46,11 @@ async function firstCheckDone(url: string): Promise<void> {
 }
 
 /** Opens the window and waits until every row is drawn and its event stream is open. */
-async function openWindow(browser: Browser, url: string, rows: number): Promise<{ page: Page }> {
+async function openWindow(browser: Browser, url: string, rows: number): Promise<{ page: Page; drawn: number }> {
   const page = await browser.newPage();
-  await page.addInitScript((count: number) => {
-    const w = window as unknown as { __rendered?: number; __source?: EventSource };
-    // Drawn: every row in the document, then the end of the next frame's rendering work (style,
-    // layout, paint), which a message posted from that frame's animation callback waits for.
-    new MutationObserver((_, observer) => {
-      if (document.querySelectorAll('table.runtimes tbody tr').length >= count) {
-        observer.disconnect();
-        requestAnimationFrame(() => {
-          const channel = new MessageChannel();
-          channel.port1.onmessage = () => (w.__rendered = performance.now());
-          channel.port2.postMessage(null);
-        });
-      }
-    }).observe(document, { childList: true, subtree: true });
+  await noteDrawn(page, rows);
+  await page.addInitScript(() => {
+    const w = window as unknown as { __source?: EventSource };
     const Real = window.EventSource;
     window.EventSource = class extends Real {
       constructor(target: string | URL, init?: EventSourceInit) {
@@ -61,14 +58,11 @@ async function openWindow(browser: Browser, url: string, rows: number): Promise<
         w.__source = this;
       }
     };
-  }, rows);
+  });
   await page.goto(url);
-  await page.waitForFunction(
-    () => (window as unknown as { __rendered?: number }).__rendered !== undefined && (window as unknown as { __source?: EventSource }).__source !== undefined,
-    null,
-    { timeout: 60_000 },
-  );
-  return { page };
+  const drawn = await drawnAt(page);
+  await page.waitForFunction(() => (window as unknown as { __source?: EventSource }).__source !== undefined, null, { timeout: 60_000 });
+  return { page, drawn };
 }
 
 /** IMAGEWATCH_BENCH_DEBUG: where a load's time went (resources, long frames, navigation). */
@@ -85,7 +79,13 @@ async function timings(page: Page): Promise<string> {
   );
 }
 
-export async function measureUi(options: { cli: string; registry: string; repos: readonly string[]; dockerHost: string; loads?: number }): Promise<UiResults> {
+export async function measureUi(options: {
+  cli: string;
+  registry: string;
+  repos: readonly string[];
+  dockerHost: string;
+  loads?: number;
+}): Promise<UiMeasurement> {
   const count = options.repos.length;
   const { dir, config } = writeBenchConfig('iw-bench-ui-', options.registry, options.repos, { dockerHost: options.dockerHost });
   const serve = spawn(process.execPath, [options.cli, 'serve', '--port', '0', '--config', config, '--state', path.join(dir, 'state.json')], {
@@ -112,10 +112,12 @@ export async function measureUi(options: { cli: string; registry: string; repos:
     let page!: Page;
     for (let i = 0; i < (options.loads ?? 5); i++) {
       if (page) await page.context().close();
-      ({ page } = await openWindow(browser, url, count));
-      loads.push(await page.evaluate(() => (window as unknown as { __rendered: number }).__rendered));
+      let drawn: number;
+      ({ page, drawn } = await openWindow(browser, url, count));
+      loads.push(drawn);
     }
-    const renderMs = [...loads].sort((a, b) => a - b)[Math.floor(loads.length / 2)]!;
+    const renderMs = median(loads);
+    const staticMs = await staticFloor(browser, url, count, options.loads ?? 5);
     if (process.env.IMAGEWATCH_BENCH_DEBUG) process.stderr.write(`${await timings(page)}\nloads: ${loads.map((l) => l.toFixed(0)).join(' ')}\n`);
 
     // Every row refreshing, then progress events at rising rates until a frame waits over 50 ms.
@@ -162,7 +164,7 @@ export async function measureUi(options: { cli: string; registry: string; repos:
       }
       return best;
     }, count);
-    return { runtimes: count, renderMs, progressEventsPerSec };
+    return { results: { runtimes: count, renderMs, progressEventsPerSec }, staticMs };
   } finally {
     await browser.close();
     serve.kill('SIGTERM');
