@@ -10,6 +10,7 @@ import { resolveSettings } from '../electron/core/config/load.js';
 import { MemoryStateStore } from '../electron/core/state/store.js';
 import { docker, makeImage, publish } from '../test/bed/images.js';
 import { freePort, type BedInfo } from '../test/bed/testbed.js';
+import { median } from './stats.js';
 
 export interface DowntimeResults {
   oursMs: number;
@@ -20,8 +21,6 @@ export interface DowntimeResults {
 
 /** Exits at once on TERM, as a well-behaved server does, so both ways pay the same stop. */
 const SERVE = "httpd -p 8080 -h /; trap 'exit 0' TERM INT; while :; do sleep 1 & wait $!; done";
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 function poll(port: number): { stop: () => Promise<number> } {
   let last = performance.now();

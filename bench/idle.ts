@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { connectChannel, exchange } from '../electron/core/owner/channel.js';
 import { writeBenchConfig } from './seed.js';
+import { median } from './stats.js';
 
 export interface IdleResults {
   rssMb: number;
@@ -80,7 +81,7 @@ export async function measureIdle(options: {
     }
     const measured = options.ticks - warmup;
     return {
-      rssMb: [...rss].sort((a, b) => a - b)[Math.floor(rss.length / 2)] ?? rssMb(pid),
+      rssMb: rss.length ? median(rss) : rssMb(pid),
       rssGrowthMbPer1000Ticks: rss.length > 1 ? slope(rss) * 1000 : 0,
       cpuMsPerTick: measured > 0 ? (cpuMs(pid) - cpuAtWarmup) / measured : 0,
     };

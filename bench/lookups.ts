@@ -7,17 +7,13 @@ import { resolveSettings } from '../electron/core/config/load.js';
 import { MemoryStateStore } from '../electron/core/state/store.js';
 import { startLatencyProxy } from './latency-proxy.js';
 import { originCheck } from './origin.js';
+import { median } from './stats.js';
 
 export interface LookupResults {
   requestsPerRefPerTick: { interval60: number; interval300: number };
   newConnectionsPerRefPerTick: number;
   tick: { refs: number; rttMs: number; oursMs: number; originMs: number; limitMs: number; speedupVsOrigin: number; overLimit: number };
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-};
 
 /** Steady checks of `repos` through a proxy `rttMs` away, the clock moved `intervalS` (plus jitter) between them. */
 async function steadyChecks(upstream: string, repos: readonly string[], rttMs: number, intervalS: number, checks: number, dockerHost: string) {

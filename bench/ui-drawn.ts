@@ -28,5 +28,3 @@ export async function drawnAt(page: Page): Promise<number> {
   const handle = await page.waitForFunction(() => (window as unknown as { __drawn?: number }).__drawn, null, { timeout: 60_000 });
   return (await handle.jsonValue()) as number;
 }
-
-export const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;

@@ -5,12 +5,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
-import { drawnAt, median, noteDrawn } from './ui-drawn.js';
+import { SESSION_COOKIE } from '../electron/serve/guard.js';
+import { median } from './stats.js';
+import { drawnAt, noteDrawn } from './ui-drawn.js';
 
 /** The page and its stylesheet as `serve` sends them, behind the session cookie. */
 async function servedFiles(windowUrl: string): Promise<{ html: string; css: string; cssPath: string }> {
   const { origin, searchParams } = new URL(windowUrl);
-  const cookie = `iw_session=${searchParams.get('token')}`;
+  const cookie = `${SESSION_COOKIE}=${searchParams.get('token')}`;
   const page = await (await fetch(`${origin}/`, { headers: { cookie } })).text();
   const cssPath = /href="\.(\/assets\/[\w-]+\.css)"/.exec(page)?.[1];
   if (!cssPath) throw new Error('bench: the served page links no stylesheet');

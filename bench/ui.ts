@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { writeBenchConfig } from './seed.js';
-import { drawnAt, median, noteDrawn } from './ui-drawn.js';
+import { median } from './stats.js';
+import { drawnAt, noteDrawn } from './ui-drawn.js';
 import { staticFloor } from './ui-floor.js';
 
 export interface UiResults {
