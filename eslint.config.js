@@ -17,6 +17,17 @@ const heavy = [
   { name: 'undici', message: "use electron/core/util/http-request.ts (Node's own client): undici costs a daemon 12–20 MB" },
 ];
 
+/**
+ * The engine's client is narrow (electron/core/engines/client.ts): dockerode is made only in
+ * engines/connect.ts and typed only in engines/client.ts, so every engine call the core makes
+ * is listed in one interface.
+ */
+const engineLibrary = [
+  { name: 'dockerode', message: 'reach the engine through electron/core/engines/client.ts (EngineClient): dockerode stays behind it' },
+  { name: 'docker-modem', message: 'reach the engine through electron/core/engines/client.ts (EngineClient): docker-modem stays behind it' },
+];
+const engineClientFiles = ['electron/core/engines/client.ts', 'electron/core/engines/connect.ts'];
+
 /** One `no-restricted-imports` rule: these specifiers are not for this layer (nor the heavy packages). */
 const forbid = (message, patterns, paths = [], extra = heavy) => ({
   'no-restricted-imports': ['error', { paths: [...paths.map((name) => ({ name, message })), ...extra], patterns: [{ group: patterns, message }] }],
@@ -61,7 +72,10 @@ export default tseslint.config(
   },
   // Everything outside test/ stays out of test/. The bench runs on the test bed, so it may use
   // test/bed (the bed and its image helpers) and nothing else there.
-  { files: ['electron/**/*.ts', 'shared/**/*.ts', 'renderer/**/*.{ts,tsx}'], rules: forbid('nothing imports from test/', tests) },
+  {
+    files: ['electron/**/*.ts', 'shared/**/*.ts', 'renderer/**/*.{ts,tsx}'],
+    rules: forbid('nothing imports from test/', tests, [], [...heavy, ...engineLibrary]),
+  },
   {
     files: ['bench/**/*.ts'],
     // The bench's baseline of the origin may use undici: it is not the app.
@@ -75,6 +89,14 @@ export default tseslint.config(
   // The core runs under plain Node for every front end: it reaches none of them, nor Electron.
   {
     files: ['electron/core/**/*.ts'],
+    ignores: engineClientFiles,
+    rules: forbid('electron/core is the engine under every front end: no front end, Electron or test import', [...frontEnds, ...tests], electronModules, [
+      ...heavy,
+      ...engineLibrary,
+    ]),
+  },
+  {
+    files: engineClientFiles,
     rules: forbid('electron/core is the engine under every front end: no front end, Electron or test import', [...frontEnds, ...tests], electronModules),
   },
   // shared/ is the contract both sides type against: it imports nothing but itself and zod.

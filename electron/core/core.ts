@@ -3,11 +3,10 @@
 // container engine (Docker) only; imagewatch's own machinery is "the core". Every front end
 // gets its core from here, through AppController, so they behave the same.
 import type { Log } from './log.js';
-import type Docker from 'dockerode';
 import type { CoreEvent } from '../../shared/events.js';
 import type { ResolvedConfig } from './config/load.js';
-import { connectDocker } from './docker/connection.js';
-import { engineInUse, findEngine, type EngineEndpoint } from './discovery/find-engine.js';
+import { connectDocker } from './engines/connect.js';
+import { engineInUse, findEngine, type EngineEndpoint } from './engines/endpoint/find-endpoint.js';
 import type { EngineInUse } from '../../shared/dto.js';
 import { imageHasDigest, localTagImage } from './docker/images.js';
 import { FileJournal } from './docker/journal.js';
@@ -24,6 +23,7 @@ import { Watchlist } from './targets/watchlist.js';
 import type { CoreMetrics } from './metrics/metrics.js';
 import { WatchLoop } from './watch/loop.js';
 import { Watcher, type WatchSettings } from './watch/watcher.js';
+import type { EngineClient } from './engines/client.js';
 
 export interface CoreOptions {
   config: ResolvedConfig;
@@ -41,7 +41,7 @@ export interface CoreOptions {
   now?: () => number;
   /** Told what /metrics exports (imagewatch serve). */
   metrics?: CoreMetrics;
-  docker?: Docker;
+  docker?: EngineClient;
 }
 
 export interface Core {
@@ -63,7 +63,7 @@ export interface Core {
   loop: WatchLoop;
   refresher: RefreshService;
   registry: RegistryClient;
-  docker: Docker;
+  docker: EngineClient;
   close(): Promise<void>;
 }
 

@@ -12,7 +12,7 @@ const run = promisify(execFile);
 
 describe('modules loaded at start', () => {
   it('leaves gRPC and ssh2 unloaded until used, and ssh2 usable then', async () => {
-    const connection = path.join(REPO_ROOT, 'dist/electron/core/docker/connection.js');
+    const connection = path.join(REPO_ROOT, 'dist/electron/core/engines/connect.js');
     const script = `
       const { createRequire } = require('node:module');
       const loaded = () => Object.keys(require.cache).filter((f) => /node_modules\\/(@grpc|protobufjs|ssh2\\/lib\\/(client|protocol)|asn1|bcrypt-pbkdf)/.test(f));

@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RefreshResult } from '../../shared/dto.js';
-import { connectDocker } from '../../electron/core/docker/connection.js';
+import { connectDocker } from '../../electron/core/engines/connect.js';
 import { RefreshService } from '../../electron/core/refresh/service.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { docker, inspect, publish, removeContainers, requireBed, runCli, tempDir, uid, writeConfig } from './helpers.js';

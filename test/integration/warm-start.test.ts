@@ -9,7 +9,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerOutcome, RecreateStep, RefreshProgress, RuntimeConfig } from '../../shared/dto.js';
-import { connectDocker } from '../../electron/core/docker/connection.js';
+import { connectDocker } from '../../electron/core/engines/connect.js';
 import { isolationNetworkName } from '../../electron/core/docker/warm-start.js';
 import { RefreshService } from '../../electron/core/refresh/service.js';
 import { freePort } from '../bed/testbed.js';

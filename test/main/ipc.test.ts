@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ipcChannel, IPC_EVENT_CHANNEL, IPC_READY_CHANNEL, type AppState } from '../../shared/api.js';
 import { AppController } from '../../electron/core/app/controller.js';
 import { MemorySettingsStore } from '../../electron/core/app/settings-store.js';
-import { connectDocker } from '../../electron/core/docker/connection.js';
+import { connectDocker } from '../../electron/core/engines/connect.js';
 import { MemoryStateStore } from '../../electron/core/state/store.js';
 import { registerIpc, trustedSender, type IpcReply } from '../../electron/main/ipc.js';
 import { FakeWebContents, ipcMain } from '../fakes/electron.js';

@@ -4,8 +4,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { endpointPresent, wellKnownEndpoints } from '../../electron/core/discovery/probes.js';
-import { findEngine } from '../../electron/core/discovery/find-engine.js';
+import { endpointPresent, wellKnownEndpoints } from '../../electron/core/engines/endpoint/probes.js';
+import { findEngine } from '../../electron/core/engines/endpoint/find-endpoint.js';
 
 const servers: net.Server[] = [];
 async function socketAt(file: string): Promise<void> {

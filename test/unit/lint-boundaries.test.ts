@@ -27,6 +27,11 @@ describe('lint-held boundaries', () => {
     ['renderer/src/example.ts', "import x from 'dockerode';"],
     ['electron/cli/example.ts', "import { x } from '../../test/integration/helpers.js';"],
     ['electron/main/example.ts', "import { x } from '../../test/fakes/electron.js';"],
+    ['electron/core/refresh/example.ts', "import type x from 'dockerode';"],
+    ['electron/core/docker/example.ts', "import x from 'dockerode';"],
+    ['electron/core/engines/example.ts', "import x from 'docker-modem';"],
+    ['electron/serve/example.ts', "import x from 'dockerode';"],
+    ['electron/main/example.ts', "import x from 'dockerode';"],
   ])('refuses in %s: %s', async (file, code) => {
     expect(await flagged(file, code)).toBe(true);
   });
@@ -39,6 +44,9 @@ describe('lint-held boundaries', () => {
     ['renderer/src/example.ts', "import { x } from '../../shared/api.js';"],
     ['renderer/src/example.ts', "import { useState as x } from 'react';"],
     ['test/unit/example.test.ts', "import { x } from '../../electron/core/engine.js';"],
+    ['electron/core/engines/connect.ts', "import x from 'dockerode';"],
+    ['electron/core/engines/client.ts', "import type x from 'dockerode';"],
+    ['electron/core/docker/example.ts', "import type { EngineClient as x } from '../engines/client.js';"],
   ])('allows in %s: %s', async (file, code) => {
     expect(await flagged(file, code)).toBe(false);
   });

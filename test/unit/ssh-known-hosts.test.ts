@@ -2,7 +2,7 @@
 // fields, [host]:port for other ports, patterns and negations, @revoked keys.
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { checkHostKey, hostFieldMatches } from '../../electron/core/docker/ssh.js';
+import { checkHostKey, hostFieldMatches } from '../../electron/core/engines/ssh.js';
 
 const key = randomBytes(51);
 const other = randomBytes(51);

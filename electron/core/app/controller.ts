@@ -1,7 +1,6 @@
 // The core behind the contract in shared/api.ts. Electron main and `imagewatch serve` both
 // put their transport in front of one of these; neither holds any update logic of its own.
 import type { Log } from '../log.js';
-import type Docker from 'dockerode';
 import type { AppState, ApiEvent, ChannelInput, CredentialInput, RefreshRequestOptions, SettingsPatch } from '../../../shared/api.js';
 import { ALL_RUNTIMES } from '../../../shared/api.js';
 import type { ChannelTestResult, CheckReport, EngineHealth, HistoryEntry, RefreshResult, RuntimeConfig } from '../../../shared/dto.js';
@@ -9,7 +8,7 @@ import type { CoreEvent } from '../../../shared/events.js';
 import type { Settings } from '../../../shared/schemas.js';
 import { InvalidArgumentError } from '../../../shared/api-schemas.js';
 import { resolveSettings, type ResolvedConfig } from '../config/load.js';
-import { offeredEngines } from '../discovery/health.js';
+import { offeredEngines } from '../engines/health.js';
 import { CoreRunner } from './core-runner.js';
 import { addRuntime, removeRuntime, updateSettings, type SettingsEdits } from './settings-edits.js';
 import { appStateOf } from './app-state.js';
@@ -25,6 +24,7 @@ import type { SettingsStore } from './settings-store.js';
 import type { HandoffHandler } from '../owner/channel.js';
 import { handoffHandler, type HandoffTarget } from '../owner/handoff.js';
 import { UnknownRuntimeError } from '../errors.js';
+import type { EngineClient } from '../engines/client.js';
 
 export interface AppControllerOptions {
   settingsStore: SettingsStore;
@@ -32,7 +32,7 @@ export interface AppControllerOptions {
   /** Defaults to the `credentials` map in the settings. */
   secrets?: (controller: { settings: () => Settings; saveSettings: (s: Settings) => Promise<void> }) => SecretStore;
   env?: NodeJS.ProcessEnv;
-  docker?: Docker;
+  docker?: EngineClient;
   journalPath?: string;
   log?: Log;
   /** Things the user should be told once (a crash repaired); also kept in the warnings. Else logged. */

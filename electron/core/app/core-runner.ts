@@ -5,7 +5,7 @@ import type { EngineHealth } from '../../../shared/dto.js';
 import type { CoreEvent } from '../../../shared/events.js';
 import type { ResolvedConfig } from '../config/load.js';
 import type { Core } from '../core.js';
-import { engineHealth } from '../discovery/health.js';
+import { engineHealth } from '../engines/health.js';
 
 export interface CoreRunnerDeps {
   /** Builds a Core whose events come to `runner.observe`. */

@@ -3,11 +3,10 @@
 // verbatim would pin the old image's CMD, ENV and labels onto the new image, so values
 // equal to the old image's defaults are left out and the new image's defaults apply.
 import { LABEL_PREFIX } from './marks.js';
-import type Docker from 'dockerode';
 import { isDeepStrictEqual } from 'node:util';
+import type { ContainerCreateSpec, ContainerInspect, EndpointsConfig, HostConfig } from '../engines/client.js';
 
-type Inspect = Docker.ContainerInspectInfo;
-type HostConfig = Docker.HostConfig;
+type Inspect = ContainerInspect;
 
 export interface ImageDefaults {
   User?: string;
@@ -32,7 +31,7 @@ export interface EndpointSpec {
 }
 
 export interface CloneSpec {
-  create: Docker.ContainerCreateOptions;
+  create: ContainerCreateSpec;
   /** Networks to connect after create: engines before API 1.44 accept one network at create. */
   extraNetworks: Array<{ name: string; endpoint: EndpointSpec }>;
 }
@@ -111,7 +110,7 @@ function endpointSpec(info: Inspect, endpoint: Record<string, unknown>, allowAli
 
 export function buildCloneSpec(info: Inspect, image: ImageDefaults, name: string): CloneSpec {
   const config = info.Config;
-  const create: Docker.ContainerCreateOptions = { name, Image: config.Image };
+  const create: ContainerCreateSpec = { name, Image: config.Image };
 
   if (config.Hostname && !info.Id.startsWith(config.Hostname)) create.Hostname = config.Hostname;
   if (config.Domainname) create.Domainname = config.Domainname;
@@ -174,7 +173,7 @@ export function buildCloneSpec(info: Inspect, image: ImageDefaults, name: string
       }
     }
     if (Object.keys(endpoints).length) {
-      create.NetworkingConfig = { EndpointsConfig: endpoints as Docker.EndpointsConfig };
+      create.NetworkingConfig = { EndpointsConfig: endpoints as EndpointsConfig };
     }
   }
   return { create, extraNetworks };

@@ -1,8 +1,8 @@
+import type { ContainerSummary } from '../engines/client.js';
 // Keeping docker compose in step. Compose v2 labels each container with its project, its
 // service and what it depends on (`com.docker.compose.depends_on`: `db:service_started:true,…`,
 // the last field saying whether a dependent is restarted with its dependency). A refresh
 // replaces dependencies before their dependents, and restarts the dependents that asked to be.
-import type Docker from 'dockerode';
 
 export const COMPOSE_PROJECT = 'com.docker.compose.project';
 export const COMPOSE_SERVICE = 'com.docker.compose.service';
@@ -59,7 +59,7 @@ export function dependenciesFirst<T extends { Config: { Labels?: Record<string, 
 }
 
 /** Running containers of the project that asked to be restarted when `service` is replaced. */
-export function dependentsToRestart(all: readonly Docker.ContainerInfo[], project: string, service: string): Docker.ContainerInfo[] {
+export function dependentsToRestart(all: readonly ContainerSummary[], project: string, service: string): ContainerSummary[] {
   return all.filter((c) => {
     const member = composeMember(c.Labels);
     return c.State === 'running' && member?.project === project && member.dependsOn.some((d) => d.service === service && d.restart);

@@ -1,7 +1,7 @@
-import type Docker from 'dockerode';
 import { engineName, repoDigestsContain, tryParseReference, repositoryKey, type ImageReference } from '../image/reference.js';
 import type { ImageDefaults } from './clone-spec.js';
-import { statusOf } from './connection.js';
+import { statusOf } from '../engines/connect.js';
+import type { EngineClient, ImageInspect } from '../engines/client.js';
 
 export interface LocalImage {
   id: string;
@@ -10,13 +10,13 @@ export interface LocalImage {
   defaults: ImageDefaults;
 }
 
-function platformOf(info: Docker.ImageInspectInfo): string {
+function platformOf(info: ImageInspect): string {
   const variant = (info as { Variant?: string }).Variant;
   return `${info.Os}/${info.Architecture}${variant ? `/${variant}` : ''}`;
 }
 
 /** Inspects an image by reference or ID; null when the engine does not have it. */
-export async function inspectImage(docker: Docker, nameOrId: string): Promise<LocalImage | null> {
+export async function inspectImage(docker: EngineClient, nameOrId: string): Promise<LocalImage | null> {
   try {
     const info = await docker.getImage(nameOrId).inspect();
     return {
@@ -31,7 +31,7 @@ export async function inspectImage(docker: Docker, nameOrId: string): Promise<Lo
   }
 }
 
-export function localTagImage(docker: Docker, ref: ImageReference): Promise<LocalImage | null> {
+export function localTagImage(docker: EngineClient, ref: ImageReference): Promise<LocalImage | null> {
   return inspectImage(docker, engineName({ registry: ref.registry, repository: ref.repository, tag: ref.tag ?? 'latest' }));
 }
 

@@ -1,4 +1,4 @@
-import type Docker from 'dockerode';
+import type { ContainerHandle } from '../engines/client.js';
 
 /** Splits the engine's multiplexed log stream (8-byte frame headers) when the container has no TTY. */
 export function demuxLogs(buffer: Buffer): string {
@@ -15,7 +15,7 @@ export function demuxLogs(buffer: Buffer): string {
 }
 
 /** The container's last output lines, joined, for failure messages. */
-export async function lastLogLines(container: Docker.Container, lines: number): Promise<string> {
+export async function lastLogLines(container: ContainerHandle, lines: number): Promise<string> {
   const raw = (await container.logs({ stdout: true, stderr: true, tail: lines, follow: false })) as unknown as Buffer;
   const text = Buffer.isBuffer(raw) ? demuxLogs(raw) : String(raw);
   return text.trim().split('\n').slice(-lines).join(' | ').slice(0, 300);

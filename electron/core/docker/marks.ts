@@ -1,8 +1,8 @@
 // The labels imagewatch puts on the containers it creates, so another imagewatch (another
 // state directory, another user's app, a cron job) can tell a replacement in progress from
 // a leftover, and leave the first alone.
-import type Docker from 'dockerode';
 import { formatIdentity, liveness, parseIdentity, selfIdentity, type Liveness } from '../owner/identity.js';
+import type { ContainerSummary, EngineClient } from '../engines/client.js';
 
 export const LABEL_PREFIX = 'io.imagewatch.';
 /** host/pid/start of the imagewatch process that created the container. */
@@ -30,6 +30,6 @@ export function markOf(labels: Record<string, string> | null | undefined): Mark 
 }
 
 /** Containers created to replace `oldId`, by any imagewatch. */
-export async function replacementsOf(docker: Docker, oldId: string): Promise<Docker.ContainerInfo[]> {
+export async function replacementsOf(docker: EngineClient, oldId: string): Promise<ContainerSummary[]> {
   return docker.listContainers({ all: true, filters: { label: [`${REPLACES_LABEL}=${oldId}`] } });
 }

@@ -4,18 +4,18 @@
 // must be able to run at once, so it is opt-in: per runtime (`"overlap": true`) for containers
 // without volumes, or per container with the label imagewatch.overlap=true (the only way for a
 // container with volumes: two copies of a database on one volume would corrupt it).
-import type Docker from 'dockerode';
 import type { ContainerOutcome } from '../../../shared/dto.js';
 import { isUserNetwork, type EndpointSpec, type ImageDefaults } from './clone-spec.js';
 import { createReplacement, runReplacement, stopOld, swapNames, type ReplaceOptions, type SwapContext } from './replace.js';
 import { waitReady } from './readiness.js';
+import type { ContainerInspect, EngineClient } from '../engines/client.js';
 
 export const OVERLAP_LABEL = 'imagewatch.overlap';
 
 export type OverlapPlan = { overlap: true; networks: string[] } | { overlap: false; why?: string };
 
 /** Whether this container is replaced by overlapping; `why` says why not when it was asked for. */
-export function overlapPlan(info: Docker.ContainerInspectInfo, runtimeAsks: boolean): OverlapPlan {
+export function overlapPlan(info: ContainerInspect, runtimeAsks: boolean): OverlapPlan {
   const label = info.Config.Labels?.[OVERLAP_LABEL]?.trim().toLowerCase();
   if (label === 'false' || (!runtimeAsks && label !== 'true')) return { overlap: false };
   const no = (why: string): OverlapPlan => ({ overlap: false, why: `overlap not possible (${why}); replaced the usual way` });
@@ -36,8 +36,8 @@ export function overlapPlan(info: Docker.ContainerInspectInfo, runtimeAsks: bool
 
 /** Overlapping replacement, in the same frame (journal, rollback) as the usual one. */
 export function overlapReplace(
-  docker: Docker,
-  info: Docker.ContainerInspectInfo,
+  docker: EngineClient,
+  info: ContainerInspect,
   oldImage: ImageDefaults,
   expectedImageId: string,
   networks: readonly string[],

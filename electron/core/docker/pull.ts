@@ -2,10 +2,10 @@
 // failures (a blob that 500s, a layer that fails to extract) as an `error` line inside a
 // stream that began with HTTP 200; the origin ignored those and called the pull a success.
 import { linkedSignal } from '../util/linked-signal.js';
-import type Docker from 'dockerode';
 import type { PullCounters } from '../../../shared/dto.js';
-import { engineMessage } from './connection.js';
+import { engineMessage } from '../engines/connect.js';
 import { PullError } from '../errors.js';
+import type { EngineClient } from '../engines/client.js';
 
 export type PullProgress = PullCounters & { status?: string };
 
@@ -121,7 +121,7 @@ class StallWatch {
   }
 }
 
-export async function pullImage(docker: Docker, name: string, options: PullOptions = {}): Promise<PullOutcome> {
+export async function pullImage(docker: EngineClient, name: string, options: PullOptions = {}): Promise<PullOutcome> {
   const stall = new StallWatch(name, options.stallMs);
   const linked = linkedSignal([stall.signal, options.signal]);
   const pullOptions: Record<string, unknown> = {

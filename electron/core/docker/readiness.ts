@@ -1,22 +1,22 @@
 // When a started replacement counts as ready: running and staying so for the grace period,
 // or healthy when it has a healthcheck. A failure says why, with the container's last output.
-import type Docker from 'dockerode';
 import { lastLogLines } from './logs.js';
 import { safeText } from '../util/safe-text.js';
 import { abortableSleep } from '../util/time.js';
 import type { ReplaceOptions } from './replace.js';
+import type { ContainerHandle, ContainerInspect } from '../engines/client.js';
 
 /** The container's configured values, masked wherever its output is shown. */
-export function envSecrets(info: Pick<Docker.ContainerInspectInfo, 'Config'>): string[] {
+export function envSecrets(info: Pick<ContainerInspect, 'Config'>): string[] {
   return (info.Config.Env ?? []).map((e) => e.slice(e.indexOf('=') + 1));
 }
 
-function hasHealthcheck(info: Docker.ContainerInspectInfo): boolean {
+function hasHealthcheck(info: ContainerInspect): boolean {
   const test = info.Config.Healthcheck?.Test;
   return Array.isArray(test) && test.length > 0 && test[0] !== 'NONE';
 }
 
-async function describeExit(container: Docker.Container, info: Docker.ContainerInspectInfo): Promise<string> {
+async function describeExit(container: ContainerHandle, info: ContainerInspect): Promise<string> {
   const state = info.State;
   // Output and engine errors are the container's text: escapes stripped, its own env values masked.
   const secrets = envSecrets(info);
@@ -30,7 +30,7 @@ async function describeExit(container: Docker.Container, info: Docker.ContainerI
  * Waits until the container is running and stays so (or turns healthy); throws with the reason
  * otherwise. `health: false` waits out the grace period even where a healthcheck exists.
  */
-export async function waitReady(container: Docker.Container, options: ReplaceOptions, judge: { health: boolean } = { health: true }): Promise<void> {
+export async function waitReady(container: ContainerHandle, options: ReplaceOptions, judge: { health: boolean } = { health: true }): Promise<void> {
   const poll = options.pollMs ?? 200;
   const started = Date.now();
   const first = await container.inspect();

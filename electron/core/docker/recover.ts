@@ -5,12 +5,12 @@
 // and checks the end state rather than assuming it. An entry stays until that check passes,
 // so the next run (and the next refresh) tries again. The refresh then counts as not done,
 // so the watcher retries it.
-import type Docker from 'dockerode';
 import { liveness, parseIdentity, selfIdentity, sameIdentity } from '../owner/identity.js';
-import { engineMessage, statusOf } from './connection.js';
+import { engineMessage, statusOf } from '../engines/connect.js';
 import type { JournalEntry, ReplaceJournal } from './journal.js';
 import { DEFAULT_STOP_TIMEOUT_SECONDS, TEMP_SUFFIX_NEW } from './replace.js';
 import { abortableSleep } from '../util/time.js';
+import type { ContainerHandle, ContainerInspect, EngineClient } from '../engines/client.js';
 
 /** Beyond the stop timeout: the engine's kill and its bookkeeping. */
 const STOP_MARGIN_MS = 5_000;
@@ -26,7 +26,7 @@ export interface RecoveryReport {
   unresolved: number;
 }
 
-async function inspectOrNull(container: Docker.Container): Promise<Docker.ContainerInspectInfo | null> {
+async function inspectOrNull(container: ContainerHandle): Promise<ContainerInspect | null> {
   try {
     return await container.inspect();
   } catch (err) {
@@ -35,7 +35,7 @@ async function inspectOrNull(container: Docker.Container): Promise<Docker.Contai
   }
 }
 
-async function removeIfOther(docker: Docker, name: string, keepId: string): Promise<void> {
+async function removeIfOther(docker: EngineClient, name: string, keepId: string): Promise<void> {
   const holder = await inspectOrNull(docker.getContainer(name));
   if (holder && holder.Id !== keepId) await docker.getContainer(holder.Id).remove({ force: true, v: false });
 }
@@ -48,7 +48,7 @@ function orphaned(entry: JournalEntry): boolean {
 }
 
 /** A crash during the old container's stop: the engine finishes that stop on its own. */
-async function waitOutStop(old: Docker.Container, entry: JournalEntry, options: RecoveryOptions): Promise<Docker.ContainerInspectInfo | null> {
+async function waitOutStop(old: ContainerHandle, entry: JournalEntry, options: RecoveryOptions): Promise<ContainerInspect | null> {
   const sleep = options.sleep ?? abortableSleep;
   const timeout = (entry.stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS) * 1000;
   const deadline = Date.parse(entry.stepAt ?? entry.startedAt) + timeout + STOP_MARGIN_MS;
@@ -60,7 +60,7 @@ async function waitOutStop(old: Docker.Container, entry: JournalEntry, options: 
   return info;
 }
 
-async function restore(docker: Docker, entry: JournalEntry, options: RecoveryOptions): Promise<string | null> {
+async function restore(docker: EngineClient, entry: JournalEntry, options: RecoveryOptions): Promise<string | null> {
   const note = await restoreContainers(docker, entry, options);
   // A warm start's private network: nothing is on it once the half-made replacement is gone.
   if (entry.isolation) {
@@ -73,7 +73,7 @@ async function restore(docker: Docker, entry: JournalEntry, options: RecoveryOpt
   return note;
 }
 
-async function restoreContainers(docker: Docker, entry: JournalEntry, options: RecoveryOptions): Promise<string | null> {
+async function restoreContainers(docker: EngineClient, entry: JournalEntry, options: RecoveryOptions): Promise<string | null> {
   const old = docker.getContainer(entry.oldId);
   let oldInfo = entry.step === 'stop-old' ? await waitOutStop(old, entry, options) : await inspectOrNull(old);
   await removeIfOther(docker, `${entry.name}${TEMP_SUFFIX_NEW}`, entry.oldId);
@@ -103,7 +103,7 @@ async function restoreContainers(docker: Docker, entry: JournalEntry, options: R
   return `restored ${entry.name} after a replacement interrupted at ${entry.startedAt}`;
 }
 
-export async function recoverInterrupted(docker: Docker, journal: ReplaceJournal, options: RecoveryOptions = {}): Promise<RecoveryReport> {
+export async function recoverInterrupted(docker: EngineClient, journal: ReplaceJournal, options: RecoveryOptions = {}): Promise<RecoveryReport> {
   const notes: string[] = [];
   let unresolved = 0;
   let entries: JournalEntry[];

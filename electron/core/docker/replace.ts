@@ -1,15 +1,15 @@
 // Replacing one container with one on a new image, without ever leaving the user with
 // nothing: the replacement exists before the old container stops, and the old container
 // is removed only once the new one runs (and is healthy). Any failure puts the old one back.
-import type Docker from 'dockerode';
 import type { ContainerOutcome, RecreateStep } from '../../../shared/dto.js';
 import { buildCloneSpec, type CloneSpec, type EndpointSpec, type ImageDefaults } from './clone-spec.js';
-import { engineMessage, statusOf } from './connection.js';
+import { engineMessage, statusOf } from '../engines/connect.js';
 import type { JournalEntry, ReplaceJournal } from './journal.js';
 import { formatIdentity, selfIdentity } from '../owner/identity.js';
 import { markOf, replacementLabels, replacementsOf } from './marks.js';
 import { ReplacementInProgressError } from '../errors.js';
 import { waitReady } from './readiness.js';
+import type { ContainerHandle, ContainerInspect, EngineClient } from '../engines/client.js';
 
 export interface ReplaceOptions {
   /** How long a started container without a healthcheck must stay up to count as running. */
@@ -36,7 +36,7 @@ export const DEFAULT_STOP_TIMEOUT_SECONDS = 10;
  * left alone; a dead one's temporary, never swapped in since the old container still has
  * its name, is removed so it does not block the name.
  */
-export async function clearLeftovers(docker: Docker, oldId: string, name: string): Promise<void> {
+export async function clearLeftovers(docker: EngineClient, oldId: string, name: string): Promise<void> {
   const found = new Map<string, Record<string, string> | undefined>();
   for (const c of await replacementsOf(docker, oldId)) found.set(c.Id, c.Labels);
   try {
@@ -61,14 +61,14 @@ export async function ignoreStatus(promise: Promise<unknown>, ...statuses: numbe
 }
 
 export interface Progress {
-  created?: Docker.Container;
+  created?: ContainerHandle;
   oldStopped: boolean;
   oldRenamed: boolean;
   /** Networks the old container was taken off (overlap), to put it back on. */
   detached?: Array<{ name: string; endpoint: EndpointSpec }>;
 }
 
-export async function rollback(old: Docker.Container, name: string, wasRunning: boolean, progress: Progress, docker?: Docker): Promise<string | null> {
+export async function rollback(old: ContainerHandle, name: string, wasRunning: boolean, progress: Progress, docker?: EngineClient): Promise<string | null> {
   const problems: string[] = [];
   if (progress.created) {
     try {
@@ -115,13 +115,13 @@ export async function rollback(old: Docker.Container, name: string, wasRunning: 
  * checks it got the pulled image. `tune` may adjust the spec first (overlap adds aliases).
  */
 export async function createReplacement(
-  docker: Docker,
-  info: Docker.ContainerInspectInfo,
+  docker: EngineClient,
+  info: ContainerInspect,
   oldImage: ImageDefaults,
   expectedImageId: string,
   progress: Progress,
   tune?: (spec: CloneSpec) => void,
-): Promise<Docker.Container> {
+): Promise<ContainerHandle> {
   const name = info.Name.replace(/^\//, '');
   const spec = buildCloneSpec(info, oldImage, `${name}${TEMP_SUFFIX_NEW}`);
   spec.create.Labels = { ...spec.create.Labels, ...replacementLabels(info.Id) };
@@ -147,7 +147,7 @@ export async function createReplacement(
 }
 
 /** The journal entry of a replacement about to begin. */
-export function journalEntry(info: Docker.ContainerInspectInfo, wasRunning: boolean): JournalEntry {
+export function journalEntry(info: ContainerInspect, wasRunning: boolean): JournalEntry {
   const configured = (info.Config as { StopTimeout?: number }).StopTimeout;
   return {
     name: info.Name.replace(/^\//, ''),
@@ -164,7 +164,7 @@ export function journalEntry(info: Docker.ContainerInspectInfo, wasRunning: bool
 /** What a way of swapping containers is given: the container, its journal entry, and the progress rollback reads. */
 export interface SwapContext {
   name: string;
-  old: Docker.Container;
+  old: ContainerHandle;
   wasRunning: boolean;
   progress: Progress;
   step: (s: RecreateStep) => void;
@@ -180,8 +180,8 @@ export interface SwapContext {
  * the journal cleared only when the result is known. `note` goes with a replaced outcome.
  */
 export async function runReplacement(
-  docker: Docker,
-  info: Docker.ContainerInspectInfo,
+  docker: EngineClient,
+  info: ContainerInspect,
   wasRunning: boolean,
   options: Pick<ReplaceOptions, 'onStep' | 'journal'>,
   swap: (ctx: SwapContext) => Promise<void>,
@@ -252,7 +252,7 @@ export async function stopOld(ctx: SwapContext, extra: Partial<JournalEntry> = {
 }
 
 /** The old container steps aside under the temporary name; the new one takes the name. */
-export async function swapNames(ctx: SwapContext, created: Docker.Container): Promise<void> {
+export async function swapNames(ctx: SwapContext, created: ContainerHandle): Promise<void> {
   ctx.step('rename');
   await ctx.old.rename({ name: `${ctx.name}${TEMP_SUFFIX_OLD}` });
   ctx.progress.oldRenamed = true;
@@ -266,8 +266,8 @@ export async function swapNames(ctx: SwapContext, created: Docker.Container): Pr
  * replacement is in progress.)
  */
 export function coldSwap(
-  docker: Docker,
-  info: Docker.ContainerInspectInfo,
+  docker: EngineClient,
+  info: ContainerInspect,
   oldImage: ImageDefaults,
   expectedImageId: string,
   wasRunning: boolean,
@@ -292,8 +292,8 @@ export function coldSwap(
  * usual way (`coldSwap`). `oldImage` holds the old image's defaults so they are not carried over.
  */
 export function replaceContainer(
-  docker: Docker,
-  info: Docker.ContainerInspectInfo,
+  docker: EngineClient,
+  info: ContainerInspect,
   oldImage: ImageDefaults,
   expectedImageId: string,
   options: ReplaceOptions,

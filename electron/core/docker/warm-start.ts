@@ -4,7 +4,7 @@
 // Then the old one stops as usual, with its networks, so its shutdown can still reach what it
 // needs; the new one joins its networks, which publishes its ports, and leaves the private one.
 // The service is down from the old one's stop to that join (about 0.1 s on the bed) instead
-// of through a cold start (about 1.2 s: Docker's port proxy accepts connections before the
+// of through a cold start (about 1.2 s: EngineClient's port proxy accepts connections before the
 // container's network is up, and a connection made then waits out a lost SYN).
 //
 // Two copies exist for a while, so it is used only where they share nothing they could both
@@ -12,14 +12,14 @@
 // shared IPC or PID namespace, and only user-defined bridge networks (a container on the
 // default bridge gets its DNS set up at start, which a later join would not redo). An app
 // that cannot start without its network fails the grace period and is replaced the usual way.
-import type Docker from 'dockerode';
 import type { ContainerOutcome } from '../../../shared/dto.js';
 import { isUserNetwork, type EndpointSpec, type ImageDefaults } from './clone-spec.js';
-import { engineMessage, statusOf } from './connection.js';
+import { engineMessage, statusOf } from '../engines/connect.js';
 import { ReplacementInProgressError } from '../errors.js';
 import { REPLACES_LABEL } from './marks.js';
 import { waitReady } from './readiness.js';
 import { coldSwap, createReplacement, ignoreStatus, runReplacement, stopOld, swapNames, type ReplaceOptions, type SwapContext } from './replace.js';
+import type { ContainerHandle, ContainerInspect, EngineClient } from '../engines/client.js';
 
 export const WARM_START_LABEL = 'imagewatch.warm-start';
 
@@ -34,7 +34,7 @@ export function isolationNetworkName(oldId: string): string {
  * Whether this container is replaced with a warm start. `runtimeSetting` is the runtime's
  * `warmStart`: on unless false. `why` is given only when the container or runtime asked for it.
  */
-export async function warmStartPlan(docker: Docker, info: Docker.ContainerInspectInfo, runtimeSetting: boolean | undefined): Promise<WarmStartPlan> {
+export async function warmStartPlan(docker: EngineClient, info: ContainerInspect, runtimeSetting: boolean | undefined): Promise<WarmStartPlan> {
   const label = info.Config.Labels?.[WARM_START_LABEL]?.trim().toLowerCase();
   if (label === 'false' || (runtimeSetting === false && label !== 'true')) return { warm: false };
   const asked = label === 'true' || runtimeSetting === true;
@@ -65,7 +65,7 @@ export async function warmStartPlan(docker: Docker, info: Docker.ContainerInspec
 }
 
 /** Creates the private network, replacing a dead run's (the replacement frame has cleared that run's containers). */
-async function createIsolation(docker: Docker, name: string, oldId: string): Promise<void> {
+async function createIsolation(docker: EngineClient, name: string, oldId: string): Promise<void> {
   const spec = { Name: name, Driver: 'bridge', Internal: true, CheckDuplicate: true, Labels: { [REPLACES_LABEL]: oldId } };
   try {
     await docker.createNetwork(spec);
@@ -77,14 +77,14 @@ async function createIsolation(docker: Docker, name: string, oldId: string): Pro
 }
 
 /** Best effort: a network left behind holds nothing and is removed by the next replacement or recovery. */
-export async function removeIsolation(docker: Docker, name: string): Promise<void> {
+export async function removeIsolation(docker: EngineClient, name: string): Promise<void> {
   await ignoreStatus(docker.getNetwork(name).remove(), 404).catch(() => undefined);
 }
 
 /** A replacement with the new container started before the old one stops, in the usual frame (journal, rollback). */
 export async function warmStartReplace(
-  docker: Docker,
-  info: Docker.ContainerInspectInfo,
+  docker: EngineClient,
+  info: ContainerInspect,
   oldImage: ImageDefaults,
   expectedImageId: string,
   options: ReplaceOptions,
@@ -94,7 +94,7 @@ export async function warmStartReplace(
   const swap = async (ctx: SwapContext): Promise<void> => {
     // The primary network (the container's network mode) first: it is the one that gave the old container its gateway.
     let joins: Array<{ name: string; endpoint: EndpointSpec }> = [];
-    let created: Docker.Container;
+    let created: ContainerHandle;
     try {
       ctx.entry.isolation = isolation;
       await ctx.journal?.record({ ...ctx.entry });

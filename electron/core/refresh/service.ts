@@ -1,7 +1,6 @@
 // Refresh = pull the watched tag for the containers' platform, then bring every selected
 // container onto the new image with the configured strategy. Returns the origin's
 // `{pulled, failed, recreated}` shape plus per-runtime details.
-import type Docker from 'dockerode';
 import {
   changedContainers,
   type ContainerOutcome,
@@ -14,7 +13,7 @@ import {
 import { engineName, parseReference } from '../image/reference.js';
 import { engineAuthConfig, type Credential } from '../registry/credentials.js';
 import type { ImageReference } from '../image/reference.js';
-import { engineMessage } from '../docker/connection.js';
+import { engineMessage } from '../engines/connect.js';
 import { inspectImage, localTagImage, repoDigestFor } from '../docker/images.js';
 import { pullImage } from '../docker/pull.js';
 import { replaceContainer } from '../docker/replace.js';
@@ -27,9 +26,10 @@ import { MemoryJournal, type ReplaceJournal } from '../docker/journal.js';
 import { recoverInterrupted } from '../docker/recover.js';
 import { Mutex } from '../util/limit.js';
 import { safeText } from '../util/safe-text.js';
+import type { ContainerInspect, ContainerSummary, EngineClient } from '../engines/client.js';
 
 export interface RefreshServiceOptions {
-  docker: Docker;
+  docker: EngineClient;
   /** The credential the engine may be given for a pull, or why it is withheld. */
   pullCredential: (ref: ImageReference, signal?: AbortSignal) => Promise<{ credential: Credential | null; withheld?: string }>;
   /** A pull without progress for this long is aborted. */
@@ -192,8 +192,8 @@ export class RefreshService {
 
   /** Compose dependents marked `restart: true` follow their replaced dependency, as compose does. */
   private async restartDependents(
-    info: Docker.ContainerInspectInfo,
-    all: readonly Docker.ContainerInfo[],
+    info: ContainerInspect,
+    all: readonly ContainerSummary[],
     selected: ReadonlySet<string>,
     detail: RuntimeRefreshDetail,
   ): Promise<void> {
@@ -211,7 +211,7 @@ export class RefreshService {
     }
   }
 
-  private async platformFor(containers: readonly Docker.ContainerInspectInfo[]): Promise<string | undefined> {
+  private async platformFor(containers: readonly ContainerInspect[]): Promise<string | undefined> {
     const first = containers[0];
     if (!first) return undefined;
     return (await inspectImage(this.options.docker, first.Image))?.platform;
@@ -219,8 +219,8 @@ export class RefreshService {
 
   private async bring(
     runtime: RuntimeConfig,
-    info: Docker.ContainerInspectInfo,
-    all: Docker.ContainerInfo[],
+    info: ContainerInspect,
+    all: ContainerSummary[],
     imageId: string,
     strategy: RecreateStrategy,
     signal: AbortSignal | undefined,

@@ -2,16 +2,16 @@
 // become runtimes, one per tag, named after the repository. What is not watched is listed
 // with the reason: local builds and digest-pinned images are never looked up, orchestrated
 // and opted-out containers are never touched.
-import type Docker from 'dockerode';
 import type { RuntimeConfig, UnwatchedImage, UnwatchedReason } from '../../../shared/dto.js';
 import { RuntimeNameSchema } from '../../../shared/schemas.js';
 import { inspectImage, repoDigestFor } from '../docker/images.js';
 import { DOCKER_HUB, followsTag, formatReference, tryParseReference, type ImageReference } from '../image/reference.js';
 import { ContainerListError } from '../errors.js';
-import { engineMessage } from '../docker/connection.js';
+import { engineMessage } from '../engines/connect.js';
 import { safeText } from '../util/safe-text.js';
 import { ENABLE_LABEL, optedIn, optedOutBy } from './labels.js';
 import { containerName, IMAGE_ID, isTemporary, orchestratorOf } from './select.js';
+import type { ContainerSummary, EngineClient } from '../engines/client.js';
 
 /** true: every container unless opted out; 'opt-in': only containers labelled imagewatch.enable=true. */
 export type DiscoverMode = boolean | 'opt-in';
@@ -28,8 +28,8 @@ interface Found {
   containers: string[];
 }
 
-export async function discoverContainers(docker: Docker, mode: Exclude<DiscoverMode, false>, configured: readonly RuntimeConfig[]): Promise<Discovery> {
-  let list: Docker.ContainerInfo[];
+export async function discoverContainers(docker: EngineClient, mode: Exclude<DiscoverMode, false>, configured: readonly RuntimeConfig[]): Promise<Discovery> {
+  let list: ContainerSummary[];
   try {
     list = await docker.listContainers({ all: true });
   } catch (err) {

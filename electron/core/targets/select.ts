@@ -1,12 +1,12 @@
 // Choosing the containers a refresh may touch: those whose configured image follows the
 // watched tag (compared normalised, never by substring), narrowed by name prefix or label.
 // Anything else on the host is never touched.
-import type Docker from 'dockerode';
 import type { RuntimeMatch } from '../../../shared/dto.js';
 import { followsTag, type ImageReference } from '../image/reference.js';
 import { TEMP_SUFFIX_NEW, TEMP_SUFFIX_OLD } from '../docker/replace.js';
 import { ContainerListError } from '../errors.js';
-import { engineMessage } from '../docker/connection.js';
+import { engineMessage } from '../engines/connect.js';
+import type { ContainerInspect, ContainerSummary, EngineClient } from '../engines/client.js';
 
 /** What the engine lists instead of a name once the tag has moved on, or a container made from an ID. */
 export const IMAGE_ID = /^(sha256:)?[a-f0-9]{12,64}$/;
@@ -40,19 +40,19 @@ export function containerName(names: readonly string[] | undefined, fallback: st
 }
 
 export interface Selection {
-  containers: Docker.ContainerInspectInfo[];
+  containers: ContainerInspect[];
   /** Every container on the host, for checks such as shared network namespaces. */
-  all: Docker.ContainerInfo[];
+  all: ContainerSummary[];
 }
 
-export async function selectContainers(docker: Docker, watched: ImageReference, match: RuntimeMatch = {}): Promise<Selection> {
-  let all: Docker.ContainerInfo[];
+export async function selectContainers(docker: EngineClient, watched: ImageReference, match: RuntimeMatch = {}): Promise<Selection> {
+  let all: ContainerSummary[];
   try {
     all = await docker.listContainers({ all: true });
   } catch (err) {
     throw new ContainerListError(`cannot list containers: ${engineMessage(err)}`);
   }
-  const containers: Docker.ContainerInspectInfo[] = [];
+  const containers: ContainerInspect[] = [];
   for (const entry of all) {
     const name = containerName(entry.Names, entry.Id);
     if (isTemporary(name)) continue;
@@ -61,7 +61,7 @@ export async function selectContainers(docker: Docker, watched: ImageReference, 
     // The list shows an image ID instead of the name once the tag has moved on; only
     // inspect can tell what such a container was created from.
     if (!followsTag(entry.Image, watched) && !IMAGE_ID.test(entry.Image)) continue;
-    let info: Docker.ContainerInspectInfo;
+    let info: ContainerInspect;
     try {
       info = await docker.getContainer(entry.Id).inspect();
     } catch (err) {
@@ -74,7 +74,7 @@ export async function selectContainers(docker: Docker, watched: ImageReference, 
 }
 
 /** Containers that run inside `target`'s network namespace and would lose it if it were replaced. */
-export function namespaceDependents(target: Docker.ContainerInspectInfo, all: readonly Docker.ContainerInfo[]): string[] {
+export function namespaceDependents(target: ContainerInspect, all: readonly ContainerSummary[]): string[] {
   const name = target.Name.replace(/^\//, '');
   const modes = new Set([`container:${target.Id}`, `container:${target.Id.slice(0, 12)}`, `container:${name}`]);
   return all.filter((c) => c.Id !== target.Id && modes.has(c.HostConfig?.NetworkMode ?? '')).map((c) => containerName(c.Names, c.Id));

@@ -1,13 +1,13 @@
 // The runtimes a check covers: the configured ones, plus (in discovery mode) those found from
 // the user's containers, found again before every check and refresh so a new container is
 // watched from the next check on.
-import type Docker from 'dockerode';
 import type { RuntimeConfig, UnwatchedImage } from '../../../shared/dto.js';
 import { safeText } from '../util/safe-text.js';
 import { discoverContainers, type Discovery, type DiscoverMode } from './discover.js';
+import type { EngineClient } from '../engines/client.js';
 
 export interface WatchlistDeps {
-  docker: Docker;
+  docker: EngineClient;
   mode: () => DiscoverMode;
   configured: () => RuntimeConfig[];
   log?: (line: string) => void;

@@ -2,7 +2,7 @@
 // looking where desktop engines put their sockets: so a tray app launched from the dock,
 // with no DOCKER_HOST and no shell, finds the same engine `docker ps` uses in a terminal.
 import os from 'node:os';
-import type { EngineInUse } from '../../../shared/dto.js';
+import type { EngineInUse } from '../../../../shared/dto.js';
 import { currentContextName, dockerConfigDir, readContext } from './contexts.js';
 import { endpointPresent, wellKnownEndpoints } from './probes.js';
 

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DockerHostError } from '../errors.js';
+import { DockerHostError } from '../../errors.js';
 
 export interface ContextEndpoint {
   name: string;

@@ -1,16 +1,16 @@
 // Whether the engine in use answers, and when it does not, which other engine sockets exist on
 // this machine and which of those answer: what the window offers the user to switch to.
 import os from 'node:os';
-import type Docker from 'dockerode';
 import type { EngineHealth } from '../../../shared/dto.js';
-import { connectDocker, engineMessage } from '../docker/connection.js';
+import { connectDocker, engineMessage } from './connect.js';
 import { safeText } from '../util/safe-text.js';
-import type { EngineEndpoint } from './find-engine.js';
-import { endpointPresent, wellKnownEndpoints } from './probes.js';
+import type { EngineEndpoint } from './endpoint/find-endpoint.js';
+import { endpointPresent, wellKnownEndpoints } from './endpoint/probes.js';
+import type { EngineClient } from './client.js';
 
 const PING_MS = 3_000;
 
-async function answers(docker: Docker): Promise<string | null> {
+async function answers(docker: EngineClient): Promise<string | null> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -33,10 +33,10 @@ export interface EngineHealthOptions {
   platform?: NodeJS.Platform;
   present?: (url: string) => boolean;
   /** A client for another endpoint (tests inject faults here). */
-  connect?: (host: string) => Docker;
+  connect?: (host: string) => EngineClient;
 }
 
-export async function engineHealth(docker: Docker, endpoint: EngineEndpoint, options: EngineHealthOptions = {}): Promise<EngineHealth> {
+export async function engineHealth(docker: EngineClient, endpoint: EngineEndpoint, options: EngineHealthOptions = {}): Promise<EngineHealth> {
   const error = await answers(docker);
   if (error === null) return { reachable: true };
   const env = options.env ?? process.env;

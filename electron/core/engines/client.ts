@@ -1,0 +1,37 @@
+// The narrow client every part of the core uses to act on an engine: exactly the engine calls
+// imagewatch makes, and nothing else. dockerode's client satisfies it as it is (connect.ts makes
+// one), so dockerode stays behind this file and connect.ts: lint refuses a dockerode import
+// anywhere else in the core. A fake engine for fault injection implements the same interface.
+// The Docker API's shapes (container lists, inspections, create options) are re-exported under
+// the names the core uses, so a type from dockerode never leaks in by another name.
+import type Docker from 'dockerode';
+
+export type ContainerSummary = Docker.ContainerInfo;
+export type ContainerInspect = Docker.ContainerInspectInfo;
+export type ContainerCreateSpec = Docker.ContainerCreateOptions;
+export type EndpointsConfig = Docker.EndpointsConfig;
+export type HostConfig = Docker.HostConfig;
+export type ImageInspect = Docker.ImageInspectInfo;
+export type EngineVersion = Docker.DockerVersion;
+
+/** One container: what a replacement and its recovery do to it. */
+export type ContainerHandle = Pick<Docker.Container, 'id' | 'inspect' | 'start' | 'stop' | 'restart' | 'remove' | 'rename' | 'logs'>;
+
+/** One network: joining, leaving, reading and removing it. */
+export type NetworkHandle = Pick<Docker.Network, 'id' | 'inspect' | 'connect' | 'disconnect' | 'remove'>;
+
+/** One image: its inspection. */
+export type ImageHandle = Pick<Docker.Image, 'inspect'>;
+
+export interface EngineClient {
+  ping(): Promise<unknown>;
+  version(): Promise<EngineVersion>;
+  listContainers(options?: { all?: boolean; filters?: Record<string, string[]> }): Promise<ContainerSummary[]>;
+  getContainer(id: string): ContainerHandle;
+  createContainer(spec: ContainerCreateSpec): Promise<ContainerHandle>;
+  getNetwork(id: string): NetworkHandle;
+  createNetwork(spec: Docker.NetworkCreateOptions): Promise<unknown>;
+  getImage(name: string): ImageHandle;
+  /** A pull's progress stream (JSON lines), as the engine sends it. */
+  pull(name: string, options: Record<string, unknown>): Promise<unknown>;
+}
