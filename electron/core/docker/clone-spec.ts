@@ -2,7 +2,7 @@
 // Inspect shows the *merged* config (image defaults plus what the user set). Copying it
 // verbatim would pin the old image's CMD, ENV and labels onto the new image, so values
 // equal to the old image's defaults are left out and the new image's defaults apply.
-import { LABEL_PREFIX } from './marks.js';
+import { MARK_PREFIX } from '../labels.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { ContainerCreateSpec, ContainerInspect, EndpointsConfig, HostConfig } from '../engines/client.js';
 
@@ -129,7 +129,7 @@ export function buildCloneSpec(info: Inspect, image: ImageDefaults, name: string
   if (differs(config.Entrypoint, image.Entrypoint)) create.Entrypoint = config.Entrypoint;
   if (differs(config.WorkingDir || undefined, image.WorkingDir || undefined)) create.WorkingDir = config.WorkingDir;
   // imagewatch's own marks describe one replacement; the next one writes its own.
-  const labels = subtractLabels(Object.fromEntries(Object.entries(config.Labels ?? {}).filter(([key]) => !key.startsWith(LABEL_PREFIX))), image.Labels);
+  const labels = subtractLabels(Object.fromEntries(Object.entries(config.Labels ?? {}).filter(([key]) => !key.startsWith(MARK_PREFIX))), image.Labels);
   if (labels && Object.keys(labels).length) create.Labels = labels;
   const exposed = subtractKeys(config.ExposedPorts, image.ExposedPorts);
   if (exposed) create.ExposedPorts = exposed;

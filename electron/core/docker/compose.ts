@@ -1,12 +1,9 @@
-import type { ContainerSummary } from '../engines/client.js';
 // Keeping docker compose in step. Compose v2 labels each container with its project, its
 // service and what it depends on (`com.docker.compose.depends_on`: `db:service_started:true,…`,
 // the last field saying whether a dependent is restarted with its dependency). A refresh
 // replaces dependencies before their dependents, and restarts the dependents that asked to be.
-
-export const COMPOSE_PROJECT = 'com.docker.compose.project';
-export const COMPOSE_SERVICE = 'com.docker.compose.service';
-export const COMPOSE_DEPENDS_ON = 'com.docker.compose.depends_on';
+import type { ContainerSummary } from '../engines/client.js';
+import { COMPOSE_DEPENDS_ON, COMPOSE_PROJECT, COMPOSE_SERVICE } from '../labels.js';
 
 export interface ComposeDependency {
   service: string;

@@ -3,12 +3,7 @@
 // a leftover, and leave the first alone.
 import { formatIdentity, liveness, parseIdentity, selfIdentity, type Liveness } from '../owner/identity.js';
 import type { ContainerSummary, EngineClient } from '../engines/client.js';
-
-export const LABEL_PREFIX = 'io.imagewatch.';
-/** host/pid/start of the imagewatch process that created the container. */
-export const OWNER_LABEL = `${LABEL_PREFIX}owner`;
-/** The id of the container this one was created to replace. */
-export const REPLACES_LABEL = `${LABEL_PREFIX}replaces`;
+import { OWNER_LABEL, REPLACES_LABEL } from '../labels.js';
 
 export function replacementLabels(oldId: string): Record<string, string> {
   return { [OWNER_LABEL]: formatIdentity(selfIdentity()), [REPLACES_LABEL]: oldId };

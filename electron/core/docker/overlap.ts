@@ -8,9 +8,8 @@ import type { ContainerOutcome } from '../../../shared/dto.js';
 import { isUserNetwork, type EndpointSpec, type ImageDefaults } from './clone-spec.js';
 import { createReplacement, runReplacement, stopOld, swapNames, type ReplaceOptions, type SwapContext } from './replace.js';
 import { waitReady } from './readiness.js';
+import { OVERLAP_LABEL } from '../labels.js';
 import type { ContainerInspect, EngineClient } from '../engines/client.js';
-
-export const OVERLAP_LABEL = 'imagewatch.overlap';
 
 export type OverlapPlan = { overlap: true; networks: string[] } | { overlap: false; why?: string };
 

@@ -10,6 +10,7 @@ import { markOf, replacementLabels, replacementsOf } from './marks.js';
 import { ReplacementInProgressError } from '../errors.js';
 import { waitReady } from './readiness.js';
 import type { ContainerHandle, ContainerInspect, EngineClient } from '../engines/client.js';
+import { COMPOSE_IMAGE_LABEL } from '../labels.js';
 
 export interface ReplaceOptions {
   /** How long a started container without a healthcheck must stay up to count as running. */
@@ -25,8 +26,6 @@ export interface ReplaceOptions {
 
 export const TEMP_SUFFIX_NEW = '.imagewatch-new';
 export const TEMP_SUFFIX_OLD = '.imagewatch-old';
-
-export const COMPOSE_IMAGE_LABEL = 'com.docker.compose.image';
 
 /** The engine's stop timeout when the container names none. */
 export const DEFAULT_STOP_TIMEOUT_SECONDS = 10;

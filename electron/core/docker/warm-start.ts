@@ -16,12 +16,10 @@ import type { ContainerOutcome } from '../../../shared/dto.js';
 import { isUserNetwork, type EndpointSpec, type ImageDefaults } from './clone-spec.js';
 import { engineMessage, statusOf } from '../engines/connect.js';
 import { ReplacementInProgressError } from '../errors.js';
-import { REPLACES_LABEL } from './marks.js';
+import { REPLACES_LABEL, WARM_START_LABEL } from '../labels.js';
 import { waitReady } from './readiness.js';
 import { coldSwap, createReplacement, ignoreStatus, runReplacement, stopOld, swapNames, type ReplaceOptions, type SwapContext } from './replace.js';
 import type { ContainerHandle, ContainerInspect, EngineClient } from '../engines/client.js';
-
-export const WARM_START_LABEL = 'imagewatch.warm-start';
 
 export type WarmStartPlan = { warm: true } | { warm: false; why?: string };
 

@@ -18,7 +18,7 @@ import { inspectImage, localTagImage, repoDigestFor } from '../docker/images.js'
 import { pullImage } from '../docker/pull.js';
 import { replaceContainer } from '../docker/replace.js';
 import { containerName, namespaceDependents, orchestratorOf, selectContainers } from '../targets/select.js';
-import { optedOutBy } from '../targets/labels.js';
+import { optedOutBy } from '../labels.js';
 import { overlapPlan, overlapReplace } from '../docker/overlap.js';
 import { warmStartPlan, warmStartReplace } from '../docker/warm-start.js';
 import { composeMember, dependenciesFirst, dependentsToRestart } from '../docker/compose.js';

@@ -9,7 +9,7 @@ import { DOCKER_HUB, followsTag, formatReference, tryParseReference, type ImageR
 import { ContainerListError } from '../errors.js';
 import { engineMessage } from '../engines/connect.js';
 import { safeText } from '../util/safe-text.js';
-import { ENABLE_LABEL, optedIn, optedOutBy } from './labels.js';
+import { ENABLE_LABEL, optedIn, optedOutBy } from '../labels.js';
 import { containerName, IMAGE_ID, isTemporary, orchestratorOf } from './select.js';
 import type { ContainerSummary, EngineClient } from '../engines/client.js';
 

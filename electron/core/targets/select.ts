@@ -7,6 +7,7 @@ import { TEMP_SUFFIX_NEW, TEMP_SUFFIX_OLD } from '../docker/replace.js';
 import { ContainerListError } from '../errors.js';
 import { engineMessage } from '../engines/connect.js';
 import type { ContainerInspect, ContainerSummary, EngineClient } from '../engines/client.js';
+import { KUBERNETES_PREFIX, SWARM_TASK_LABEL } from '../labels.js';
 
 /** What the engine lists instead of a name once the tag has moved on, or a container made from an ID. */
 export const IMAGE_ID = /^(sha256:)?[a-f0-9]{12,64}$/;
@@ -30,8 +31,8 @@ export function matchesLabel(labels: Record<string, string> | undefined, selecto
  */
 export function orchestratorOf(labels: Record<string, string> | null | undefined): 'Swarm' | 'Kubernetes' | null {
   if (!labels) return null;
-  if (labels['com.docker.swarm.task.id'] !== undefined) return 'Swarm';
-  if (Object.keys(labels).some((key) => key.startsWith('io.kubernetes.'))) return 'Kubernetes';
+  if (labels[SWARM_TASK_LABEL] !== undefined) return 'Swarm';
+  if (Object.keys(labels).some((key) => key.startsWith(KUBERNETES_PREFIX))) return 'Kubernetes';
   return null;
 }
 

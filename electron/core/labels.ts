@@ -1,0 +1,56 @@
+// Every container label imagewatch reads or writes, in one file, by who sets it:
+// - the user, on the containers imagewatch may touch (`imagewatch.*`, short to type); the
+//   opt-outs of Watchtower and What's Up Docker count too, because people moving from those
+//   tools have already set them on the containers they want left alone;
+// - imagewatch itself, on the containers and networks it creates (`io.imagewatch.*`: reverse
+//   DNS as Docker asks of tools' labels, and what every imagewatch so far has written, so a
+//   temporary left by an older run is still recognised);
+// - the engine's orchestrators and compose, whose labels say who else owns a container.
+
+/** `imagewatch.enable=true` opts a container in (discovery's opt-in mode); `false` opts it out. */
+export const ENABLE_LABEL = 'imagewatch.enable';
+/** `imagewatch.overlap=true`: the new copy may start beside the old one even though they share volumes. */
+export const OVERLAP_LABEL = 'imagewatch.overlap';
+/** `imagewatch.warm-start=false` opts out of the warm start; `true` allows it despite writable mounts. */
+export const WARM_START_LABEL = 'imagewatch.warm-start';
+
+const OPT_OUT: ReadonlyArray<readonly [label: string, value: string]> = [
+  [ENABLE_LABEL, 'false'],
+  ['com.centurylinklabs.watchtower.enable', 'false'],
+  ['wud.watch', 'false'],
+];
+
+/** The prefix of the marks imagewatch writes; a replacement never copies them from the old container. */
+export const MARK_PREFIX = 'io.imagewatch.';
+/** host/pid/start of the imagewatch process that created the container. */
+export const OWNER_LABEL = `${MARK_PREFIX}owner`;
+/** The id of the container this one (or this warm-start network) was created to replace. */
+export const REPLACES_LABEL = `${MARK_PREFIX}replaces`;
+
+export const COMPOSE_PROJECT = 'com.docker.compose.project';
+export const COMPOSE_SERVICE = 'com.docker.compose.service';
+export const COMPOSE_DEPENDS_ON = 'com.docker.compose.depends_on';
+/** The image ID compose recorded; a replacement's copy is set to the new image's ID. */
+export const COMPOSE_IMAGE_LABEL = 'com.docker.compose.image';
+/** Set on every Swarm task's container. */
+export const SWARM_TASK_LABEL = 'com.docker.swarm.task.id';
+/** The prefix of the labels the kubelet sets on a pod's containers. */
+export const KUBERNETES_PREFIX = 'io.kubernetes.';
+
+/** A user label's value as the tools compare it: trimmed, case-insensitive. */
+function flag(labels: Record<string, string> | null | undefined, label: string): string | undefined {
+  return labels?.[label]?.trim().toLowerCase();
+}
+
+/** The `label=value` a container opted out with, or null. */
+export function optedOutBy(labels: Record<string, string> | null | undefined): string | null {
+  if (!labels) return null;
+  for (const [label, value] of OPT_OUT) {
+    if (flag(labels, label) === value) return `${label}=${labels[label]}`;
+  }
+  return null;
+}
+
+export function optedIn(labels: Record<string, string> | null | undefined): boolean {
+  return flag(labels, ENABLE_LABEL) === 'true';
+}
