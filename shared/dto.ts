@@ -29,6 +29,8 @@ export type CheckOutcome = 'seeded' | 'unchanged' | 'moved' | 'error';
 
 /** The container engine imagewatch talks to, and why that one. */
 export interface EngineInUse {
+  /** The engine's name, which every target, event and metric of it carries (absent only from an older imagewatch). */
+  name?: string;
   /** unix://, npipe://, tcp://, https:// or ssh:// URL. */
   host: string;
   source: 'setting' | 'DOCKER_HOST' | 'context' | 'probe' | 'default';

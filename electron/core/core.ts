@@ -1,22 +1,25 @@
-// Wires imagewatch's core together from resolved settings: the registry client, the Docker
-// connection, the refresh service, the watcher and its loop. In this code "engine" means the
-// container engine (Docker) only; imagewatch's own machinery is "the core". Every front end
-// gets its core from here, through AppController, so they behave the same.
+// Wires imagewatch's core together from resolved settings: the registry side (built once for
+// every engine), the engines (each with its refresh service and watchlist), the watcher and its
+// loop. In this code "engine" means a container engine (Docker) only; imagewatch's own
+// machinery is "the core". Every front end gets its core from here, through AppController, so
+// they behave the same.
 import type { Log } from './log.js';
 import type { CoreEvent } from '../../shared/events.js';
 import type { ResolvedConfig } from './config/load.js';
 import { connectDocker } from './engines/connect.js';
-import { engineInUse, findEngine, type EngineEndpoint } from './engines/endpoint/find-endpoint.js';
+import { findEngine, type EngineEndpoint } from './engines/endpoint/find-endpoint.js';
 import type { EngineInUse } from '../../shared/dto.js';
 import { imageHasDigest, localTagImage } from './docker/images.js';
-import { FileJournal } from './docker/journal.js';
+import { EngineJournal, FileJournal, MemoryJournal, type ReplaceJournal } from './docker/journal.js';
+import { Engine } from './engines/engine.js';
+import { EngineSet, type EngineMember } from './engines/engine-set.js';
+import { defaultEngineName } from './engines/names.js';
 import { defaultCredentialChain, SettingsCredentials, type CredentialSource } from './registry/credentials.js';
 import { RegistryClient } from './registry/client.js';
 import { poolFor } from './registry/connections.js';
 import { TransportPolicy } from './registry/transport.js';
 import { RegistryTrust } from './registry/trust.js';
 import { PlatformLookup } from './registry/platform-lookup.js';
-import { enginePlatform } from './registry/platform.js';
 import { RefreshService } from './refresh/service.js';
 import type { StateStore } from './state/store.js';
 import { Watchlist } from './targets/watchlist.js';
@@ -41,7 +44,14 @@ export interface CoreOptions {
   now?: () => number;
   /** Told what /metrics exports (imagewatch serve). */
   metrics?: CoreMetrics;
+  /** The engine's client (tests hand one in); else connected from the endpoint found. */
   docker?: EngineClient;
+}
+
+/** One engine and what the core builds on it: its refresh service and its watchlist. */
+export interface EngineParts extends EngineMember {
+  refresher: RefreshService;
+  watchlist: Watchlist;
 }
 
 export interface Core {
@@ -53,25 +63,30 @@ export interface Core {
    * endpoint, insecure registries and config-file credentials are read at start only.
    */
   applySettings(next: ResolvedConfig): void;
-  /** The container engine in use, and why that one. */
-  engine: EngineEndpoint;
-  /** The same, as the contract shows it (computed once: it does not change while the core runs). */
-  engineInUse: EngineInUse;
+  /** The engines, each with its refresh service and watchlist. */
+  readonly engines: EngineSet<EngineParts>;
+  /** The first engine's endpoint (the only engine's, while there is one), and why that one. */
+  readonly engine: EngineEndpoint;
+  /** The same, as the contract shows it. */
+  readonly engineInUse: EngineInUse;
   /** The runtimes checked: configured, and in discovery mode found from the containers. */
-  watchlist: Watchlist;
+  readonly watchlist: Watchlist;
+  readonly refresher: RefreshService;
+  readonly docker: EngineClient;
   watcher: Watcher;
   loop: WatchLoop;
-  refresher: RefreshService;
   registry: RegistryClient;
-  docker: EngineClient;
+  /**
+   * Puts another endpoint in place of the named engine, once that engine's work has ended.
+   * The registry side (pools, tokens), the watcher, its saved state and the loop stay.
+   */
+  replaceEngine(name: string, host: string): Promise<void>;
   close(): Promise<void>;
 }
 
 export function createCore(options: CoreOptions): Core {
   let config = options.config;
   const env = options.env ?? process.env;
-  const engine = findEngine({ setting: config.dockerHost, env });
-  const docker = options.docker ?? connectDocker(engine, env);
   const credentials = options.credentials ?? defaultCredentialChain(new SettingsCredentials(config.credentials), env);
   const trust = new RegistryTrust(config.caFiles);
   const registry = new RegistryClient({
@@ -85,50 +100,73 @@ export function createCore(options: CoreOptions): Core {
     caFor: (host) => trust.caFor(host),
     transport: new TransportPolicy(config.insecureRegistries, trust.registries),
   });
-  // Getters over `config`, which applySettings replaces: parts read the settings in force.
-  const refresher = new RefreshService({
-    docker,
-    pullCredential: (ref, signal) => registry.pullCredential(ref, signal),
-    get pullStallMs() {
-      return config.pullStallMs;
-    },
-    get strategy() {
-      return config.recreate;
-    },
-    get startGraceMs() {
-      return config.startGraceMs;
-    },
-    get healthTimeoutMs() {
-      return config.healthTimeoutMs;
-    },
-    ...(options.journalPath ? { journal: new FileJournal(options.journalPath) } : {}),
-    onRecovered: options.notice ?? ((note) => process.stderr.write(`imagewatch: ${note}\n`)),
-    ...(options.emit ? { onProgress: (progress) => options.emit!({ type: 'refresh-progress', progress }) } : {}),
-  });
-  const watchlist = new Watchlist({
-    docker,
-    mode: () => config.discover,
-    configured: () => config.runtimes,
-    ...(options.log ? { log: options.log } : {}),
-  });
+  // One journal file per state directory, shared by the engines; each sees its own entries.
+  const journal: ReplaceJournal = options.journalPath ? new FileJournal(options.journalPath) : new MemoryJournal();
+
+  const buildEngine = (endpoint: EngineEndpoint, name: string, client?: EngineClient): EngineParts => {
+    const engine = new Engine({
+      name,
+      endpoint,
+      client: client ?? connectDocker(endpoint, env),
+      journal: new EngineJournal(journal, name, true),
+      healthOptions: { env },
+    });
+    // Getters over `config`, which applySettings replaces: parts read the settings in force.
+    const refresher = new RefreshService({
+      docker: engine.client,
+      engine: name,
+      pullCredential: (ref, signal) => registry.pullCredential(ref, signal),
+      get pullStallMs() {
+        return config.pullStallMs;
+      },
+      get strategy() {
+        return config.recreate;
+      },
+      get startGraceMs() {
+        return config.startGraceMs;
+      },
+      get healthTimeoutMs() {
+        return config.healthTimeoutMs;
+      },
+      journal: engine.journal,
+      onRecovered: options.notice ?? ((note) => process.stderr.write(`imagewatch: ${note}\n`)),
+      ...(options.emit ? { onProgress: (progress) => options.emit!({ type: 'refresh-progress', progress }) } : {}),
+    });
+    const watchlist = new Watchlist({
+      docker: engine.client,
+      mode: () => config.discover,
+      configured: () => config.runtimes,
+      ...(options.log ? { log: options.log } : {}),
+    });
+    return { engine, refresher, watchlist, close: () => refresher.idle() };
+  };
+  const found = findEngine({ setting: config.dockerHost, env });
+  const engines = new EngineSet([buildEngine(found, defaultEngineName(found), options.docker)]);
+  const first = (): EngineParts => engines.first;
+
   const settings = (): WatchSettings => ({
-    runtimes: watchlist.runtimes(),
+    runtimes: first().watchlist.runtimes(),
     intervalMs: config.intervalMs,
     autoRefresh: config.autoRefresh,
     concurrency: config.concurrency,
   });
-  const platforms = new PlatformLookup(registry, async () => enginePlatform(await docker.version()));
+  const platforms = new PlatformLookup(registry, () => first().engine.platform());
   const watcher = new Watcher({
     settings,
-    discover: () => watchlist.update(),
+    engine: first().engine.name,
+    discover: () => first().watchlist.update(),
     lookupDigest: (ref, signal) => platforms.digest(ref, signal),
     platformImage: (ref, digest, signal) => platforms.platformImage(ref, digest, signal),
     prepareLookups: (refs, signal) => registry.prepareTokens(refs, signal),
     localView: async (ref, digest) => {
-      const image = await localTagImage(docker, ref);
+      const image = await localTagImage(first().engine.client, ref);
       return { present: image !== null, hasDigest: image !== null && imageHasDigest(image, ref, digest) };
     },
-    refresher,
+    // The engine's refresh service at the time of the refresh: replacing the engine does not rebuild the watcher.
+    refresher: {
+      refreshOne: (runtime, refreshOptions) => first().refresher.refreshOne(runtime, refreshOptions),
+      idle: () => engines.close(),
+    },
     store: options.store,
     restoreRateLimits: (until) => registry.restoreRateLimits(until),
     ...(options.emit ? { emit: options.emit } : {}),
@@ -144,16 +182,31 @@ export function createCore(options: CoreOptions): Core {
       config = next;
       loop.wake();
     },
-    engine,
-    engineInUse: engineInUse(engine),
-    watchlist,
+    engines,
+    get engine() {
+      return first().engine.endpoint;
+    },
+    get engineInUse() {
+      return first().engine.inUse;
+    },
+    get watchlist() {
+      return first().watchlist;
+    },
+    get refresher() {
+      return first().refresher;
+    },
+    get docker() {
+      return first().engine.client;
+    },
     watcher,
     loop,
-    refresher,
     registry,
-    docker,
+    async replaceEngine(name, host) {
+      const endpoint = findEngine({ setting: host, env });
+      await engines.replace(buildEngine(endpoint, name));
+    },
     async close() {
-      await refresher.idle();
+      await engines.close();
       await registry.close();
     },
   };

@@ -95,6 +95,17 @@ export class UnknownRuntimeError extends Error {
   }
 }
 
+/** A request named an engine imagewatch does not have. */
+export class UnknownEngineError extends Error {
+  constructor(
+    readonly engine: string,
+    readonly known: string[],
+  ) {
+    super(`unknown engine: ${engine.slice(0, 64)} (engines: ${known.join(', ')})`);
+    this.name = 'UnknownEngineError';
+  }
+}
+
 /** Container listing failed; the origin answered 500 with what was done so far. */
 export class RefreshListError extends Error {
   constructor(

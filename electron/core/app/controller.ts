@@ -77,7 +77,6 @@ export class AppController {
     this.channels = await this.buildChannels();
     this.runner = new CoreRunner(config, {
       build: (c) => this.buildCore(c),
-      env: this.env,
       onEvent: (event) => this.onCoreEvent(event),
       onHealthChanged: () => this.changed(),
       onEngineChange: (reachable, line) =>
@@ -229,7 +228,7 @@ export class AppController {
     return appStateOf({
       core: this.core,
       checking: this.runner.checking,
-      refreshing: this.runner.refreshing,
+      refreshing: this.core.watcher.refreshing(),
       warnings: this.warnings,
       credentialRegistries: this.credentials.registries,
       engineHealth: this.runner.engineHealth,
@@ -316,7 +315,7 @@ export class AppController {
       );
     }
     const next = { ...this.settings, dockerHost: host };
-    await this.runner.switchEngine(resolveSettings(next, this.options.settingsStore.location, this.env), async () => {
+    await this.runner.replaceEngine(this.core.engines.first.engine.name, resolveSettings(next, this.options.settingsStore.location, this.env), async () => {
       await this.options.settingsStore.save(next);
       this.settings = next;
     });

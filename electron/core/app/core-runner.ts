@@ -1,33 +1,32 @@
 // The running core behind the controller: the Core built from the settings, its watch loop,
-// what it is doing now (checking, which runtimes are refreshing), whether its engine answers,
-// and switching to another engine. The controller puts the contract on top of this.
+// whether it is checking now, whether its engines answer (each asked again with its own
+// backoff while it does not), and putting another endpoint in place of an engine. The
+// controller puts the contract on top of this.
 import type { EngineHealth } from '../../../shared/dto.js';
 import type { CoreEvent } from '../../../shared/events.js';
 import type { ResolvedConfig } from '../config/load.js';
-import type { Core } from '../core.js';
-import { engineHealth } from '../engines/health.js';
+import type { Core, EngineParts } from '../core.js';
 
 export interface CoreRunnerDeps {
-  /** Builds a Core whose events come to `runner.observe`. */
+  /** Builds the Core whose events come to `runner.observe`. */
   build: (config: ResolvedConfig) => Core;
-  env: NodeJS.ProcessEnv;
   /** Each core event, after the runner has noted it. */
   onEvent: (event: CoreEvent) => void;
-  /** The engine's health changed (the window redraws). */
+  /** An engine's health changed (the window redraws). */
   onHealthChanged: () => void;
-  /** The engine went away or came back (told to the notification channels). */
+  /** An engine went away or came back (told to the notification channels). */
   onEngineChange: (reachable: boolean, line: string) => void;
   /** After the loop and the core have stopped, before `stop` returns. */
   onStopped: () => Promise<void>;
 }
 
 export class CoreRunner {
-  core: Core;
-  engineHealth: EngineHealth | undefined;
+  readonly core: Core;
   checking = false;
-  readonly refreshing = new Set<string>();
   private loop: { controller: AbortController; done: Promise<void> } | null = null;
   private stopped: Promise<void> | null = null;
+  /** Per engine: the next ask while it does not answer. */
+  private readonly retries = new Map<string, NodeJS.Timeout>();
 
   constructor(
     config: ResolvedConfig,
@@ -36,33 +35,55 @@ export class CoreRunner {
     this.core = deps.build(config);
   }
 
+  /** The first engine's last known health (the only engine's, while there is one). */
+  get engineHealth(): EngineHealth | undefined {
+    return this.core.engines.first.engine.health.health;
+  }
+
   observe(event: CoreEvent): void {
-    if (event.type === 'refresh-started') this.refreshing.add(event.runtime);
-    if (event.type === 'refresh-finished') this.refreshing.delete(event.runtime);
     if (event.type === 'check-started') this.checking = true;
     if (event.type === 'check-finished') this.checking = false;
     this.deps.onEvent(event);
-    // After each check, whether the engine still answers (one ping; more only when it does not).
+    // After each check, whether the engines still answer (one ping each; more only when one does not).
     if (event.type === 'check-finished') void this.checkEngine().catch(() => undefined);
   }
 
-  /** Asks whether the engine answers (and, if not, which other sockets do). */
+  /** Asks whether each engine answers (and, if not, which other sockets do); returns the first's health. */
   async checkEngine(): Promise<EngineHealth> {
-    const core = this.core;
-    const health = await engineHealth(core.docker, core.engine, { env: this.deps.env });
-    if (core !== this.core) return health; // the engine was switched meanwhile
-    const changed = JSON.stringify(health) !== JSON.stringify(this.engineHealth);
-    const before = this.engineHealth?.reachable;
-    this.engineHealth = health;
-    // Told on a change only: not at every check while it stays down.
-    if (before !== undefined && before !== health.reachable) {
+    const [first] = await Promise.all(this.core.engines.list().map((member) => this.checkOne(member)));
+    return first!;
+  }
+
+  private async checkOne(member: EngineParts): Promise<EngineHealth> {
+    const { engine } = member;
+    const { health, changed, transition } = await engine.health.check();
+    // Replaced meanwhile: this answer is about an endpoint no longer in use.
+    if (this.core.engines.get(engine.name) !== member) return health;
+    if (transition) {
+      // Told on a change only: not at every check while it stays down.
       this.deps.onEngineChange(
         health.reachable,
-        health.reachable ? `${core.engineInUse.description} answers again` : `${core.engineInUse.description}: ${health.error}`,
+        health.reachable ? `${engine.inUse.description} answers again` : `${engine.inUse.description}: ${health.error}`,
       );
     }
     if (changed) this.deps.onHealthChanged();
+    this.planRetry(member);
     return health;
+  }
+
+  /** While the loop runs and an engine does not answer, it is asked again with its own backoff, between checks. */
+  private planRetry(member: EngineParts): void {
+    const name = member.engine.name;
+    clearTimeout(this.retries.get(name));
+    this.retries.delete(name);
+    const wait = member.engine.health.retryInMs();
+    if (wait === null || !this.loop) return;
+    const timer = setTimeout(() => {
+      this.retries.delete(name);
+      if (this.loop && this.core.engines.get(name) === member) void this.checkOne(member).catch(() => undefined);
+    }, wait);
+    timer.unref();
+    this.retries.set(name, timer);
   }
 
   /** Repairs replacements a crashed run left (only the state directory's owner may call it). */
@@ -80,6 +101,8 @@ export class CoreRunner {
   private async stopLoop(reason: Error): Promise<boolean> {
     const loop = this.loop;
     this.loop = null;
+    for (const timer of this.retries.values()) clearTimeout(timer);
+    this.retries.clear();
     if (!loop) return false;
     loop.controller.abort(reason);
     await loop.done;
@@ -96,14 +119,16 @@ export class CoreRunner {
     return this.stopped;
   }
 
-  /** A new core on another engine: the loop (if it ran) waits for the old one's work, then moves over. */
-  async switchEngine(config: ResolvedConfig, save: () => Promise<void>): Promise<void> {
+  /**
+   * Puts the endpoint `config.dockerHost` in place of the named engine: the loop (if it ran)
+   * waits for that engine's work, then goes on with the rest of the core as it was.
+   */
+  async replaceEngine(name: string, config: ResolvedConfig, save: () => Promise<void>): Promise<void> {
+    if (!config.dockerHost) throw new Error('internal: replacing an engine needs its endpoint');
     const wasRunning = await this.stopLoop(new Error('switching engines'));
-    await this.core.close();
     await save();
-    this.core = this.deps.build(config);
-    await this.core.watcher.init();
-    this.engineHealth = undefined;
+    await this.core.replaceEngine(name, config.dockerHost);
+    this.core.applySettings(config);
     await this.checkEngine();
     if (wasRunning) this.start();
   }

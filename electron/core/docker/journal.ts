@@ -5,6 +5,8 @@ import type { EndpointSpec } from './clone-spec.js';
 import { readTextIfExists, writeFileAtomic } from '../util/files.js';
 
 export interface JournalEntry {
+  /** The engine the container is on; absent from entries an older imagewatch wrote (the first engine's). */
+  engine?: string;
   /** The container's name, without the leading slash. */
   name: string;
   oldId: string;
@@ -85,5 +87,31 @@ export class FileJournal implements ReplaceJournal {
 
   clear(oldId: string): Promise<void> {
     return this.serial((list) => list.filter((e) => e.oldId !== oldId));
+  }
+}
+
+/**
+ * One engine's part of a journal that several engines share (one file per state directory):
+ * its entries are recorded with its name, and entries with no name, written before engines had
+ * names, belong to the first engine, which is where the older imagewatch made them.
+ */
+export class EngineJournal implements ReplaceJournal {
+  constructor(
+    private readonly shared: ReplaceJournal,
+    private readonly engine: string,
+    private readonly ownsUnnamed: boolean,
+  ) {}
+
+  async entries(): Promise<JournalEntry[]> {
+    return (await this.shared.entries()).filter((e) => e.engine === this.engine || (e.engine === undefined && this.ownsUnnamed));
+  }
+
+  record(entry: JournalEntry): Promise<void> {
+    return this.shared.record({ ...entry, engine: this.engine });
+  }
+
+  /** Container IDs are 256-bit random, so an ID names one container on one engine. */
+  clear(oldId: string): Promise<void> {
+    return this.shared.clear(oldId);
   }
 }

@@ -25,11 +25,14 @@ import { composeMember, dependenciesFirst, dependentsToRestart } from '../docker
 import { MemoryJournal, type ReplaceJournal } from '../docker/journal.js';
 import { recoverInterrupted } from '../docker/recover.js';
 import { Mutex } from '../util/limit.js';
+import { InFlight } from './in-flight.js';
 import { safeText } from '../util/safe-text.js';
 import type { ContainerInspect, ContainerSummary, EngineClient } from '../engines/client.js';
 
 export interface RefreshServiceOptions {
   docker: EngineClient;
+  /** The engine's name, which its refreshes are keyed by; `local` when not given. */
+  engine?: string;
   /** The credential the engine may be given for a pull, or why it is withheld. */
   pullCredential: (ref: ImageReference, signal?: AbortSignal) => Promise<{ credential: Credential | null; withheld?: string }>;
   /** A pull without progress for this long is aborted. */
@@ -70,7 +73,7 @@ function strategyFor(runtime: RuntimeConfig, fallback: RecreateStrategy, pullOnl
 }
 
 export class RefreshService {
-  private readonly inflight = new Map<string, Promise<RuntimeRefreshDetail>>();
+  private readonly inflight = new InFlight<RuntimeRefreshDetail>();
   /** One container replacement at a time per engine: they share ports, names and networks. */
   private readonly replaceLock = new Mutex();
 
@@ -112,17 +115,13 @@ export class RefreshService {
   }
 
   /** Resolves once every in-flight refresh has finished. */
-  async idle(): Promise<void> {
-    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight.values()]);
+  idle(): Promise<void> {
+    return this.inflight.idle();
   }
 
   /** A second request for a runtime already refreshing waits for the first and shares its result. */
   refreshOne(runtime: RuntimeConfig, options: RefreshOptions = {}): Promise<RuntimeRefreshDetail> {
-    const running = this.inflight.get(runtime.name);
-    if (running) return running;
-    const work = this.run(runtime, options).finally(() => this.inflight.delete(runtime.name));
-    this.inflight.set(runtime.name, work);
-    return work;
+    return this.inflight.run(this.options.engine ?? 'local', runtime.name, () => this.run(runtime, options));
   }
 
   private progressEmitter(runtime: string): (p: Omit<Extract<RefreshProgress, { phase: 'pull' }>, 'runtime' | 'phase'>) => void {

@@ -15,7 +15,6 @@ export interface PlatformImage {
 export class PlatformLookup {
   /** Per tag: the last digest looked up and its media type. */
   private readonly last = new Map<string, { digest: string; mediaType: string | undefined }>();
-  private platform: Platform | null = null;
 
   constructor(
     private readonly registry: Pick<RegistryClient, 'getDigest' | 'getManifest'>,
@@ -32,10 +31,10 @@ export class PlatformLookup {
   async platformImage(ref: ImageReference, digest: string, signal?: AbortSignal): Promise<PlatformImage | null> {
     const seen = this.last.get(formatReference(ref));
     if (!seen || seen.digest !== digest || !isIndex(seen.mediaType)) return null;
-    // Asked again until the engine answers once; it does not change platform while it runs.
-    this.platform ??= await this.enginePlatform().catch(() => null);
-    if (!this.platform) return null;
+    // The engine keeps its platform once it has answered (engines/engine.ts); unknown until then.
+    const platform = await this.enginePlatform().catch(() => null);
+    if (!platform) return null;
     const { body } = await this.registry.getManifest(ref, digest, signal);
-    return { platform: formatPlatform(this.platform), digest: platformManifest(body, this.platform, formatReference(ref)) };
+    return { platform: formatPlatform(platform), digest: platformManifest(body, platform, formatReference(ref)) };
   }
 }

@@ -8,6 +8,7 @@ import { ContainerListError } from '../errors.js';
 import type { RefreshOptions } from '../refresh/service.js';
 import type { SavedState } from '../state/saved-state.js';
 import { planRetryNow, recordRefresh, type RetryPolicy } from './transitions.js';
+import { InFlight } from '../refresh/in-flight.js';
 
 /** What refreshes a runtime: the refresh service, or a fake in tests. */
 export interface Refresher {
@@ -18,6 +19,8 @@ export interface Refresher {
 export type Recorded = { detail: RuntimeRefreshDetail; listError?: ContainerListError };
 
 export interface RecorderDeps {
+  /** The engine the refresher acts on; refreshes are keyed by engine and runtime. */
+  engine: string;
   state: SavedState;
   refresher: Refresher;
   retry: RetryPolicy;
@@ -30,7 +33,8 @@ export interface RecorderDeps {
 const goList = (items: readonly string[]): string => `[${items.join(' ')}]`;
 
 export class RefreshRecorder {
-  private readonly refreshing = new Map<string, Promise<Recorded>>();
+  /** What is refreshing now: the one place the window, the tray and the CLI learn it from. */
+  private readonly refreshing = new InFlight<Recorded>();
   private readonly settledListeners = new Set<() => void>();
 
   constructor(private readonly deps: RecorderDeps) {}
@@ -42,22 +46,25 @@ export class RefreshRecorder {
   }
 
   /** Resolves once every refresh being recorded has been. */
-  async settled(): Promise<void> {
-    await Promise.allSettled([...this.refreshing.values()]);
+  settled(): Promise<void> {
+    return this.refreshing.idle();
+  }
+
+  /** The runtimes refreshing now, on any engine. */
+  runtimes(): Set<string> {
+    return this.refreshing.runtimes();
   }
 
   run(runtime: RuntimeConfig, options: RefreshOptions & { retry: boolean }): Promise<Recorded> {
-    const running = this.refreshing.get(runtime.name);
-    if (running) return running;
-    const work = this.record(runtime, options).finally(() => {
-      this.refreshing.delete(runtime.name);
-      for (const listener of this.settledListeners) listener();
-    });
-    this.refreshing.set(runtime.name, work);
-    return work;
+    return this.refreshing.run(this.deps.engine, runtime.name, (done) =>
+      this.record(runtime, options, done).finally(() => {
+        for (const listener of this.settledListeners) listener();
+      }),
+    );
   }
 
-  private async record(runtime: RuntimeConfig, options: RefreshOptions & { retry: boolean }): Promise<Recorded> {
+  /** `done` takes the runtime out of what is refreshing, just before its refresh-finished is told. */
+  private async record(runtime: RuntimeConfig, options: RefreshOptions & { retry: boolean }, done: () => void): Promise<Recorded> {
     const target = this.deps.state.get(runtime.name).seenDigest;
     let detail: RuntimeRefreshDetail;
     let listError: ContainerListError | undefined;
@@ -77,6 +84,7 @@ export class RefreshRecorder {
         runtime: runtime.name,
         image: runtime.image,
       });
+      done();
       this.deps.emit?.({ type: 'refresh-finished', runtime: runtime.name, detail });
       await this.deps.state.save();
       return { detail };
@@ -102,6 +110,7 @@ export class RefreshRecorder {
         image: runtime.image,
       });
     }
+    done();
     this.deps.emit?.({ type: 'refresh-finished', runtime: runtime.name, detail });
     await this.deps.state.save();
     return listError ? { detail, listError } : { detail };

@@ -27,6 +27,8 @@ export interface WatchSettings {
 
 export interface WatcherDeps {
   settings: () => WatchSettings;
+  /** The engine's name; `local` when not given. */
+  engine?: string;
   /** Brings the runtime list up to date (discovery mode) before a check or a refresh. */
   discover?: () => Promise<void>;
   lookupDigest: LookupFunctions['lookupDigest'];
@@ -79,6 +81,7 @@ export class Watcher {
     this.retry = deps.retry ?? { ...DEFAULT_RETRY, random: deps.random ?? Math.random };
     this.state = new SavedState(deps.store, this.now);
     this.recorder = new RefreshRecorder({
+      engine: deps.engine ?? 'local',
       state: this.state,
       refresher: deps.refresher,
       retry: this.retry,
@@ -104,6 +107,11 @@ export class Watcher {
   /** A runtime's state as it stands; reading adds nothing. */
   stateOf(name: string): RuntimeState {
     return this.state.get(name);
+  }
+
+  /** The runtimes being refreshed now. */
+  refreshing(): Set<string> {
+    return this.recorder.runtimes();
   }
 
   /** Told whenever a refresh has been recorded (the loop re-plans its retries then). */
