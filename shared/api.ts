@@ -8,6 +8,7 @@ import type {
   ChannelView,
   EngineHealth,
   EngineInUse,
+  EngineView,
   HistoryEntry,
   RecreateStrategy,
   RefreshResult,
@@ -55,6 +56,8 @@ export interface AppState {
   engine?: EngineInUse;
   /** Whether it answers (absent until first asked); when not, the other sockets found. */
   engineHealth?: EngineHealth;
+  /** Every engine, the first one first (absent only from an older imagewatch serve). */
+  engines?: EngineView[];
   /** In discovery mode: the containers' images not watched, and why. */
   unwatched?: UnwatchedImage[];
 }

@@ -8,9 +8,12 @@ import type {
   RecreateStrategySchema,
   RetryPlanSchema,
   RuntimeConfigSchema,
+  EngineSettingSchema,
   RuntimeErrorSchema,
   RuntimeMatchSchema,
   RuntimeStateSchema,
+  EngineRuntimeStateSchema,
+  SavedRuntimeSchema,
   NOTIFY_KINDS,
 } from './schemas.js';
 
@@ -19,11 +22,15 @@ export type NotifyKind = (typeof NOTIFY_KINDS)[number];
 export type RecreateStrategy = z.infer<typeof RecreateStrategySchema>;
 export type RuntimeMatch = z.infer<typeof RuntimeMatchSchema>;
 export type RuntimeConfig = z.infer<typeof RuntimeConfigSchema>;
+export type EngineSetting = z.infer<typeof EngineSettingSchema>;
 export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
 export type HistoryKind = HistoryEntry['kind'];
 export type RuntimeError = z.infer<typeof RuntimeErrorSchema>;
 export type RetryPlan = z.infer<typeof RetryPlanSchema>;
+/** One runtime on one engine: the runtime's remote side with that engine's part (see SavedState). */
 export type RuntimeState = z.infer<typeof RuntimeStateSchema>;
+export type EngineRuntimeState = z.infer<typeof EngineRuntimeStateSchema>;
+export type SavedRuntime = z.infer<typeof SavedRuntimeSchema>;
 
 export type CheckOutcome = 'seeded' | 'unchanged' | 'moved' | 'error';
 
@@ -52,6 +59,8 @@ export interface UnwatchedImage {
   /** In words, for people. */
   detail: string;
   containers: string[];
+  /** The engine those containers are on, when imagewatch acts on several. */
+  engine?: string;
 }
 
 /** Whether the engine in use answers; when not, the other engine sockets on this machine. */
@@ -65,9 +74,19 @@ export type EngineHealth =
       found: Array<{ host: string; answers: boolean }>;
     };
 
-/** What `imagewatch check` prints: the engine in use and one report per runtime. */
+/** One engine as the window and `check --json` list it: where it is, why that one, and whether it answers. */
+export interface EngineView extends EngineInUse {
+  name: string;
+  /** Absent until the engine has been asked once. */
+  health?: EngineHealth;
+  /** Since when it does not answer. */
+  downSince?: string;
+}
+
+/** What `imagewatch check` prints: the engine in use (the first), every engine, and one report per runtime. */
 export interface CheckRun {
   engine: EngineInUse;
+  engines?: EngineView[];
   runtimes: CheckReport[];
   /** In discovery mode: the containers' images that are not watched, and why. */
   unwatched?: UnwatchedImage[];
@@ -79,11 +98,30 @@ export function lastCheckFailed(state: Pick<RuntimeState, 'lastError' | 'lastChe
 }
 
 /** A runtime's state without its history, which is fetched on its own (getHistory) when shown. */
-export type RuntimeSummary = Omit<RuntimeState, 'history'> & { historyLength: number };
+/** One runtime on one engine, as the window shows it per engine. */
+export type EngineRuntimeSummary = EngineRuntimeState & {
+  engine: string;
+  /** The engine does not answer: these are its last known values. */
+  stale?: { since: string; error: string };
+};
+
+/**
+ * A runtime as the window, the tray and the CLI show it. With one engine: that engine's state.
+ * With several: the runtime's side, updateAvailable true when one engine has an update (unknown
+ * when one does not know), the newest refresh and failure, the next retry, and `engines`, each
+ * engine's own.
+ */
+export type RuntimeSummary = Omit<RuntimeState, 'history'> & { historyLength: number; engines?: EngineRuntimeSummary[] };
 
 export function summarize(state: RuntimeState): RuntimeSummary {
   const { history, ...rest } = state;
   return structuredClone({ ...rest, historyLength: history.length });
+}
+
+/** How many of the engines run the digest the tag names now, for "2 of 3 engines on the new digest". */
+export function enginesOnDigest(summary: Pick<RuntimeSummary, 'seenDigest' | 'engines'>): { on: number; of: number } | null {
+  if (!summary.engines || summary.seenDigest === null) return null;
+  return { on: summary.engines.filter((e) => e.appliedDigest === summary.seenDigest).length, of: summary.engines.length };
 }
 
 export type ContainerAction = 'replaced' | 'removed' | 'skipped' | 'failed';
@@ -96,6 +134,8 @@ export interface ContainerOutcome {
   reason?: string;
   /** For a failed replacement: whether the old container was put back as it was. */
   restored?: boolean;
+  /** The engine it is on, in a refresh of several engines. */
+  engine?: string;
 }
 
 export interface RuntimeRefreshDetail {
@@ -112,6 +152,10 @@ export interface RuntimeRefreshDetail {
   restarted?: string[];
   /** Such dependents whose restart failed, with the reason. */
   restartFailures?: string[];
+  /** The engine it happened on, when imagewatch acts on several. */
+  engine?: string;
+  /** A refresh on several engines: each engine's own detail (the fields above sum them up). */
+  engines?: RuntimeRefreshDetail[];
 }
 
 export interface RefreshResult {
@@ -147,7 +191,10 @@ export interface CheckReport {
   outcome: CheckOutcome;
   remoteDigest: string | null;
   previousDigest: string | null;
+  /** With several engines: true when one engine has an update, unknown (null) when one does not know. */
   updateAvailable: boolean | null;
+  /** With several engines: whether each has an update. */
+  engines?: Array<{ engine: string; updateAvailable: boolean | null; appliedDigest: string | null }>;
   refresh?: RefreshResult;
   error?: string;
 }

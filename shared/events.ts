@@ -1,13 +1,14 @@
-// Events the engine emits; the desktop app forwards them over IPC, the daemon over SSE.
+// Events the core emits; the desktop app forwards them over IPC, the daemon over SSE. With
+// several engines, what happens on one engine names it (`engine`); with one, no event does.
 import type { RefreshProgress, RuntimeRefreshDetail, RuntimeSummary } from './dto.js';
 
 export type CoreEvent =
   | { type: 'state-changed'; runtime: string; state: RuntimeSummary }
   | { type: 'digest-moved'; runtime: string; image: string; from: string; to: string }
   /** The engine's image differs from the tag's digest, found without the digest moving (first check, engine back). */
-  | { type: 'update-found'; runtime: string; image: string; digest: string }
-  | { type: 'refresh-started'; runtime: string }
+  | { type: 'update-found'; runtime: string; image: string; digest: string; engine?: string }
+  | { type: 'refresh-started'; runtime: string; engine?: string }
   | { type: 'refresh-progress'; progress: RefreshProgress }
-  | { type: 'refresh-finished'; runtime: string; detail: RuntimeRefreshDetail }
+  | { type: 'refresh-finished'; runtime: string; detail: RuntimeRefreshDetail; engine?: string }
   | { type: 'check-started' }
   | { type: 'check-finished' };

@@ -12,6 +12,22 @@ export const RuntimeNameSchema = z
   // The window's API and the admin endpoint give "all" different meanings; no runtime may take it.
   .refine((name) => name.toLowerCase() !== 'all', '"all" is reserved (it means every runtime)');
 
+/** Engine names go into metric labels and MQTT topics: lowercase letters, digits, "-" and "_", at most 32. */
+export const ENGINE_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+export const EngineNameSchema = z.string().regex(ENGINE_NAME, 'engine names are 1-32 lowercase letters, digits, "-" or "_", starting with a letter or digit');
+
+/** One engine in the settings: a name and where it is, as a host URL or a docker context's name. */
+export const EngineSettingSchema = z
+  .object({
+    name: EngineNameSchema,
+    /** unix://, npipe://, tcp:// (TLS from DOCKER_CERT_PATH, or port 2376), https:// or ssh:// */
+    host: z.string().min(1).max(4096).optional(),
+    /** A docker context (`docker context ls`), read as the docker CLI reads it. */
+    context: z.string().min(1).max(200).optional(),
+  })
+  .strict()
+  .refine((e) => (e.host === undefined) !== (e.context === undefined), 'give an engine either "host" or "context", not both and not neither');
+
 export const RuntimeMatchSchema = z
   .object({
     /** Only containers whose name starts with this prefix (the origin's `ws-`). */
@@ -37,6 +53,8 @@ export const RuntimeConfigSchema = z
      * false). Used only where two copies share nothing writable; see README.
      */
     warmStart: z.boolean().optional(),
+    /** Only these engines (by name); every engine when absent. */
+    engines: z.array(EngineNameSchema).min(1).max(64).optional(),
   })
   .strict();
 
@@ -80,6 +98,13 @@ export const SettingsSchema = z
     autoRefresh: z.boolean().optional(),
     recreate: RecreateStrategySchema.optional(),
     dockerHost: z.string().min(1).optional(),
+    /** Several engines, each named; without it, one engine found as `dockerHost`, DOCKER_HOST or the docker context say. */
+    engines: z
+      .array(EngineSettingSchema)
+      .min(1)
+      .max(32)
+      .optional()
+      .refine((list) => !list || new Set(list.map((e) => e.name)).size === list.length, 'engine names must be unique'),
     insecureRegistries: z.array(z.string().min(1)).optional(),
     credentials: z.record(z.string().min(1), CredentialSettingSchema).optional(),
     /** Registry `host[:port]` → a PEM file of the private CA its certificate comes from. */
@@ -125,7 +150,7 @@ export const SETTING_DEFAULTS = {
   // against Docker Hub's pull limit), and a self-hosted registry hardly notices eight.
   concurrency: 8,
   discover: false,
-} as const satisfies Required<Omit<Settings, 'runtimes' | 'dockerHost' | 'metrics' | 'notify'>>;
+} as const satisfies Required<Omit<Settings, 'runtimes' | 'dockerHost' | 'engines' | 'metrics' | 'notify'>>;
 
 /** What the window may change in the settings (`updateSettings`): a part of the config's shape. */
 export const SettingsPatchSchema = SettingsSchema.pick({ intervalSeconds: true, recreate: true, autoRefresh: true, discover: true });
@@ -163,6 +188,8 @@ export const HistoryEntrySchema = z
     previousDigest: z.string().optional(),
     message: z.string().optional(),
     containers: z.array(z.string()).optional(),
+    /** The engine an entry is about, when imagewatch acts on several (absent for the runtime's own entries). */
+    engine: z.string().optional(),
   })
   .strict();
 
@@ -199,16 +226,39 @@ export const RuntimeStateSchema = z
   .strict();
 
 /**
+ * What is kept per runtime and engine: what that engine runs and what happened to its refreshes.
+ * `lastError` here is a refresh's; a lookup's is the runtime's.
+ */
+export const EngineRuntimeStateSchema = RuntimeStateSchema.pick({
+  seenPlatformDigest: true,
+  appliedDigest: true,
+  lastRefreshAt: true,
+  lastError: true,
+  updateAvailable: true,
+  retry: true,
+}).strict();
+
+/**
+ * What is kept per runtime: the tag's remote digest (one lookup serves every engine), the last
+ * check, a lookup's failure, the history, and each engine's part by engine name. The key ""
+ * holds what a one-engine imagewatch (schema 4) kept; it goes to the first engine at load.
+ */
+export const SavedRuntimeSchema = RuntimeStateSchema.pick({ seenDigest: true, lastCheckAt: true, lastError: true, history: true })
+  .extend({ engines: z.record(z.string(), EngineRuntimeStateSchema) })
+  .strict();
+
+/**
  * 2: `updateAvailable` may be null (unknown), and registries' 429 waits are kept.
  * 3: the platform's image digest inside an index (`seenPlatformDigest`), and `index-moved` history.
  * 4: `notify-failed` history (a notification given up, with the reason).
+ * 5: several engines: per runtime the remote side, per runtime and engine the rest (`engines`).
  */
-export const STATE_SCHEMA_VERSION = 4;
+export const STATE_SCHEMA_VERSION = 5;
 
 export const PersistedStateSchema = z
   .object({
     schemaVersion: z.literal(STATE_SCHEMA_VERSION),
-    runtimes: z.record(z.string(), RuntimeStateSchema),
+    runtimes: z.record(z.string(), SavedRuntimeSchema),
     /** Registry → the time a 429 said to wait until, so the next run (a cron `check`) waits too. */
     rateLimits: z.record(z.string(), IsoDate).optional(),
   })

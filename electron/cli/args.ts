@@ -1,5 +1,6 @@
 // Command-line parsing for the headless CLI. Usage errors exit 2 with one line.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { EngineNameSchema } from '../../shared/schemas.js';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -9,8 +10,8 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `usage:
-  imagewatch check   [--config F] [--state F] [--auto-refresh] [--json]
-  imagewatch refresh [--runtime NAME]... [--no-recreate] [--config F] [--state F] [--json]
+  imagewatch check   [--engine NAME]... [--config F] [--state F] [--auto-refresh] [--json]
+  imagewatch refresh [--runtime NAME]... [--engine NAME]... [--no-recreate] [--config F] [--state F] [--json]
   imagewatch watch   [--config F] [--state F]
   imagewatch serve   [--config F] [--state F] [--port N] [--host ADDR] [--allow-host NAME]...
   imagewatch notify-test [--config F]   (a test message to each notification channel)
@@ -24,8 +25,8 @@ Exit:   0 ok, 1 a runtime failed, 2 bad usage or config.`;
 export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
-  | ({ kind: 'check'; autoRefresh: boolean; json: boolean } & CommonFlags)
-  | ({ kind: 'refresh'; runtimes: string[]; pullOnly: boolean; json: boolean } & CommonFlags)
+  | ({ kind: 'check'; autoRefresh: boolean; json: boolean; engines?: string[] } & CommonFlags)
+  | ({ kind: 'refresh'; runtimes: string[]; pullOnly: boolean; json: boolean; engines?: string[] } & CommonFlags)
   | ({ kind: 'watch' } & CommonFlags)
   | ({ kind: 'serve'; port: number; host: string; allowHosts: string[] } & CommonFlags)
   | ({ kind: 'notify-test' } & CommonFlags);
@@ -70,6 +71,16 @@ function parse<T extends Options>(args: string[], options: T): Values<T> {
   }
 }
 
+/** --engine values: engine names as the settings allow them (an unknown one is the core's to name); none: every engine. */
+function engineNames(values: string[] | undefined): { engines?: string[] } {
+  if (!values?.length) return {};
+  for (const value of values) {
+    const problem = EngineNameSchema.safeParse(value);
+    if (!problem.success) throw new UsageError(`--engine "${value.slice(0, 64)}": ${problem.error.issues[0]?.message ?? 'not an engine name'}`);
+  }
+  return { engines: values };
+}
+
 function nonEmpty(flag: string, value: string | undefined): string | undefined {
   if (value !== undefined && value.trim() === '') throw new UsageError(`--${flag} needs a value`);
   return value;
@@ -81,20 +92,27 @@ export function parseCommand(argv: string[]): Command {
   if (name === '--version' || name === 'version') return { kind: 'version' };
   switch (name) {
     case 'check': {
-      const v = parse(rest, { ...common, 'auto-refresh': { type: 'boolean' }, json: { type: 'boolean' } });
+      const v = parse(rest, { ...common, 'auto-refresh': { type: 'boolean' }, json: { type: 'boolean' }, engine: { type: 'string', multiple: true } });
       if (v.help) return { kind: 'help' };
-      return withCommon<Extract<Command, { kind: 'check' }>>({ kind: 'check', autoRefresh: v['auto-refresh'] === true, json: v.json === true }, v);
+      return withCommon<Extract<Command, { kind: 'check' }>>(
+        { kind: 'check', autoRefresh: v['auto-refresh'] === true, json: v.json === true, ...engineNames(v.engine) },
+        v,
+      );
     }
     case 'refresh': {
       const v = parse(rest, {
         ...common,
         runtime: { type: 'string', multiple: true },
+        engine: { type: 'string', multiple: true },
         'no-recreate': { type: 'boolean' },
         json: { type: 'boolean' },
       });
       if (v.help) return { kind: 'help' };
       const runtimes = (v.runtime ?? []).map((r) => nonEmpty('runtime', r)!);
-      return withCommon<Extract<Command, { kind: 'refresh' }>>({ kind: 'refresh', runtimes, pullOnly: v['no-recreate'] === true, json: v.json === true }, v);
+      return withCommon<Extract<Command, { kind: 'refresh' }>>(
+        { kind: 'refresh', runtimes, pullOnly: v['no-recreate'] === true, json: v.json === true, ...engineNames(v.engine) },
+        v,
+      );
     }
     case 'watch': {
       const v = parse(rest, common);

@@ -19,7 +19,7 @@ import { claimStateDir, type OwnerClaim } from '../core/owner/claim.js';
 import { remoteTarget, type HandoffTarget } from '../core/owner/handoff.js';
 import type { OwnerInfo, OwnerKind } from '../core/owner/lock.js';
 import { safeText } from '../core/util/safe-text.js';
-import { ConfigError, DockerHostError, RefreshListError, ShutdownError, StateVersionError, UnknownRuntimeError } from '../core/errors.js';
+import { ConfigError, DockerHostError, RefreshListError, ShutdownError, StateVersionError, UnknownEngineError, UnknownRuntimeError } from '../core/errors.js';
 
 export interface Io {
   stdout: (text: string) => void;
@@ -44,7 +44,11 @@ function humanCheck(run: CheckRun): string {
   });
   const unwatched = (run.unwatched ?? []).map((u) => `${u.image} (${u.containers.join(', ')}): ${u.detail}`);
   const notChecked = unwatched.length ? `not watched:\n${unwatched.map((line) => `  ${line}`).join('\n')}\n` : '';
-  return `engine: ${run.engine.description}\n${rows.join('\n')}\n${notChecked}`;
+  const engines =
+    run.engines && run.engines.length > 1
+      ? run.engines.map((e) => `engine ${e.name}: ${e.description}${e.health && !e.health.reachable ? ` (not answering: ${e.health.error})` : ''}`).join('\n')
+      : `engine: ${run.engine.description}`;
+  return `${engines}\n${rows.join('\n')}\n${notChecked}`;
 }
 
 function humanRefresh(result: RefreshResult): string {
@@ -228,11 +232,20 @@ async function execute(cmd: Command, io: Io): Promise<number> {
       return 0;
     case 'check':
       return onOwner(cmd, io, async (target) => {
-        const run = await target.check(cmd.autoRefresh);
-        // `runtimes` is the origin's contract; `engine` says which engine answered, and why that one.
+        const run = await target.check(cmd.autoRefresh, cmd.engines);
+        // `runtimes` is the origin's contract; `engine` says which engine answered, and why that one; `engines` lists each with its health.
         io.stdout(
           cmd.json || !io.isTty
-            ? `${JSON.stringify({ runtimes: run.runtimes, engine: run.engine, ...(run.unwatched ? { unwatched: run.unwatched } : {}) }, null, 2)}\n`
+            ? `${JSON.stringify(
+                {
+                  runtimes: run.runtimes,
+                  engine: run.engine,
+                  ...(run.engines ? { engines: run.engines } : {}),
+                  ...(run.unwatched ? { unwatched: run.unwatched } : {}),
+                },
+                null,
+                2,
+              )}\n`
             : humanCheck(run),
         );
         const failed = run.runtimes.some((r) => r.outcome === 'error' || (r.refresh && r.refresh.failed.length > 0));
@@ -242,7 +255,7 @@ async function execute(cmd: Command, io: Io): Promise<number> {
       return onOwner(cmd, io, async (target) => {
         let result: RefreshResult;
         try {
-          result = await target.refresh(cmd.runtimes, cmd.pullOnly);
+          result = await target.refresh(cmd.runtimes, cmd.pullOnly, cmd.engines);
         } catch (err) {
           if (err instanceof RefreshListError) {
             io.stdout(`${JSON.stringify({ error: err.message, partial_result: err.partial }, null, 2)}\n`);
@@ -282,6 +295,10 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     }
     if (err instanceof UnknownRuntimeError) {
       say(`unknown runtime: ${err.runtime} (known: ${err.known.join(', ')})`);
+      return 2;
+    }
+    if (err instanceof UnknownEngineError) {
+      say(err.message);
       return 2;
     }
     if (err instanceof ConfigError || err instanceof StateVersionError || err instanceof DockerHostError) {

@@ -7,7 +7,7 @@ import type { Log } from './log.js';
 import type { CoreEvent } from '../../shared/events.js';
 import type { ResolvedConfig } from './config/load.js';
 import { connectDocker } from './engines/connect.js';
-import { findEngine, type EngineEndpoint } from './engines/endpoint/find-endpoint.js';
+import { endpointFor, findEngine, type EngineEndpoint } from './engines/endpoint/find-endpoint.js';
 import type { EngineInUse } from '../../shared/dto.js';
 import { imageHasDigest, localTagImage } from './docker/images.js';
 import { EngineJournal, FileJournal, MemoryJournal, type ReplaceJournal } from './docker/journal.js';
@@ -23,6 +23,8 @@ import { PlatformLookup } from './registry/platform-lookup.js';
 import { RefreshService } from './refresh/service.js';
 import type { StateStore } from './state/store.js';
 import { Watchlist } from './targets/watchlist.js';
+import { WatchlistSet } from './targets/watchlist-set.js';
+import type { WatchedEngine } from './watch/watched-engine.js';
 import type { CoreMetrics } from './metrics/metrics.js';
 import { WatchLoop } from './watch/loop.js';
 import { Watcher, type WatchSettings } from './watch/watcher.js';
@@ -59,8 +61,8 @@ export interface Core {
   readonly config: ResolvedConfig;
   /**
    * Puts new settings in force: runtimes, interval, auto-refresh, strategy and timings apply
-   * from the next check or refresh, and the loop re-plans its sleep at once. The Docker
-   * endpoint, insecure registries and config-file credentials are read at start only.
+   * from the next check or refresh, and the loop re-plans its sleep at once. The engines,
+   * insecure registries and config-file credentials are read at start only.
    */
   applySettings(next: ResolvedConfig): void;
   /** The engines, each with its refresh service and watchlist. */
@@ -69,10 +71,10 @@ export interface Core {
   readonly engine: EngineEndpoint;
   /** The same, as the contract shows it. */
   readonly engineInUse: EngineInUse;
-  /** The runtimes checked: configured, and in discovery mode found from the containers. */
-  readonly watchlist: Watchlist;
+  /** The runtimes checked, on every engine: configured, and in discovery mode found from the containers. */
+  readonly watchlist: WatchlistSet;
+  /** The first engine's refresh service. */
   readonly refresher: RefreshService;
-  readonly docker: EngineClient;
   watcher: Watcher;
   loop: WatchLoop;
   registry: RegistryClient;
@@ -84,11 +86,19 @@ export interface Core {
   close(): Promise<void>;
 }
 
+/** The engines the settings name, or the one found as the docker CLI would find it. */
+function engineEndpoints(config: ResolvedConfig, env: NodeJS.ProcessEnv): Array<{ name: string; endpoint: EngineEndpoint }> {
+  if (config.engines) return config.engines.map((e) => ({ name: e.name, endpoint: endpointFor(e, { env }) }));
+  const found = findEngine({ setting: config.dockerHost, env });
+  return [{ name: defaultEngineName(found), endpoint: found }];
+}
+
 export function createCore(options: CoreOptions): Core {
   let config = options.config;
   const env = options.env ?? process.env;
   const credentials = options.credentials ?? defaultCredentialChain(new SettingsCredentials(config.credentials), env);
   const trust = new RegistryTrust(config.caFiles);
+  // One registry client for every engine: a tag used on three engines costs one lookup.
   const registry = new RegistryClient({
     credentials,
     env,
@@ -102,13 +112,14 @@ export function createCore(options: CoreOptions): Core {
   });
   // One journal file per state directory, shared by the engines; each sees its own entries.
   const journal: ReplaceJournal = options.journalPath ? new FileJournal(options.journalPath) : new MemoryJournal();
+  const platforms = new PlatformLookup(registry);
 
-  const buildEngine = (endpoint: EngineEndpoint, name: string, client?: EngineClient): EngineParts => {
+  const buildEngine = (endpoint: EngineEndpoint, name: string, first: boolean, client?: EngineClient): EngineParts => {
     const engine = new Engine({
       name,
       endpoint,
       client: client ?? connectDocker(endpoint, env),
-      journal: new EngineJournal(journal, name, true),
+      journal: new EngineJournal(journal, name, first),
       healthOptions: { env },
     });
     // Getters over `config`, which applySettings replaces: parts read the settings in force.
@@ -140,33 +151,40 @@ export function createCore(options: CoreOptions): Core {
     });
     return { engine, refresher, watchlist, close: () => refresher.idle() };
   };
-  const found = findEngine({ setting: config.dockerHost, env });
-  const engines = new EngineSet([buildEngine(found, defaultEngineName(found), options.docker)]);
+  const engines = new EngineSet(
+    engineEndpoints(config, env).map(({ name, endpoint }, i) => buildEngine(endpoint, name, i === 0, i === 0 ? options.docker : undefined)),
+  );
   const first = (): EngineParts => engines.first;
+  const watchlist = new WatchlistSet({
+    lists: () => engines.list().map((m) => ({ engine: m.engine.name, watchlist: m.watchlist })),
+    mode: () => config.discover,
+    configured: () => config.runtimes,
+  });
+  // What the watcher needs of an engine, read from the set at each use: replacing an engine does not rebuild the watcher.
+  const watched = (member: EngineParts): WatchedEngine => ({
+    name: member.engine.name,
+    refresher: member.refresher,
+    localView: async (ref, digest) => {
+      const image = await localTagImage(member.engine.client, ref);
+      return { present: image !== null, hasDigest: image !== null && imageHasDigest(image, ref, digest) };
+    },
+    platformImage: (ref, digest, signal) => platforms.platformImage(ref, digest, signal, () => member.engine.platform()),
+  });
 
   const settings = (): WatchSettings => ({
-    runtimes: first().watchlist.runtimes(),
+    runtimes: watchlist.runtimes(),
     intervalMs: config.intervalMs,
     autoRefresh: config.autoRefresh,
     concurrency: config.concurrency,
   });
-  const platforms = new PlatformLookup(registry, () => first().engine.platform());
   const watcher = new Watcher({
     settings,
-    engine: first().engine.name,
-    discover: () => first().watchlist.update(),
+    engines: () => engines.list().map(watched),
+    enginesOf: (runtime) => runtime.engines ?? engines.names(),
+    stale: (name) => engines.get(name).engine.health.down,
+    discover: () => watchlist.update(),
     lookupDigest: (ref, signal) => platforms.digest(ref, signal),
-    platformImage: (ref, digest, signal) => platforms.platformImage(ref, digest, signal),
     prepareLookups: (refs, signal) => registry.prepareTokens(refs, signal),
-    localView: async (ref, digest) => {
-      const image = await localTagImage(first().engine.client, ref);
-      return { present: image !== null, hasDigest: image !== null && imageHasDigest(image, ref, digest) };
-    },
-    // The engine's refresh service at the time of the refresh: replacing the engine does not rebuild the watcher.
-    refresher: {
-      refreshOne: (runtime, refreshOptions) => first().refresher.refreshOne(runtime, refreshOptions),
-      idle: () => engines.close(),
-    },
     store: options.store,
     restoreRateLimits: (until) => registry.restoreRateLimits(until),
     ...(options.emit ? { emit: options.emit } : {}),
@@ -189,21 +207,16 @@ export function createCore(options: CoreOptions): Core {
     get engineInUse() {
       return first().engine.inUse;
     },
-    get watchlist() {
-      return first().watchlist;
-    },
+    watchlist,
     get refresher() {
       return first().refresher;
-    },
-    get docker() {
-      return first().engine.client;
     },
     watcher,
     loop,
     registry,
     async replaceEngine(name, host) {
       const endpoint = findEngine({ setting: host, env });
-      await engines.replace(buildEngine(endpoint, name));
+      await engines.replace(buildEngine(endpoint, name, name === first().engine.name));
     },
     async close() {
       await engines.close();

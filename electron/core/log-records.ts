@@ -1,5 +1,5 @@
 // The structured form of the core's log lines, one JSON object a line through pino: time,
-// level, message and the fields (runtime, image, digest, container) kept apart. The CLI writes
+// level, message and the fields (runtime, image, digest, container, engine) kept apart. The CLI writes
 // these with --log-format json; the desktop app writes them to its log file.
 import { createRequire } from 'node:module';
 import type { pino as Pino } from 'pino';

@@ -7,6 +7,8 @@ export interface LogFields {
   image?: string;
   digest?: string;
   container?: string;
+  /** The engine a line is about, when imagewatch acts on several. */
+  engine?: string;
 }
 
 export type Log = (line: string, fields?: LogFields) => void;

@@ -43,12 +43,29 @@ export function freePool(routes: Route[]): string {
   throw new Error('no free 10.x.0.0/16 for the test engine: every one overlaps a host route');
 }
 
-export function hostFreePool(): string {
+/** `count` pools no route and no other of them overlaps, one per engine. */
+export function freePools(routes: Route[], count: number): string[] {
+  const taken = [...routes];
+  const pools: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const pool = freePool(taken);
+    pools.push(pool);
+    const second = Number(pool.split('.')[1]);
+    taken.push({ network: ((10 << 24) | (second << 16)) >>> 0, mask: 0xffff0000 });
+  }
+  return pools;
+}
+
+function hostRoutes(): Route[] {
   let text = '';
   try {
     text = readFileSync('/proc/net/route', 'utf8');
   } catch {
     // Without a route table there is nothing to avoid.
   }
-  return freePool(parseRoutes(text));
+  return parseRoutes(text);
+}
+
+export function hostFreePools(count: number): string[] {
+  return freePools(hostRoutes(), count);
 }

@@ -1,5 +1,6 @@
-// The integration test bed: a private dockerd and three private registries on loopback
-// (open, Basic auth, Bearer token auth), plus the token server the third one trusts.
+// The integration test bed: a private dockerd, two more for the several-engines tests (one on
+// tcp:// with TLS, one reached over ssh://), and four private registries on loopback (open,
+// Basic auth, Bearer token auth, TLS), plus the token server the third one trusts.
 // Everything lives under one temp dir and is stopped by the pids recorded here.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import bcrypt from 'bcryptjs';
 import { startTokenServer, type TokenServer } from './token-server.js';
-import { hostFreePool } from './address-pool.js';
+import { hostFreePools } from './address-pool.js';
 import { claimBed, sweepDeadBeds } from './dead-beds.js';
 
 export interface BedInfo {
@@ -31,6 +32,12 @@ export interface BedInfo {
    * `identity` is the client's private key; `knownHosts` the known_hosts line for the server.
    */
   ssh: { host: string; identity: string; knownHosts: string };
+  /**
+   * Two more engines, as a NAS and a VPS are: `nas` on tcp://127.0.0.1 with --tlsverify (the
+   * client certificate in `tls.certDir`), `vps` over ssh:// through an sshd of its own. Each
+   * also listens on a unix socket, for the tests' own docker commands (`socket`, as DOCKER_HOST).
+   */
+  engines: { nas: { socket: string; host: string }; vps: { socket: string; host: string; knownHosts: string } };
 }
 
 /** A throwaway CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl. */
@@ -227,26 +234,32 @@ ${tls ? `  tls:\n    certificate: ${tls.cert}\n    key: ${tls.key}\n` : ''}${aut
    * network first takes the bridges down with them.
    */
   private removeContainersAndNetworks(): void {
-    const socket = path.join(this.dir, 'docker.sock');
-    if (!existsSync(socket)) return;
-    try {
-      const containers = docker(socket, ['ps', '-aq']);
-      if (containers) docker(socket, ['rm', '-f', ...containers.split('\n')]);
-      docker(socket, ['network', 'prune', '-f']);
-    } catch {
-      // An engine that does not answer has nothing more to clean here.
+    for (const name of ['docker.sock', 'nas-docker.sock', 'vps-docker.sock']) {
+      const socket = path.join(this.dir, name);
+      if (!existsSync(socket)) continue;
+      try {
+        const containers = docker(socket, ['ps', '-aq']);
+        if (containers) docker(socket, ['rm', '-f', ...containers.split('\n')]);
+        docker(socket, ['network', 'prune', '-f']);
+      } catch {
+        // An engine that does not answer has nothing more to clean here.
+      }
     }
   }
 
-  /** sshd on loopback with throwaway keys; sessions get DOCKER_HOST pointing at the bed's engine. */
-  private async startSshd(socket: string): Promise<BedInfo['ssh']> {
-    const dir = path.join(this.dir, 'ssh');
+  /**
+   * sshd on loopback with throwaway keys; sessions get DOCKER_HOST pointing at `socket`. A second
+   * one (`name`) for another engine reuses the first one's client key.
+   */
+  private async startSshd(socket: string, name = 'ssh', clientKey?: string): Promise<BedInfo['ssh']> {
+    const dir = path.join(this.dir, name);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     // Privilege separation wants this directory; a machine that never ran sshd lacks it.
     mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
     const hostKey = path.join(dir, 'host_ed25519');
-    const identity = path.join(dir, 'id_ed25519');
-    for (const key of [hostKey, identity]) execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key], { stdio: 'ignore' });
+    const identity = clientKey ?? path.join(dir, 'id_ed25519');
+    for (const key of clientKey ? [hostKey] : [hostKey, identity])
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key], { stdio: 'ignore' });
     writeFileSync(path.join(dir, 'authorized_keys'), readFileSync(`${identity}.pub`));
     const port = await freePort();
     const config = path.join(dir, 'sshd_config');
@@ -267,12 +280,12 @@ ${tls ? `  tls:\n    certificate: ${tls.cert}\n    key: ${tls.key}\n` : ''}${aut
         '',
       ].join('\n'),
     );
-    this.spawnLogged('/usr/sbin/sshd', ['-D', '-e', '-f', config], 'sshd.log');
+    this.spawnLogged('/usr/sbin/sshd', ['-D', '-e', '-f', config], `${name}d.log`);
     await waitFor(
-      'sshd',
+      `${name}d`,
       () => portOpen(port),
       30_000,
-      () => tail(path.join(this.dir, 'sshd.log')),
+      () => tail(path.join(this.dir, `${name}d.log`)),
     );
     const [type, blob] = readFileSync(`${hostKey}.pub`, 'utf8').trim().split(/\s+/);
     return { host: `ssh://${os.userInfo().username}@127.0.0.1:${port}`, identity, knownHosts: `[127.0.0.1]:${port} ${type} ${blob}` };
@@ -283,42 +296,40 @@ ${tls ? `  tls:\n    certificate: ${tls.cert}\n    key: ${tls.key}\n` : ''}${aut
     for (const binary of ['dockerd', 'docker-registry', 'docker', 'openssl', '/usr/sbin/sshd', 'ssh-keygen']) {
       if (!which(binary)) throw new Error(`${binary} is not installed (test/bed/install.sh installs the test bed's packages)`);
     }
-    const socket = path.join(this.dir, 'docker.sock');
     const tls = makeTlsMaterial(path.join(this.dir, 'engine-tls'));
     const tlsPort = await freePort();
-    this.spawnLogged(
-      'dockerd',
+    const nasPort = await freePort();
+    // Each engine its own address pool: their networks' bridges share the host's routes.
+    const pools = hostFreePools(3);
+    const withTls = (port: number): string[] => [
+      '--host',
+      `tcp://127.0.0.1:${port}`,
+      '--tlsverify',
+      '--tlscacert',
+      tls.ca,
+      '--tlscert',
+      tls.serverCert,
+      '--tlskey',
+      tls.serverKey,
+    ];
+    const [socket, nasSocket, vpsSocket] = [
+      this.startDockerd('', pools[0]!, withTls(tlsPort)),
+      this.startDockerd('nas', pools[1]!, withTls(nasPort)),
+      this.startDockerd('vps', pools[2]!, []),
+    ];
+    const dockerWait = Promise.all(
       [
-        '--host',
-        `tcp://127.0.0.1:${tlsPort}`,
-        '--tlsverify',
-        '--tlscacert',
-        tls.ca,
-        '--tlscert',
-        tls.serverCert,
-        '--tlskey',
-        tls.serverKey,
-        '--data-root',
-        path.join(this.dir, 'docker-data'),
-        '--exec-root',
-        path.join(this.dir, 'docker-exec'),
-        '--host',
-        `unix://${socket}`,
-        '--pidfile',
-        path.join(this.dir, 'docker.pid'),
-        '--iptables=false',
-        '--bridge=none',
-        '--storage-driver=vfs',
-        '--default-address-pool',
-        `base=${hostFreePool()},size=24`,
-      ],
-      'dockerd.log',
-    );
-    const dockerWait = waitFor(
-      'dockerd',
-      () => httpOk('/_ping', socket),
-      60_000,
-      () => tail(path.join(this.dir, 'dockerd.log')),
+        ['', socket],
+        ['nas', nasSocket],
+        ['vps', vpsSocket],
+      ].map(([name, sock]) =>
+        waitFor(
+          `dockerd ${name}`.trim(),
+          () => httpOk('/_ping', sock),
+          90_000,
+          () => tail(path.join(this.dir, `${name ? `${name}-` : ''}dockerd.log`)),
+        ),
+      ),
     );
 
     // Bearer tokens for the third registry are JWTs signed by a key its config trusts.
@@ -345,6 +356,7 @@ ${tls ? `  tls:\n    certificate: ${tls.cert}\n    key: ${tls.key}\n` : ''}${aut
     ]);
     await dockerWait;
     const ssh = await this.startSshd(socket);
+    const vpsSsh = await this.startSshd(vpsSocket, 'vps-ssh', ssh.identity);
     return {
       ok: true,
       dir: this.dir,
@@ -356,7 +368,38 @@ ${tls ? `  tls:\n    certificate: ${tls.cert}\n    key: ${tls.key}\n` : ''}${aut
       rootfs: this.buildRootfs(),
       tls: { host: `tcp://127.0.0.1:${tlsPort}`, certDir: tls.clientDir },
       ssh,
+      engines: {
+        nas: { socket: `unix://${nasSocket}`, host: `tcp://127.0.0.1:${nasPort}` },
+        vps: { socket: `unix://${vpsSocket}`, host: vpsSsh.host, knownHosts: vpsSsh.knownHosts },
+      },
     };
+  }
+
+  /** A dockerd with its own socket, data and exec roots (`name` '' is the bed's main engine); returns its socket path. */
+  private startDockerd(name: string, pool: string, extraHosts: string[]): string {
+    const prefix = name ? `${name}-` : '';
+    const socket = path.join(this.dir, `${prefix}docker.sock`);
+    this.spawnLogged(
+      'dockerd',
+      [
+        ...extraHosts,
+        '--data-root',
+        path.join(this.dir, `${prefix}docker-data`),
+        '--exec-root',
+        path.join(this.dir, `${prefix}docker-exec`),
+        '--host',
+        `unix://${socket}`,
+        '--pidfile',
+        path.join(this.dir, `${prefix}docker.pid`),
+        '--iptables=false',
+        '--bridge=none',
+        '--storage-driver=vfs',
+        '--default-address-pool',
+        `base=${pool},size=24`,
+      ],
+      `${prefix}dockerd.log`,
+    );
+    return socket;
   }
 
   async stop(): Promise<void> {

@@ -20,12 +20,15 @@ export interface FaultProxy {
   host: string;
   /** Requests seen, as `METHOD /path`. */
   seen: string[];
+  /** The same requests with who sent them (User-Agent), to tell imagewatch's lookups from an engine's pulls. */
+  requests: Array<{ method: string; path: string; agent: string }>;
   setFault(match: (method: string, path: string) => boolean, fault: Fault | null): void;
   close(): Promise<void>;
 }
 
 export function startFaultProxy(target: string): Promise<FaultProxy> {
   const seen: string[] = [];
+  const requests: FaultProxy['requests'] = [];
   let rule: { match: (method: string, path: string) => boolean; fault: Fault } | null = null;
   const hanging = new Set<http.ServerResponse>();
 
@@ -33,6 +36,7 @@ export function startFaultProxy(target: string): Promise<FaultProxy> {
     const method = req.method ?? 'GET';
     const path = req.url ?? '/';
     seen.push(`${method} ${path}`);
+    requests.push({ method, path, agent: req.headers['user-agent'] ?? '' });
     const fault = rule && rule.match(method, path) ? rule.fault : null;
     if (fault?.kind === 'hang') {
       hanging.add(res);
@@ -95,6 +99,7 @@ export function startFaultProxy(target: string): Promise<FaultProxy> {
       resolve({
         host: `127.0.0.1:${port}`,
         seen,
+        requests,
         setFault(match, fault) {
           rule = fault ? { match, fault } : null;
         },

@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
 import { inject } from 'vitest';
 import type { BedInfo } from '../bed/testbed.js';
+import type { RuntimeState } from '../../shared/dto.js';
+import { SavedState } from '../../electron/core/state/saved-state.js';
+import { JsonFileStateStore } from '../../electron/core/state/store.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = path.join(REPO_ROOT, 'dist/electron/cli/main.js');
@@ -143,4 +146,11 @@ export async function crashDuringStop(
   const settle = killedAt + stopMs + 2_000 - Date.now();
   if (settle > 0) await new Promise((r) => setTimeout(r, settle));
   return { restarted, after: await inspect(bed, name) };
+}
+
+/** A state file as imagewatch reads it: each runtime on an engine (the first, `local`, when not named). */
+export async function readState(file: string): Promise<{ schemaVersion: number; get: (runtime: string, engine?: string) => RuntimeState }> {
+  const saved = new SavedState(new JsonFileStateStore(file));
+  await saved.load();
+  return { schemaVersion: saved.snapshot().schemaVersion, get: (runtime, engine) => saved.get(runtime, engine) };
 }

@@ -8,9 +8,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CheckReport, RefreshResult, RuntimeState } from '../../shared/dto.js';
+import type { CheckReport, RefreshResult } from '../../shared/dto.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
-import { CLI, docker, publish, removeContainers, requireBed, runCli, tempDir, uid, until, writeConfig } from './helpers.js';
+import { CLI, docker, publish, readState, removeContainers, requireBed, runCli, tempDir, uid, until, writeConfig } from './helpers.js';
 
 const bed = requireBed();
 
@@ -60,11 +60,11 @@ describe.skipIf(bed === null)('pull bounds', () => {
     } finally {
       proxy.setFault(() => false, null);
     }
-    const state = JSON.parse(readFileSync(statePath, 'utf8')) as { runtimes: Record<string, RuntimeState> };
-    const failedAt = state.runtimes.stuck!.history.find((h) => h.kind === 'refresh-failed')!.at;
+    const state = await readState(statePath);
+    const failedAt = state.get('stuck').history.find((h) => h.kind === 'refresh-failed')!.at;
     // "fine" was checked while "stuck" was still pulling, not after its stall ended.
-    expect(Date.parse(state.runtimes.fine!.lastCheckAt!)).toBeLessThan(Date.parse(failedAt));
-    expect(state.runtimes.stuck!.retry).toMatchObject({ attempt: 1 });
+    expect(Date.parse(state.get('fine').lastCheckAt!)).toBeLessThan(Date.parse(failedAt));
+    expect(state.get('stuck').retry).toMatchObject({ attempt: 1 });
   });
 
   it('stopping watch during a stalled pull ends at once, and the shutdown is not recorded as a failure', async () => {
@@ -103,10 +103,10 @@ describe.skipIf(bed === null)('pull bounds', () => {
     expect(code).toBe(0);
     expect(log).not.toContain('finishing the container replacement');
     expect(log).toContain('app refresh interrupted by shutdown; retried on the next start');
-    const state = JSON.parse(readFileSync(statePath, 'utf8')) as { runtimes: Record<string, RuntimeState> };
-    expect(state.runtimes.app!.lastError).toBeNull();
-    expect(state.runtimes.app!.history.map((h) => h.kind)).not.toContain('refresh-failed');
-    expect(state.runtimes.app!.retry).toMatchObject({ attempt: 1 });
+    const state = await readState(statePath);
+    expect(state.get('app').lastError).toBeNull();
+    expect(state.get('app').history.map((h) => h.kind)).not.toContain('refresh-failed');
+    expect(state.get('app').retry).toMatchObject({ attempt: 1 });
   });
 
   it('the engine never sends the password to a plain-HTTP token realm on another host', async () => {

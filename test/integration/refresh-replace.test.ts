@@ -10,7 +10,7 @@ import type { CheckReport } from '../../shared/dto.js';
 import { STATE_SCHEMA_VERSION } from '../../shared/schemas.js';
 import type { BedInfo } from '../bed/testbed.js';
 import { freePort } from '../bed/testbed.js';
-import { docker, inspect, publish, removeContainers, requireBed, runCli, tempDir, uid, writeConfig } from './helpers.js';
+import { docker, inspect, publish, readState, removeContainers, requireBed, runCli, tempDir, uid, writeConfig } from './helpers.js';
 
 const bed = requireBed();
 const id = uid();
@@ -266,14 +266,11 @@ describe.skipIf(bed === null)('refresh with the replace strategy (real registry,
     }
   });
 
-  it('records v2 as applied in the state file', () => {
-    const state = JSON.parse(readFileSync(statePath, 'utf8')) as {
-      schemaVersion: number;
-      runtimes: Record<string, { seenDigest: string; appliedDigest: string; lastRefreshAt: string | null }>;
-    };
+  it('records v2 as applied in the state file', async () => {
+    const state = await readState(statePath);
     expect(state.schemaVersion).toBe(STATE_SCHEMA_VERSION);
-    expect(state.runtimes.app).toMatchObject({ seenDigest: v2.digest, appliedDigest: v2.digest });
-    expect(state.runtimes.app!.lastRefreshAt).not.toBeNull();
+    expect(state.get('app')).toMatchObject({ seenDigest: v2.digest, appliedDigest: v2.digest });
+    expect(state.get('app').lastRefreshAt).not.toBeNull();
   });
 
   it('puts the v2 container back, running with its data, when v3 dies at once', async () => {
@@ -298,13 +295,8 @@ describe.skipIf(bed === null)('refresh with the replace strategy (real registry,
     expect(await exec(b, names.web, 'cat /version /named/keep /named/second /anon/keep /bound/keep')).toBe('v2\nnamed-data\nmore\nanon-data\nbind-data');
     expect(await docker(b, ['ps', '-a', '--format', '{{.Names}}', '--filter', `name=imagewatch`])).toBe('');
 
-    const state = JSON.parse(readFileSync(statePath, 'utf8')) as {
-      runtimes: Record<
-        string,
-        { seenDigest: string; appliedDigest: string; retry: { digest: string; attempt: number } | null; lastError: { phase: string } | null }
-      >;
-    };
-    expect(state.runtimes.app).toMatchObject({
+    const state = await readState(statePath);
+    expect(state.get('app')).toMatchObject({
       seenDigest: v3.digest,
       appliedDigest: v2.digest,
       retry: { digest: v3.digest, attempt: 1 },

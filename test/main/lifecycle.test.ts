@@ -72,7 +72,7 @@ describe('quit', () => {
     while (app.quits === 0) await new Promise((r) => setTimeout(r, 5));
     expect(app.quits).toBe(1);
     // The replace finished and was recorded before quitting.
-    expect((await store.load()).runtimes.crewai!.appliedDigest).toBe(B);
+    expect((await store.load()).runtimes.crewai!.engines.local!.appliedDigest).toBe(B);
     // The second before-quit (from app.quit()) now goes through.
     let preventedAfter = 0;
     app.emit('before-quit', { preventDefault: () => preventedAfter++ });

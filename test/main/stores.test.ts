@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { emptyRuntimeState } from '../../electron/core/state/store.js';
 import { ElectronSettingsStore, ElectronStateStore, SafeStorageChannels, SafeStorageSecrets } from '../../electron/main/stores.js';
 import { safeStorage } from '../fakes/electron.js';
+import { savedRuntime } from '../fixtures/runtime-state.js';
+import { STATE_SCHEMA_VERSION } from '../../shared/schemas.js';
 
 const D = `sha256:${'d'.repeat(64)}`;
 const dir = (): string => mkdtempSync(path.join(os.tmpdir(), 'iw-estore-'));
@@ -14,11 +16,11 @@ describe('electron-store adapters', () => {
     const cwd = dir();
     const store = new ElectronStateStore(cwd);
     const state = await store.load();
-    state.runtimes.app = { ...emptyRuntimeState(), seenDigest: D };
+    state.runtimes.app = savedRuntime({ ...emptyRuntimeState(), seenDigest: D });
     await store.save(state);
     expect(JSON.parse(readFileSync(path.join(cwd, 'state.json'), 'utf8'))).toEqual({
-      schemaVersion: 4,
-      runtimes: { app: { ...emptyRuntimeState(), seenDigest: D } },
+      schemaVersion: STATE_SCHEMA_VERSION,
+      runtimes: { app: savedRuntime({ ...emptyRuntimeState(), seenDigest: D }) },
     });
     expect(await new ElectronStateStore(cwd).load()).toEqual(state);
   });
@@ -30,7 +32,7 @@ describe('electron-store adapters', () => {
     const cwd = dir();
     writeFileSync(path.join(cwd, 'state.json'), content);
     const store = new ElectronStateStore(cwd);
-    expect(await store.load()).toEqual({ schemaVersion: 4, runtimes: {} });
+    expect(await store.load()).toEqual({ schemaVersion: STATE_SCHEMA_VERSION, runtimes: {} });
     const backups = readdirSync(cwd).filter((f) => f.startsWith('state.json.corrupt-'));
     expect(backups).toHaveLength(1);
     expect(readFileSync(path.join(cwd, backups[0]!), 'utf8')).toBe(content);

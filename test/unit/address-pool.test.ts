@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { freePool, parseRoutes } from '../bed/address-pool.js';
+import { freePool, freePools, parseRoutes } from '../bed/address-pool.js';
 
 // Columns as the kernel prints them: Iface Destination Gateway Flags RefCnt Use Metric Mask ...
 const HEADER = 'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT';
@@ -31,5 +31,10 @@ describe('the test engine address pool', () => {
 
   it('says so when all of 10/8 is taken', () => {
     expect(() => freePool(parseRoutes([HEADER, route('vpn', '0000000A', '000000FF')].join('\n')))).toThrow(/no free 10\.x/);
+  });
+
+  it('gives each engine its own pool, none overlapping a route or another', () => {
+    const routes = parseRoutes([HEADER, route('br-1', '0000FA0A', '0000FFFF')].join('\n'));
+    expect(freePools(routes, 3)).toEqual(['10.249.0.0/16', '10.248.0.0/16', '10.247.0.0/16']);
   });
 });

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod/v3';
 import type { PersistedState } from '../../shared/schemas.js';
-import { emptyRuntimeState, JsonFileStateStore, migrateState } from '../../electron/core/state/store.js';
+import { emptyRuntimeState, JsonFileStateStore, migrateState, UNNAMED_ENGINE } from '../../electron/core/state/store.js';
+import { STATE_SCHEMA_VERSION } from '../../shared/schemas.js';
+import { savedRuntime } from '../fixtures/runtime-state.js';
 import { StateVersionError } from '../../electron/core/errors.js';
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'iw-state-'));
@@ -16,8 +18,13 @@ describe('JSON state file', () => {
     const file = path.join(dir, 'nested', 'state.json');
     const store = new JsonFileStateStore(file);
     const state = await store.load();
-    expect(state).toEqual({ schemaVersion: 4, runtimes: {} });
-    state.runtimes.app = { ...emptyRuntimeState(), seenDigest: D, appliedDigest: D, history: [{ at: '2026-01-01T00:00:00.000Z', kind: 'seeded', digest: D }] };
+    expect(state).toEqual({ schemaVersion: STATE_SCHEMA_VERSION, runtimes: {} });
+    state.runtimes.app = savedRuntime({
+      ...emptyRuntimeState(),
+      seenDigest: D,
+      appliedDigest: D,
+      history: [{ at: '2026-01-01T00:00:00.000Z', kind: 'seeded', digest: D }],
+    });
     await store.save(state);
     expect(await new JsonFileStateStore(file).load()).toEqual(state);
     expect(readdirSync(path.dirname(file))).toEqual(['state.json']);
@@ -33,7 +40,7 @@ describe('JSON state file', () => {
     const file = path.join(dir, 'state.json');
     writeFileSync(file, content);
     const store = new JsonFileStateStore(file, () => new Date('2026-02-03T04:05:06.789Z'));
-    expect(await store.load()).toEqual({ schemaVersion: 4, runtimes: {} });
+    expect(await store.load()).toEqual({ schemaVersion: STATE_SCHEMA_VERSION, runtimes: {} });
     const backup = path.join(dir, 'state.json.corrupt-2026-02-03T04-05-06-789Z');
     expect(readFileSync(backup, 'utf8')).toBe(content);
     expect(store.warnings).toHaveLength(1);
@@ -68,13 +75,13 @@ describe('state migrations', () => {
   });
 
   it('accepts the current version as it is', () => {
-    expect(migrateState({ schemaVersion: 4, runtimes: {} })).toEqual({ state: { schemaVersion: 4, runtimes: {} } });
+    expect(migrateState({ schemaVersion: STATE_SCHEMA_VERSION, runtimes: {} })).toEqual({ state: { schemaVersion: STATE_SCHEMA_VERSION, runtimes: {} } });
   });
 
-  it('reads version 1 and 2 files as version 4 unchanged', () => {
+  it('reads version 1 and 2 files with their one engine’s values kept for it', () => {
     const v1 = { schemaVersion: 1, runtimes: { a: { ...emptyRuntimeState(), updateAvailable: true } } };
-    expect(migrateState(v1)).toEqual({ state: { ...v1, schemaVersion: 4 } });
+    expect(migrateState(v1)).toEqual({ state: { schemaVersion: STATE_SCHEMA_VERSION, runtimes: { a: savedRuntime(v1.runtimes.a, UNNAMED_ENGINE) } } });
     const v2 = { schemaVersion: 2, runtimes: { a: { ...emptyRuntimeState(), updateAvailable: null } }, rateLimits: { 'ghcr.io': new Date(0).toISOString() } };
-    expect(migrateState(v2)).toEqual({ state: { ...v2, schemaVersion: 4 } });
+    expect(migrateState(v2)).toEqual({ state: { ...v2, schemaVersion: STATE_SCHEMA_VERSION, runtimes: { a: savedRuntime(v2.runtimes.a, UNNAMED_ENGINE) } } });
   });
 });

@@ -11,6 +11,7 @@ import { recordRefresh } from '../../electron/core/watch/transitions.js';
 import { Watcher, type WatcherDeps } from '../../electron/core/watch/watcher.js';
 import type { LocalView } from '../../electron/core/watch/transitions.js';
 import { RateLimitedError, ShutdownError } from '../../electron/core/errors.js';
+import { savedRuntime } from '../fixtures/runtime-state.js';
 
 const A = `sha256:${'a'.repeat(64)}`;
 const B = `sha256:${'b'.repeat(64)}`;
@@ -50,7 +51,7 @@ describe('watcher bounds', () => {
     controller.abort(new ShutdownError('SIGTERM'));
     const [report] = await ticking;
     expect(report!.error).toBe('interrupted: imagewatch is stopping');
-    const state = watcher.state.snapshot().runtimes.a ?? emptyRuntimeState();
+    const state = watcher.state.get('a');
     expect(state.lastError).toBeNull();
     expect(state.history).toEqual([]);
   });
@@ -76,7 +77,7 @@ describe('watcher bounds', () => {
     const state = emptyState();
     const big = emptyRuntimeState();
     for (let i = 0; i < 1000; i++) big.history.push({ at: new Date(NOW - i).toISOString(), kind: 'check-failed', message: `m${i}` });
-    state.runtimes.a = big;
+    state.runtimes.a = savedRuntime(big);
     const { watcher } = make([rt('a')], {}, state);
     await watcher.init();
     const history = watcher.state.snapshot().runtimes.a!.history;
@@ -97,7 +98,7 @@ describe('watcher bounds', () => {
     local = { present: true, hasDigest: false };
     expect((await watcher.tick())[0]).toMatchObject({ outcome: 'unchanged', updateAvailable: true });
     expect(events.filter((e) => e.type === 'update-found')).toEqual([{ type: 'update-found', runtime: 'a', image: rt('a').image, digest: A }]);
-    expect(watcher.state.snapshot().runtimes.a!.appliedDigest).toBeNull();
+    expect(watcher.state.get('a').appliedDigest).toBeNull();
   });
 
   it('checks every runtime while one refresh is still running', async () => {

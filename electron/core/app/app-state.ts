@@ -1,7 +1,7 @@
 // The window's whole picture (AppState in shared/api.ts), built from the core and what the
 // controller tracks beside it. Plain data: it crosses IPC and HTTP as it is.
 import type { AppState } from '../../../shared/api.js';
-import { summarize, type ChannelView, type EngineHealth } from '../../../shared/dto.js';
+import type { ChannelView, EngineHealth, EngineView } from '../../../shared/dto.js';
 import { appStatus } from '../../../shared/status.js';
 import { envAutoRefresh } from '../config/defaults.js';
 import type { Core } from '../core.js';
@@ -22,7 +22,7 @@ export function appStateOf(view: ControllerView): AppState {
   const { watchlist, config } = core;
   const runtimes = watchlist.runtimes().map((runtime) => ({
     config: runtime,
-    state: summarize(core.watcher.stateOf(runtime.name)),
+    state: core.watcher.summaryOf(runtime),
     refreshing: view.refreshing.has(runtime.name),
     ...(watchlist.isDiscovered(runtime.name) ? { discovered: true } : {}),
   }));
@@ -41,9 +41,24 @@ export function appStateOf(view: ControllerView): AppState {
     },
     warnings: [...view.warnings],
     engine: core.engineInUse,
+    engines: enginesOf(core),
     ...(view.engineHealth ? { engineHealth: structuredClone(view.engineHealth) } : {}),
     ...(config.discover === false ? {} : { unwatched: watchlist.unwatched() }),
   };
   state.status = appStatus(state);
   return state;
+}
+
+/** Every engine, first one first, with its health as last asked. */
+export function enginesOf(core: Core): EngineView[] {
+  return core.engines.list().map(({ engine }) => {
+    const health = engine.health.health;
+    const down = engine.health.down;
+    return {
+      ...engine.inUse,
+      name: engine.name,
+      ...(health ? { health: structuredClone(health) } : {}),
+      ...(down ? { downSince: down.since } : {}),
+    };
+  });
 }

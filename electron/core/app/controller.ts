@@ -11,7 +11,7 @@ import { resolveSettings, type ResolvedConfig } from '../config/load.js';
 import { offeredEngines } from '../engines/health.js';
 import { CoreRunner } from './core-runner.js';
 import { addRuntime, removeRuntime, updateSettings, type SettingsEdits } from './settings-edits.js';
-import { appStateOf } from './app-state.js';
+import { appStateOf, enginesOf } from './app-state.js';
 import { healthOf, type Health } from './health.js';
 import type { CoreMetrics } from '../metrics/metrics.js';
 import { NotifyChannels, type ChannelVault } from './notify-channels.js';
@@ -186,26 +186,27 @@ export class AppController {
     return this.runner.stop(reason);
   }
 
-  /** Whether a refresh is running, for "quit waits" messages. */
+  /** Whether a refresh is running on any engine, for "quit waits" messages. */
   get busy(): boolean {
-    return this.core.refresher.busy;
+    return this.core.engines.list().some((m) => m.refresher.busy);
   }
 
-  /** Whether a container is being replaced (quit waits for it; a pull is aborted). */
+  /** Whether a container is being replaced on any engine (quit waits for it; a pull is aborted). */
   get replacing(): boolean {
-    return this.core.refresher.replacing;
+    return this.core.engines.list().some((m) => m.refresher.replacing);
   }
 
   /** `check` and `refresh` as the CLI runs them, here or handed over; `signal` cuts them short. */
   work(signal?: AbortSignal): HandoffTarget {
     return {
-      check: async (autoRefresh) => {
-        const runtimes = await this.check({ autoRefresh, ...(signal ? { signal } : {}) });
-        return this.core.config.discover === false
-          ? { engine: this.core.engineInUse, runtimes }
-          : { engine: this.core.engineInUse, runtimes, unwatched: this.core.watchlist.unwatched() };
+      check: async (autoRefresh, engines) => {
+        const runtimes = await this.check({ autoRefresh, ...(engines?.length ? { engines } : {}), ...(signal ? { signal } : {}) });
+        await this.checkEngine();
+        const run = { engine: this.core.engineInUse, engines: enginesOf(this.core), runtimes };
+        return this.core.config.discover === false ? run : { ...run, unwatched: this.core.watchlist.unwatched() };
       },
-      refresh: (runtimes, pullOnly) => this.refreshNamed(runtimes, { pullOnly, ...(signal ? { signal } : {}) }),
+      refresh: (runtimes, pullOnly, engines) =>
+        this.refreshNamed(runtimes, { pullOnly, ...(engines?.length ? { engines } : {}), ...(signal ? { signal } : {}) }),
     };
   }
 
@@ -215,10 +216,11 @@ export class AppController {
   }
 
   /** One check of every runtime (`imagewatch check`); `autoRefresh` overrides the setting for it. */
-  async check(options: { autoRefresh?: boolean; signal?: AbortSignal } = {}): Promise<CheckReport[]> {
+  async check(options: { autoRefresh?: boolean; signal?: AbortSignal; engines?: readonly string[] } = {}): Promise<CheckReport[]> {
     const reports = await this.core.watcher.tick({
       ...(options.autoRefresh ? { autoRefresh: true } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.engines ? { engines: options.engines } : {}),
     });
     this.changed();
     return reports;
@@ -265,10 +267,14 @@ export class AppController {
   }
 
   /** Refreshes the named runtimes, or all of them for an empty list; an unknown name changes nothing. */
-  async refreshNamed(names: readonly string[], options: RefreshRequestOptions & { signal?: AbortSignal } = {}): Promise<RefreshResult> {
+  async refreshNamed(
+    names: readonly string[],
+    options: RefreshRequestOptions & { signal?: AbortSignal; engines?: readonly string[] } = {},
+  ): Promise<RefreshResult> {
     const result = await this.core.watcher.refresh(names, {
       ...(options.pullOnly ? { pullOnly: true } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.engines ? { engines: options.engines } : {}),
     });
     this.changed();
     return result;

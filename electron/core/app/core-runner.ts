@@ -66,6 +66,8 @@ export class CoreRunner {
         health.reachable ? `${engine.inUse.description} answers again` : `${engine.inUse.description}: ${health.error}`,
       );
     }
+    // Back: what it missed is caught up at once, not after its refreshes' backoff.
+    if (transition === 'back' && this.core.watcher.retryNow(engine.name)) this.core.loop.wake();
     if (changed) this.deps.onHealthChanged();
     this.planRetry(member);
     return health;
@@ -87,8 +89,8 @@ export class CoreRunner {
   }
 
   /** Repairs replacements a crashed run left (only the state directory's owner may call it). */
-  recover(): Promise<void> {
-    return this.core.refresher.recover();
+  async recover(): Promise<void> {
+    await Promise.all(this.core.engines.list().map((member) => member.refresher.recover()));
   }
 
   /** Starts the watch loop (one tick at once, then every interval). */

@@ -1,5 +1,5 @@
 // Reading and validating the config file into the settings the core runs with.
-import type { RecreateStrategy, RuntimeConfig } from '../../../shared/dto.js';
+import type { EngineSetting, RecreateStrategy, RuntimeConfig } from '../../../shared/dto.js';
 import { describeIssues, SETTING_DEFAULTS, SettingsSchema, type Settings } from '../../../shared/schemas.js';
 import { parseReference } from '../image/reference.js';
 import { defaultRuntimes, envAutoRefresh } from './defaults.js';
@@ -16,6 +16,8 @@ export interface ResolvedConfig {
   autoRefresh: boolean;
   recreate: RecreateStrategy;
   dockerHost: string | undefined;
+  /** Several engines, by name; undefined for the one engine `dockerHost` (or the environment) names. */
+  engines: EngineSetting[] | undefined;
   insecureRegistries: string[];
   credentials: NonNullable<Settings['credentials']>;
   caFiles: NonNullable<Settings['caFiles']>;
@@ -46,11 +48,25 @@ export function checkRuntimeImages(runtimes: readonly RuntimeConfig[], where: st
   });
 }
 
+/** The engines a runtime names must be configured ones; `dockerHost` is the one-engine form of `engines`. */
+export function checkEngines(settings: Pick<Settings, 'engines' | 'dockerHost' | 'runtimes'>, where: string): void {
+  if (settings.engines && settings.dockerHost) throw new ConfigError(`${where}: dockerHost and engines are both set; give that host as one of the engines`);
+  const known = settings.engines?.map((e) => e.name) ?? [];
+  (settings.runtimes ?? []).forEach((runtime, index) => {
+    for (const name of runtime.engines ?? []) {
+      if (known.includes(name)) continue;
+      const have = known.length ? `the engines are ${known.join(', ')}` : 'no "engines" are configured';
+      throw new ConfigError(`${where}: runtimes[${index}].engines (runtime "${runtime.name}") names engine "${name}", but ${have}`);
+    }
+  });
+}
+
 export function resolveSettings(settings: Settings, source: string, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
   const discover = settings.discover ?? SETTING_DEFAULTS.discover;
   // In discovery mode the containers say what to watch; the origin's eight are the default only without it.
   const runtimes = settings.runtimes ?? (discover === false ? defaultRuntimes(env) : []);
   checkRuntimeImages(runtimes, source);
+  checkEngines(settings, source);
   // A channel that cannot work is a config error now, not a silent loss at the first event.
   parseChannels(settings.notify ?? [], source, env);
   return {
@@ -60,6 +76,7 @@ export function resolveSettings(settings: Settings, source: string, env: NodeJS.
     autoRefresh: (settings.autoRefresh ?? SETTING_DEFAULTS.autoRefresh) || envAutoRefresh(env),
     recreate: settings.recreate ?? SETTING_DEFAULTS.recreate,
     dockerHost: settings.dockerHost,
+    engines: settings.engines,
     insecureRegistries: settings.insecureRegistries ?? [...SETTING_DEFAULTS.insecureRegistries],
     credentials: settings.credentials ?? { ...SETTING_DEFAULTS.credentials },
     caFiles: settings.caFiles ?? { ...SETTING_DEFAULTS.caFiles },
@@ -77,6 +94,7 @@ export function validateSettings(raw: unknown, where: string): Settings {
   const parsed = SettingsSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, where));
   checkRuntimeImages(parsed.data.runtimes ?? [], where);
+  checkEngines(parsed.data, where);
   return parsed.data;
 }
 

@@ -19,8 +19,18 @@ export class HealthWatch {
   private last: EngineHealth | undefined;
   private failures = 0;
   private asking: Promise<HealthChange> | null = null;
+  private since: string | undefined;
 
-  constructor(private readonly ask: () => Promise<EngineHealth>) {}
+  constructor(
+    private readonly ask: () => Promise<EngineHealth>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Since when and why the engine does not answer; undefined while it answers (or was never asked). */
+  get down(): { since: string; error: string } | undefined {
+    const last = this.last;
+    return last && !last.reachable && this.since ? { since: this.since, error: last.error } : undefined;
+  }
 
   /** The last answer; undefined until the engine has been asked once. */
   get health(): EngineHealth | undefined {
@@ -39,6 +49,8 @@ export class HealthWatch {
     const before = this.last;
     this.last = health;
     this.failures = health.reachable ? 0 : this.failures + 1;
+    if (health.reachable) this.since = undefined;
+    else this.since ??= new Date(this.now()).toISOString();
     const transition = before === undefined || before.reachable === health.reachable ? null : health.reachable ? 'back' : 'down';
     return { health, changed: JSON.stringify(health) !== JSON.stringify(before), transition };
   }

@@ -1,9 +1,7 @@
 // Engine names: what every target, state entry, event, metric label and MQTT topic carries to
 // say which engine it belongs to, so they are short and safe in all of those places.
+import { ENGINE_NAME } from '../../../shared/schemas.js';
 import type { EngineEndpoint } from './endpoint/find-endpoint.js';
-
-/** Lowercase letters, digits, `-` and `_`, starting with a letter or digit, at most 32. */
-export const ENGINE_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 
 /** The name of the one engine found without an `engines` list: its docker context's, or `local`. */
 export function defaultEngineName(endpoint: Pick<EngineEndpoint, 'source' | 'context'>): string {

@@ -11,12 +11,18 @@ import { z } from 'zod/v3';
 import type { CheckRun, RefreshResult } from '../../../shared/dto.js';
 import { ChannelUnreachableError } from '../errors.js';
 import { sameSecret } from '../util/same-secret.js';
+import { EngineNameSchema } from '../../../shared/schemas.js';
 
 const MAX_LINE = 64 * 1024;
 
+/** Only these engines (the CLI's --engine); absent for every engine, as an older client sends. */
+const HandoffEngines = z.array(EngineNameSchema).max(32).optional();
+
 export const HandoffRequestSchema = z.discriminatedUnion('method', [
-  z.object({ token: z.string(), method: z.literal('check'), autoRefresh: z.boolean() }).strict(),
-  z.object({ token: z.string(), method: z.literal('refresh'), runtimes: z.array(z.string().min(1)).max(1000), pullOnly: z.boolean() }).strict(),
+  z.object({ token: z.string(), method: z.literal('check'), autoRefresh: z.boolean(), engines: HandoffEngines }).strict(),
+  z
+    .object({ token: z.string(), method: z.literal('refresh'), runtimes: z.array(z.string().min(1)).max(1000), pullOnly: z.boolean(), engines: HandoffEngines })
+    .strict(),
 ]);
 export type HandoffRequest = z.infer<typeof HandoffRequestSchema>;
 /** A request without its token: what the owner is asked to do. */
@@ -25,6 +31,7 @@ export type HandoffWork = HandoffRequest extends infer R ? (R extends unknown ? 
 /** Failures the CLI turns into its usual exit codes and output. */
 export type HandoffFailure =
   | { kind: 'unknown-runtime'; message: string; runtime: string; known: string[] }
+  | { kind: 'unknown-engine'; message: string; engine: string; known: string[] }
   | { kind: 'list-failed'; message: string; partial: RefreshResult }
   | { kind: 'bad-request'; message: string }
   | { kind: 'failed'; message: string };

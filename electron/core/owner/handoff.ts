@@ -4,21 +4,24 @@
 import type { CheckRun, RefreshResult } from '../../../shared/dto.js';
 import type { HandoffHandler, HandoffResponse, HandoffWork } from './channel.js';
 import type { ClientClaim } from './claim.js';
-import { RefreshListError, UnknownRuntimeError } from '../errors.js';
+import { RefreshListError, UnknownEngineError, UnknownRuntimeError } from '../errors.js';
 
 export interface HandoffTarget {
-  check(autoRefresh: boolean): Promise<CheckRun>;
-  refresh(runtimes: string[], pullOnly: boolean): Promise<RefreshResult>;
+  /** `engines`: only these (the CLI's --engine); every engine when absent or empty. */
+  check(autoRefresh: boolean, engines?: string[]): Promise<CheckRun>;
+  refresh(runtimes: string[], pullOnly: boolean, engines?: string[]): Promise<RefreshResult>;
 }
 
 export function handoffHandler(target: HandoffTarget): HandoffHandler {
   return async (work: HandoffWork): Promise<HandoffResponse> => {
     try {
-      if (work.method === 'check') return { ok: true, result: await target.check(work.autoRefresh) };
-      return { ok: true, result: await target.refresh(work.runtimes, work.pullOnly) };
+      if (work.method === 'check') return { ok: true, result: await target.check(work.autoRefresh, work.engines) };
+      return { ok: true, result: await target.refresh(work.runtimes, work.pullOnly, work.engines) };
     } catch (err) {
       if (err instanceof UnknownRuntimeError)
         return { ok: false, failure: { kind: 'unknown-runtime', message: err.message, runtime: err.runtime, known: err.known } };
+      if (err instanceof UnknownEngineError)
+        return { ok: false, failure: { kind: 'unknown-engine', message: err.message, engine: err.engine, known: err.known } };
       if (err instanceof RefreshListError) return { ok: false, failure: { kind: 'list-failed', message: err.message, partial: err.partial } };
       return { ok: false, failure: { kind: 'failed', message: (err as Error).message } };
     }
@@ -31,6 +34,8 @@ function unwrap(response: HandoffResponse): CheckRun | RefreshResult {
   switch (failure.kind) {
     case 'unknown-runtime':
       throw new UnknownRuntimeError(failure.runtime, failure.known);
+    case 'unknown-engine':
+      throw new UnknownEngineError(failure.engine, failure.known);
     case 'list-failed':
       throw new RefreshListError(failure.message, failure.partial);
     default:
@@ -41,7 +46,8 @@ function unwrap(response: HandoffResponse): CheckRun | RefreshResult {
 /** The owner, seen from a client, as the same target the owner itself works on. */
 export function remoteTarget(client: ClientClaim): HandoffTarget {
   return {
-    check: async (autoRefresh) => unwrap(await client.send({ method: 'check', autoRefresh })) as CheckRun,
-    refresh: async (runtimes, pullOnly) => unwrap(await client.send({ method: 'refresh', runtimes, pullOnly })) as RefreshResult,
+    check: async (autoRefresh, engines) => unwrap(await client.send({ method: 'check', autoRefresh, ...(engines?.length ? { engines } : {}) })) as CheckRun,
+    refresh: async (runtimes, pullOnly, engines) =>
+      unwrap(await client.send({ method: 'refresh', runtimes, pullOnly, ...(engines?.length ? { engines } : {}) })) as RefreshResult,
   };
 }

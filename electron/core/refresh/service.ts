@@ -1,15 +1,7 @@
 // Refresh = pull the watched tag for the containers' platform, then bring every selected
 // container onto the new image with the configured strategy. Returns the origin's
 // `{pulled, failed, recreated}` shape plus per-runtime details.
-import {
-  changedContainers,
-  type ContainerOutcome,
-  type RecreateStrategy,
-  type RefreshProgress,
-  type RefreshResult,
-  type RuntimeConfig,
-  type RuntimeRefreshDetail,
-} from '../../../shared/dto.js';
+import { type ContainerOutcome, type RecreateStrategy, type RefreshProgress, type RuntimeConfig, type RuntimeRefreshDetail } from '../../../shared/dto.js';
 import { engineName, parseReference } from '../image/reference.js';
 import { engineAuthConfig, type Credential } from '../registry/credentials.js';
 import type { ImageReference } from '../image/reference.js';
@@ -53,18 +45,6 @@ export interface RefreshOptions {
   /** Pull the new image and leave every container as it is (the CLI's --no-recreate). */
   pullOnly?: boolean;
   signal?: AbortSignal;
-}
-
-export function emptyResult(): RefreshResult {
-  return { pulled: [], failed: [], recreated: [], details: {} };
-}
-
-export function addDetail(result: RefreshResult, runtime: string, detail: RuntimeRefreshDetail): RefreshResult {
-  result.details[runtime] = detail;
-  if (detail.imageIdAfter !== undefined) result.pulled.push(runtime);
-  if (!detail.ok) result.failed.push(runtime);
-  result.recreated.push(...changedContainers(detail));
-  return result;
 }
 
 function strategyFor(runtime: RuntimeConfig, fallback: RecreateStrategy, pullOnly: boolean): RecreateStrategy {

@@ -16,10 +16,7 @@ export class PlatformLookup {
   /** Per tag: the last digest looked up and its media type. */
   private readonly last = new Map<string, { digest: string; mediaType: string | undefined }>();
 
-  constructor(
-    private readonly registry: Pick<RegistryClient, 'getDigest' | 'getManifest'>,
-    private readonly enginePlatform: () => Promise<Platform | null>,
-  ) {}
+  constructor(private readonly registry: Pick<RegistryClient, 'getDigest' | 'getManifest'>) {}
 
   async digest(ref: ImageReference, signal?: AbortSignal): Promise<string> {
     const result = await this.registry.getDigest(ref, signal);
@@ -27,12 +24,20 @@ export class PlatformLookup {
     return result.digest;
   }
 
-  /** null: `digest` is one image (not an index), or the engine's platform is unknown now. */
-  async platformImage(ref: ImageReference, digest: string, signal?: AbortSignal): Promise<PlatformImage | null> {
+  /**
+   * The image in the index `digest` names for an engine's platform (each engine has its own).
+   * null: `digest` is one image (not an index), or the engine's platform is unknown now.
+   */
+  async platformImage(
+    ref: ImageReference,
+    digest: string,
+    signal: AbortSignal | undefined,
+    enginePlatform: () => Promise<Platform | null>,
+  ): Promise<PlatformImage | null> {
     const seen = this.last.get(formatReference(ref));
     if (!seen || seen.digest !== digest || !isIndex(seen.mediaType)) return null;
     // The engine keeps its platform once it has answered (engines/engine.ts); unknown until then.
-    const platform = await this.enginePlatform().catch(() => null);
+    const platform = await enginePlatform().catch(() => null);
     if (!platform) return null;
     const { body } = await this.registry.getManifest(ref, digest, signal);
     return { platform: formatPlatform(platform), digest: platformManifest(body, platform, formatReference(ref)) };

@@ -1,29 +1,55 @@
-// The state imagewatch keeps between runs, in one place: each runtime's state, the registries'
-// 429 waits, and saving them. Only this class holds the document; the watcher reads a
-// runtime's state here and hands back the next one (see watch/transitions.ts).
-import type { RuntimeState } from '../../../shared/dto.js';
+// The state imagewatch keeps between runs, in one place: per runtime the tag's remote side
+// (one lookup serves every engine) and per runtime and engine what that engine runs and what
+// its refreshes did; the registries' 429 waits; and saving them. Only this class holds the
+// document. The watcher reads one runtime on one engine as a RuntimeState (the runtime's side
+// with that engine's part) and hands back the next one (see watch/transitions.ts), which is
+// split again here: so the transitions stay pure functions of one RuntimeState.
+import type { EngineRuntimeState, RuntimeError, RuntimeState, SavedRuntime } from '../../../shared/dto.js';
 import type { PersistedState } from '../../../shared/schemas.js';
-import { emptyRuntimeState, type StateStore } from './store.js';
+import { emptyRuntimeState, UNNAMED_ENGINE, type StateStore } from './store.js';
 
 /** The last this many history events are kept per runtime. */
 export const HISTORY_LIMIT = 200;
+
+function emptySaved(): SavedRuntime {
+  return { seenDigest: null, lastCheckAt: null, lastError: null, history: [], engines: {} };
+}
+
+function enginePart(state: RuntimeState, lastError: RuntimeError | null): EngineRuntimeState {
+  return {
+    ...(state.seenPlatformDigest !== undefined ? { seenPlatformDigest: state.seenPlatformDigest } : {}),
+    appliedDigest: state.appliedDigest,
+    lastRefreshAt: state.lastRefreshAt,
+    lastError,
+    updateAvailable: state.updateAvailable,
+    retry: state.retry,
+  };
+}
 
 export class SavedState {
   private doc: PersistedState | null = null;
   private loading: Promise<void> | null = null;
   private saving: Promise<void> = Promise.resolve();
 
+  /** `firstEngine`: the engine that state from before engines had names belongs to. */
   constructor(
     private readonly store: StateStore,
     private readonly now: () => number = Date.now,
+    private readonly firstEngine: () => string = () => 'local',
   ) {}
 
   /** Reads the store once; later calls wait for that read (or retry it, if it failed). */
   load(): Promise<void> {
     this.loading ??= this.store.load().then((loaded) => {
-      // A file from elsewhere (or an older bug) may hold more; memory and saves stay bounded.
+      const first = this.firstEngine();
       for (const runtime of Object.values(loaded.runtimes)) {
+        // A file from elsewhere (or an older bug) may hold more; memory and saves stay bounded.
         if (runtime.history.length > HISTORY_LIMIT) runtime.history.splice(0, runtime.history.length - HISTORY_LIMIT);
+        const unnamed = runtime.engines[UNNAMED_ENGINE];
+        if (unnamed) {
+          runtime.engines[first] ??= unnamed;
+          delete runtime.engines[UNNAMED_ENGINE];
+        }
       }
       this.doc = loaded;
     });
@@ -37,18 +63,65 @@ export class SavedState {
     return this.doc;
   }
 
-  /** A runtime's state; one never seen reads as empty and is not added by reading. */
-  get(name: string): RuntimeState {
-    return this.loaded.runtimes[name] ?? emptyRuntimeState();
+  /**
+   * One runtime on one engine (the first when not named); one never seen reads as empty and is
+   * not added by reading. An engine that has no part yet reads as not knowing whether it runs
+   * the latest (updateAvailable null) once the tag has been seen.
+   */
+  get(name: string, engine: string = this.firstEngine()): RuntimeState {
+    const runtime = this.loaded.runtimes[name];
+    if (!runtime) return emptyRuntimeState();
+    const part = runtime.engines[engine];
+    const base = emptyRuntimeState();
+    return {
+      ...base,
+      seenDigest: runtime.seenDigest,
+      lastCheckAt: runtime.lastCheckAt,
+      history: runtime.history,
+      ...(part ?? { updateAvailable: runtime.seenDigest === null ? base.updateAvailable : null }),
+      // At most one is set after any `set` for this engine: a lookup's failure or this engine's refresh's.
+      lastError: runtime.lastError ?? part?.lastError ?? null,
+    };
   }
 
-  set(name: string, next: RuntimeState): void {
-    this.loaded.runtimes[name] = next;
+  /** The runtime's side: remote digest, last check, a lookup's failure, history, and each engine's part. */
+  runtime(name: string): SavedRuntime | undefined {
+    return this.loaded.runtimes[name];
+  }
+
+  /**
+   * Takes one engine's next state of a runtime: the runtime's side (the same for every engine,
+   * since each was computed from the same runtime side) and that engine's part. A lookup's
+   * failure replaces this engine's refresh failure and the other way round, as they did when
+   * there was one engine and one slot.
+   */
+  set(name: string, engine: string, next: RuntimeState): void {
+    const runtime = this.loaded.runtimes[name] ?? emptySaved();
+    this.loaded.runtimes[name] = {
+      seenDigest: next.seenDigest,
+      lastCheckAt: next.lastCheckAt,
+      lastError: next.lastError?.phase === 'check' ? next.lastError : null,
+      history: next.history,
+      engines: { ...runtime.engines, [engine]: enginePart(next, next.lastError?.phase === 'refresh' ? next.lastError : null) },
+    };
+  }
+
+  /** Takes only an engine's part of `next` (an engine for which a move was not a new version). */
+  setEngine(name: string, engine: string, next: RuntimeState): void {
+    const runtime = this.loaded.runtimes[name] ?? emptySaved();
+    const kept = runtime.engines[engine]?.lastError ?? null;
+    this.loaded.runtimes[name] = { ...runtime, engines: { ...runtime.engines, [engine]: enginePart(next, kept) } };
   }
 
   /** Drops a removed runtime's state and saves. */
   forget(name: string): Promise<void> {
     delete this.loaded.runtimes[name];
+    return this.save();
+  }
+
+  /** Drops a removed engine's part of every runtime and saves. */
+  forgetEngine(engine: string): Promise<void> {
+    for (const runtime of Object.values(this.loaded.runtimes)) delete runtime.engines[engine];
     return this.save();
   }
 

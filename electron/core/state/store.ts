@@ -18,6 +18,9 @@ export function emptyState(): PersistedState {
   return { schemaVersion: STATE_SCHEMA_VERSION, runtimes: {} };
 }
 
+/** Where a state written before engines had names keeps its one engine's part (not a valid engine name). */
+export const UNNAMED_ENGINE = '';
+
 export function emptyRuntimeState(): RuntimeState {
   return {
     seenDigest: null,
@@ -41,7 +44,29 @@ const MIGRATIONS: Record<number, Migration> = {
   2: (old) => old,
   // 3 → 4 added a history kind: version 3 documents are valid version 4 ones.
   3: (old) => old,
+  // 4 → 5 split each runtime into its remote side and its one engine's part, kept under "" until
+  // SavedState gives it to the first engine (the migration does not know the engines' names).
+  4: (old) => ({ ...old, runtimes: Object.fromEntries(Object.entries(asRecord(old.runtimes)).map(([name, r]) => [name, splitRuntime(asRecord(r))])) }),
 };
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** A schema 4 runtime as schema 5 keeps it; a lookup's failure stays the runtime's, a refresh's goes to the engine. */
+function splitRuntime(r: Record<string, unknown>): Record<string, unknown> {
+  const { seenDigest, lastCheckAt, lastError, history, seenPlatformDigest, ...engine } = r;
+  const phase = asRecord(lastError).phase;
+  return {
+    seenDigest,
+    lastCheckAt,
+    history,
+    lastError: phase === 'check' ? lastError : null,
+    engines: {
+      [UNNAMED_ENGINE]: { ...engine, ...(seenPlatformDigest !== undefined ? { seenPlatformDigest } : {}), lastError: phase === 'refresh' ? lastError : null },
+    },
+  };
+}
 
 export function migrateState(
   raw: unknown,

@@ -24,6 +24,11 @@ export class Watchlist {
     return this.deps.mode() === false ? this.deps.configured() : [...this.deps.configured(), ...this.found.runtimes];
   }
 
+  /** The runtimes discovery found (none outside discovery mode). */
+  discovered(): RuntimeConfig[] {
+    return this.deps.mode() === false ? [] : [...this.found.runtimes];
+  }
+
   /** Whether a runtime came from discovery (the window cannot remove it; a label opts it out). */
   isDiscovered(name: string): boolean {
     return this.deps.mode() !== false && this.found.runtimes.some((r) => r.name === name);

@@ -17,28 +17,43 @@ export interface Observation {
   autoRefresh: boolean;
   /** A refresh starts now. */
   refresh: boolean;
+  /** With several engines: the engine this is about, and whether it is the runtime's first (which tells the move). */
+  engine?: string;
+  first?: boolean;
 }
 
 export function announce(o: Observation, log: Log, emit: ((event: CoreEvent) => void) | undefined): void {
   const { runtime, state, remote } = o;
-  const fields = { runtime: runtime.name, image: runtime.image, digest: remote };
+  // With several engines, what is about one engine names it: "app on nas".
+  const who = o.engine ? `${runtime.name} on ${o.engine}` : runtime.name;
+  const tag = o.engine ? { engine: o.engine } : {};
+  const fields = { runtime: runtime.name, image: runtime.image, digest: remote, ...tag };
   if (o.outcome === 'moved') {
-    emit?.({ type: 'digest-moved', runtime: runtime.name, image: runtime.image, from: o.previousDigest!, to: remote });
     const action = o.refresh ? 'refreshing' : o.autoRefresh ? 'already applied' : 'auto-refresh off, update available';
-    log(`image-auto-refresh: ${runtime.name} digest moved ${shortDigest(o.previousDigest)} → ${shortDigest(remote)}, ${action}`, fields);
+    if (o.first !== false) emit?.({ type: 'digest-moved', runtime: runtime.name, image: runtime.image, from: o.previousDigest!, to: remote });
+    if (!o.engine) log(`image-auto-refresh: ${runtime.name} digest moved ${shortDigest(o.previousDigest)} → ${shortDigest(remote)}, ${action}`, fields);
+    else {
+      if (o.first)
+        log(`image-auto-refresh: ${runtime.name} digest moved ${shortDigest(o.previousDigest)} → ${shortDigest(remote)}`, {
+          runtime: runtime.name,
+          image: runtime.image,
+          digest: remote,
+        });
+      log(`image-auto-refresh: ${who}: ${action}`, fields);
+    }
   } else if (o.outcome === 'seeded' && state.updateAvailable) {
-    log(`image-auto-refresh: ${runtime.name} seeded at ${shortDigest(remote)}; local image differs, update available`, fields);
-    emit?.({ type: 'update-found', runtime: runtime.name, image: runtime.image, digest: remote });
+    log(`image-auto-refresh: ${who} seeded at ${shortDigest(remote)}; local image differs, update available`, fields);
+    emit?.({ type: 'update-found', runtime: runtime.name, image: runtime.image, digest: remote, ...tag });
   } else if (o.outcome === 'seeded' && state.updateAvailable === null) {
-    log(`image-auto-refresh: ${runtime.name} seeded at ${shortDigest(remote)}; engine unreachable, update unknown until it answers`, {
+    log(`image-auto-refresh: ${who} seeded at ${shortDigest(remote)}; engine unreachable, update unknown until it answers`, {
       level: 'warn',
       ...fields,
     });
   } else if (o.wasUnknown && state.updateAvailable) {
-    log(`image-auto-refresh: ${runtime.name} engine reachable again; local image differs from ${shortDigest(remote)}, update available`, fields);
-    emit?.({ type: 'update-found', runtime: runtime.name, image: runtime.image, digest: remote });
+    log(`image-auto-refresh: ${who} engine reachable again; local image differs from ${shortDigest(remote)}, update available`, fields);
+    emit?.({ type: 'update-found', runtime: runtime.name, image: runtime.image, digest: remote, ...tag });
   }
   if (o.refresh && o.outcome !== 'moved') {
-    log(`image-auto-refresh: ${runtime.name} retrying refresh to ${shortDigest(remote)} (attempt ${(state.retry?.attempt ?? 0) + 1})`, fields);
+    log(`image-auto-refresh: ${who} retrying refresh to ${shortDigest(remote)} (attempt ${(state.retry?.attempt ?? 0) + 1})`, fields);
   }
 }

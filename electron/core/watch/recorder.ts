@@ -1,6 +1,6 @@
-// Recording refreshes: one per runtime at a time (a second request shares the first's
-// outcome), its result turned into the runtime's next state, the origin's log lines, and the
-// events the window and notifications follow.
+// Recording refreshes: one per runtime and engine at a time (a second request shares the
+// first's outcome), its result turned into the runtime's next state on that engine, the
+// origin's log lines, and the events the window and notifications follow.
 import type { Log } from '../log.js';
 import { changedContainers, type RuntimeConfig, type RuntimeRefreshDetail, type RuntimeState } from '../../../shared/dto.js';
 import type { CoreEvent } from '../../../shared/events.js';
@@ -9,6 +9,7 @@ import type { RefreshOptions } from '../refresh/service.js';
 import type { SavedState } from '../state/saved-state.js';
 import { planRetryNow, recordRefresh, type RetryPolicy } from './transitions.js';
 import { InFlight } from '../refresh/in-flight.js';
+import type { WatchedEngine } from './watched-engine.js';
 
 /** What refreshes a runtime: the refresh service, or a fake in tests. */
 export interface Refresher {
@@ -19,15 +20,14 @@ export interface Refresher {
 export type Recorded = { detail: RuntimeRefreshDetail; listError?: ContainerListError };
 
 export interface RecorderDeps {
-  /** The engine the refresher acts on; refreshes are keyed by engine and runtime. */
-  engine: string;
   state: SavedState;
-  refresher: Refresher;
   retry: RetryPolicy;
   now: () => number;
   log: Log;
   emit?: (event: CoreEvent) => void;
-  update: (runtime: string, next: RuntimeState) => void;
+  update: (runtime: string, engine: string, next: RuntimeState) => void;
+  /** Whether imagewatch acts on more than one engine: then lines, events and history name the engine. */
+  several: () => boolean;
 }
 
 const goList = (items: readonly string[]): string => `[${items.join(' ')}]`;
@@ -55,64 +55,81 @@ export class RefreshRecorder {
     return this.refreshing.runtimes();
   }
 
-  run(runtime: RuntimeConfig, options: RefreshOptions & { retry: boolean }): Promise<Recorded> {
-    return this.refreshing.run(this.deps.engine, runtime.name, (done) =>
-      this.record(runtime, options, done).finally(() => {
+  /** Whether this runtime is refreshing on this engine now. */
+  has(runtime: string, engine: string): boolean {
+    return this.refreshing.has(engine, runtime);
+  }
+
+  run(runtime: RuntimeConfig, engine: WatchedEngine, options: RefreshOptions & { retry: boolean }): Promise<Recorded> {
+    return this.refreshing.run(engine.name, runtime.name, (done) =>
+      this.record(runtime, engine, options, done).finally(() => {
         for (const listener of this.settledListeners) listener();
       }),
     );
   }
 
   /** `done` takes the runtime out of what is refreshing, just before its refresh-finished is told. */
-  private async record(runtime: RuntimeConfig, options: RefreshOptions & { retry: boolean }, done: () => void): Promise<Recorded> {
-    const target = this.deps.state.get(runtime.name).seenDigest;
+  private async record(runtime: RuntimeConfig, engine: WatchedEngine, options: RefreshOptions & { retry: boolean }, done: () => void): Promise<Recorded> {
+    const { state, now } = this.deps;
+    const several = this.deps.several();
+    // With several engines, lines, events and history say which engine: "app on nas".
+    const who = several ? `${runtime.name} on ${engine.name}` : runtime.name;
+    const tag = several ? { engine: engine.name } : {};
+    const fields = { runtime: runtime.name, image: runtime.image, ...tag };
+    const target = state.get(runtime.name, engine.name).seenDigest;
     let detail: RuntimeRefreshDetail;
     let listError: ContainerListError | undefined;
-    this.deps.emit?.({ type: 'refresh-started', runtime: runtime.name });
+    this.deps.emit?.({ type: 'refresh-started', runtime: runtime.name, ...tag });
     try {
-      detail = await this.deps.refresher.refreshOne(runtime, options);
+      detail = await engine.refresher.refreshOne(runtime, options);
     } catch (err) {
       if (err instanceof ContainerListError) listError = err;
       detail = { image: runtime.image, ok: false, error: (err as Error).message, containers: [] };
     }
+    if (several) detail = { ...detail, engine: engine.name };
     const recreated = changedContainers(detail);
     if (!detail.ok && options.signal?.aborted && recreated.length === 0) {
       // Cut short by a shutdown before any container changed: not a failure; the next start retries.
-      if (options.retry) this.deps.update(runtime.name, planRetryNow(this.deps.state.get(runtime.name), target, this.deps.now()));
-      this.deps.log(`image-auto-refresh: ${runtime.name} refresh interrupted by shutdown${options.retry ? '; retried on the next start' : ''}`, {
+      if (options.retry) this.deps.update(runtime.name, engine.name, planRetryNow(state.get(runtime.name, engine.name), target, now()));
+      this.deps.log(`image-auto-refresh: ${who} refresh interrupted by shutdown${options.retry ? '; retried on the next start' : ''}`, {
         level: 'warn',
-        runtime: runtime.name,
-        image: runtime.image,
+        ...fields,
       });
       done();
-      this.deps.emit?.({ type: 'refresh-finished', runtime: runtime.name, detail });
-      await this.deps.state.save();
+      this.deps.emit?.({ type: 'refresh-finished', runtime: runtime.name, detail, ...tag });
+      await state.save();
       return { detail };
     }
-    const next = recordRefresh(this.deps.state.get(runtime.name), target, detail, this.deps.now(), options.retry ? this.deps.retry : null);
-    this.deps.update(runtime.name, next);
+    const recordedState = recordRefresh(state.get(runtime.name, engine.name), target, detail, now(), options.retry ? this.deps.retry : null);
+    const next = several ? tagLastEntry(recordedState, engine.name) : recordedState;
+    this.deps.update(runtime.name, engine.name, next);
     const recorded = next.history.at(-1);
     if (detail.ok && recorded?.kind === 'refreshed' && recorded.message)
-      this.deps.log(`image-auto-refresh: ${runtime.name} warning: ${recorded.message}`, { level: 'warn', runtime: runtime.name, image: runtime.image });
+      this.deps.log(`image-auto-refresh: ${who} warning: ${recorded.message}`, { level: 'warn', ...fields });
     const pulled = detail.imageIdAfter ? [runtime.name] : [];
     if (detail.ok) {
-      this.deps.log(`image-auto-refresh: ${runtime.name} pulled=${goList(pulled)} recreated=${goList(recreated)} failed=[]`, {
-        runtime: runtime.name,
-        image: runtime.image,
+      this.deps.log(`image-auto-refresh: ${who} pulled=${goList(pulled)} recreated=${goList(recreated)} failed=[]`, {
+        ...fields,
         ...(detail.digest ? { digest: detail.digest } : {}),
         ...(recreated.length ? { container: recreated.join(',') } : {}),
       });
     } else {
       const retryAt = next.retry && options.retry ? `; retry at ${next.retry.nextAt}` : '';
-      this.deps.log(`image-auto-refresh: ${runtime.name} refresh failed: ${detail.error} (pulled=${goList(pulled)} recreated=${goList(recreated)})${retryAt}`, {
+      this.deps.log(`image-auto-refresh: ${who} refresh failed: ${detail.error} (pulled=${goList(pulled)} recreated=${goList(recreated)})${retryAt}`, {
         level: 'error',
-        runtime: runtime.name,
-        image: runtime.image,
+        ...fields,
       });
     }
     done();
-    this.deps.emit?.({ type: 'refresh-finished', runtime: runtime.name, detail });
-    await this.deps.state.save();
+    this.deps.emit?.({ type: 'refresh-finished', runtime: runtime.name, detail, ...tag });
+    await state.save();
     return listError ? { detail, listError } : { detail };
   }
+}
+
+/** The state with its newest history entry naming the engine it is about. */
+function tagLastEntry(state: RuntimeState, engine: string): RuntimeState {
+  const last = state.history.at(-1);
+  if (!last) return state;
+  return { ...state, history: [...state.history.slice(0, -1), { ...last, engine }] };
 }

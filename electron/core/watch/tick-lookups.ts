@@ -1,14 +1,16 @@
-// One tick's registry requests, shared: runtimes watching the same tag cost one lookup, and
-// one read of its index when it moved. Each registry has its own concurrency limit, so a slow
-// registry does not hold up the lookups of another.
+// One tick's registry requests, shared: runtimes watching the same tag cost one lookup, however
+// many engines run it, and one read of its index per engine when it moved. Each registry has
+// its own concurrency limit, so a slow registry does not hold up the lookups of another; each
+// engine that fails to answer is asked no more in this tick, and the others go on.
 import { formatReference, type ImageReference } from '../image/reference.js';
 import type { PlatformImage } from '../registry/platform-lookup.js';
 import type { LocalView } from './transitions.js';
 import { Semaphore } from '../util/limit.js';
+import type { WatchedEngine } from './watched-engine.js';
 
 export interface LookupFunctions {
-  /** What the engine holds for a tag; throws when the engine cannot be asked. */
-  localView: (ref: ImageReference, digest: string) => Promise<LocalView>;
+  /** What the (one) engine holds for a tag; throws when the engine cannot be asked. Engines given to `local` bring their own. */
+  localView?: (ref: ImageReference, digest: string) => Promise<LocalView>;
   lookupDigest: (ref: ImageReference, signal?: AbortSignal) => Promise<string>;
   platformImage?: (ref: ImageReference, digest: string, signal?: AbortSignal) => Promise<PlatformImage | null>;
 }
@@ -17,8 +19,8 @@ export class TickLookups {
   private readonly limits = new Map<string, Semaphore>();
   private readonly digests = new Map<string, Promise<string>>();
   private readonly platforms = new Map<string, Promise<PlatformImage | null>>();
-  /** Set once the engine failed to answer in this tick: the other runtimes do not ask again. */
-  private engineDown: Error | null = null;
+  /** Per engine, set once it failed to answer in this tick: the other runtimes do not ask it again. */
+  private readonly engineDown = new Map<string, Error>();
 
   constructor(
     private readonly fns: LookupFunctions,
@@ -36,19 +38,24 @@ export class TickLookups {
     return this.once(ref.registry, this.digests, formatReference(ref), () => this.fns.lookupDigest(ref, this.signal));
   }
 
-  platform(ref: ImageReference, digest: string): Promise<PlatformImage | null> {
-    const read = this.fns.platformImage;
+  /** The image an engine would run from the index `digest` names (each engine has its platform). */
+  platform(ref: ImageReference, digest: string, engine?: WatchedEngine): Promise<PlatformImage | null> {
+    const read = engine ? engine.platformImage : this.fns.platformImage;
     if (!read) return Promise.resolve(null);
-    return this.once(ref.registry, this.platforms, `${formatReference(ref)}@${digest}`, () => read(ref, digest, this.signal));
+    return this.once(ref.registry, this.platforms, `${formatReference(ref)}@${digest}@${engine?.name ?? ''}`, () => read(ref, digest, this.signal));
   }
 
-  /** The engine's view of a tag; after one failure in this tick, the same failure without asking. */
-  async local(ref: ImageReference, digest: string): Promise<LocalView> {
-    if (this.engineDown) throw this.engineDown;
+  /** An engine's view of a tag; after one failure in this tick, the same failure without asking. */
+  async local(ref: ImageReference, digest: string, engine?: WatchedEngine): Promise<LocalView> {
+    const key = engine?.name ?? '';
+    const down = this.engineDown.get(key);
+    if (down) throw down;
+    const view = engine ? engine.localView : this.fns.localView;
     try {
-      return await this.fns.localView(ref, digest);
+      if (!view) throw new Error('internal: no way to ask the engine');
+      return await view(ref, digest);
     } catch (err) {
-      this.engineDown = err instanceof Error ? err : new Error(String(err));
+      this.engineDown.set(key, err instanceof Error ? err : new Error(String(err)));
       throw err;
     }
   }

@@ -1,22 +1,23 @@
-// What a tick means: look up each watched tag's digest, compare with what was seen before,
-// tell the user when it moves, and (with auto-refresh) refresh that runtime only. Also the
-// user's own refreshes. State lives in SavedState, recording a refresh in recorder.ts, and
-// the schedule in loop.ts.
-import { summarize, type CheckReport, type HistoryEntry, type RefreshResult, type RuntimeConfig, type RuntimeState } from '../../../shared/dto.js';
+// What a tick means: look up each watched tag's digest once, compare with what was seen
+// before, tell the user when it moves, and (with auto-refresh) refresh that runtime on each
+// engine that needs it. Also the user's own refreshes. One runtime's check is in
+// check-runtime.ts, state lives in SavedState, recording a refresh in recorder.ts, and the
+// schedule in loop.ts.
+import type { CheckReport, HistoryEntry, RefreshResult, RuntimeConfig, RuntimeState, RuntimeSummary } from '../../../shared/dto.js';
 import type { CoreEvent } from '../../../shared/events.js';
-import { RateLimitedError, RefreshListError, UnknownRuntimeError } from '../errors.js';
-import { shortDigest } from '../../../shared/digest.js';
+import { RefreshListError, UnknownEngineError, UnknownRuntimeError } from '../errors.js';
 import { parseReference, type ImageReference } from '../image/reference.js';
-import { addDetail, emptyResult, type RefreshOptions } from '../refresh/service.js';
+import type { RefreshOptions } from '../refresh/service.js';
+import { addDetail, combineDetails, emptyResult } from '../refresh/result.js';
 import { SavedState } from '../state/saved-state.js';
 import type { StateStore } from '../state/store.js';
-import { safeText } from '../util/safe-text.js';
+import { summarizeRuntime, type StaleEngines } from '../state/summary.js';
 import { RefreshRecorder, type Refresher } from './recorder.js';
-import { DEFAULT_RETRY, observe, observeIndexMove, recordCheckError, wantsRefresh, withEntry, type LocalView, type RetryPolicy } from './transitions.js';
-import type { PlatformImage } from '../registry/platform-lookup.js';
+import { DEFAULT_RETRY, withEntry, type RetryPolicy } from './transitions.js';
 import { TickLookups, type LookupFunctions } from './tick-lookups.js';
 import type { Log } from '../log.js';
-import { announce } from './announce.js';
+import { checkRuntime } from './check-runtime.js';
+import type { WatchedEngine } from './watched-engine.js';
 
 export interface WatchSettings {
   runtimes: RuntimeConfig[];
@@ -27,21 +28,28 @@ export interface WatchSettings {
 
 export interface WatcherDeps {
   settings: () => WatchSettings;
-  /** The engine's name; `local` when not given. */
+  /**
+   * The engines, first one first. Without it there is one engine, `local` (or `engine`), made
+   * of `refresher`, `localView` and `platformImage`.
+   */
+  engines?: () => WatchedEngine[];
+  /** The names of the engines a runtime applies to; every engine when not given. */
+  enginesOf?: (runtime: RuntimeConfig) => readonly string[];
+  /** An engine that does not answer: since when and why (its rows are shown stale). */
+  stale?: StaleEngines;
   engine?: string;
-  /** Brings the runtime list up to date (discovery mode) before a check or a refresh. */
-  discover?: () => Promise<void>;
-  lookupDigest: LookupFunctions['lookupDigest'];
+  refresher?: Refresher;
+  localView?: LookupFunctions['localView'];
   /**
    * When the digest just looked up names a multi-arch index: the engine platform's image in it
    * (one GET of the index). null for a single image, or when the platform is unknown.
    */
   platformImage?: LookupFunctions['platformImage'];
+  /** Brings the runtime list up to date (discovery mode) before a check or a refresh. */
+  discover?: () => Promise<void>;
+  lookupDigest: LookupFunctions['lookupDigest'];
   /** Before a tick's lookups: anything that lets them share work (the registries' tokens). */
   prepareLookups?: (refs: ImageReference[], signal?: AbortSignal) => Promise<void>;
-  /** What the engine holds for the tag; throws when the engine cannot be asked. */
-  localView: LookupFunctions['localView'];
-  refresher: Refresher;
   store: StateStore;
   /** Told the registries' 429 waits saved by an earlier run, at load. */
   restoreRateLimits?: (until: Record<string, number>) => void;
@@ -63,6 +71,8 @@ export interface TickOptions {
    * loop, so a slow pull never delays the next check). Default: the reports include them.
    */
   awaitRefreshes?: boolean;
+  /** Only these engines' parts (the CLI's --engine); every engine when absent. */
+  engines?: readonly string[];
 }
 
 export class Watcher {
@@ -71,25 +81,42 @@ export class Watcher {
   private readonly retry: RetryPolicy;
   /** The one home of the runtimes' states and their saving. */
   readonly state: SavedState;
-  /** One recorded refresh per runtime at a time: a second request shares the first's outcome. */
+  /** One recorded refresh per runtime and engine at a time: a second request shares the first's outcome. */
   private readonly recorder: RefreshRecorder;
   private loading: Promise<void> | null = null;
+  private readonly engines: () => WatchedEngine[];
 
   constructor(private readonly deps: WatcherDeps) {
     this.now = deps.now ?? Date.now;
     this.log = deps.log ?? (() => undefined);
     this.retry = deps.retry ?? { ...DEFAULT_RETRY, random: deps.random ?? Math.random };
-    this.state = new SavedState(deps.store, this.now);
+    const one: WatchedEngine = {
+      name: deps.engine ?? 'local',
+      refresher: deps.refresher ?? { refreshOne: () => Promise.reject(new Error('internal: no refresher')), idle: async () => undefined },
+      localView: deps.localView ?? (() => Promise.reject(new Error('internal: no engine'))),
+      ...(deps.platformImage ? { platformImage: deps.platformImage } : {}),
+    };
+    this.engines = deps.engines ?? (() => [one]);
+    this.state = new SavedState(deps.store, this.now, () => this.engines()[0]?.name ?? 'local');
     this.recorder = new RefreshRecorder({
-      engine: deps.engine ?? 'local',
       state: this.state,
-      refresher: deps.refresher,
       retry: this.retry,
       now: this.now,
       log: this.log,
-      update: (runtime, next) => this.update(runtime, next),
+      update: (runtime, engine, next) => this.update(runtime, engine, next),
+      several: () => this.several(),
       ...(deps.emit ? { emit: deps.emit } : {}),
     });
+  }
+
+  private several(): boolean {
+    return this.engines().length > 1;
+  }
+
+  /** The engines a runtime applies to, first one first; narrowed to `only` when given. */
+  enginesFor(runtime: RuntimeConfig, only?: readonly string[]): WatchedEngine[] {
+    const names = this.deps.enginesOf?.(runtime);
+    return this.engines().filter((e) => (!names || names.includes(e.name)) && (!only || only.includes(e.name)));
   }
 
   /** Loads the saved state (once) and hands its 429 waits to the registry client. */
@@ -104,12 +131,22 @@ export class Watcher {
     return this.loading;
   }
 
-  /** A runtime's state as it stands; reading adds nothing. */
-  stateOf(name: string): RuntimeState {
-    return this.state.get(name);
+  /** A runtime's state on one engine (the first when not named) as it stands; reading adds nothing. */
+  stateOf(name: string, engine?: string): RuntimeState {
+    return this.state.get(name, engine);
   }
 
-  /** The runtimes being refreshed now. */
+  /** A runtime as the window shows it: with several engines, summed up and per engine. */
+  summaryOf(runtime: RuntimeConfig): RuntimeSummary {
+    return summarizeRuntime(
+      this.state,
+      runtime.name,
+      this.enginesFor(runtime).map((e) => e.name),
+      this.deps.stale,
+    );
+  }
+
+  /** The runtimes being refreshed now, on any engine. */
   refreshing(): Set<string> {
     return this.recorder.runtimes();
   }
@@ -119,9 +156,15 @@ export class Watcher {
     return this.recorder.onSettled(listener);
   }
 
-  private update(runtime: string, next: RuntimeState): void {
-    this.state.set(runtime, next);
-    this.deps.emit?.({ type: 'state-changed', runtime, state: summarize(next) });
+  private update(runtime: string, engine: string, next: RuntimeState): void {
+    this.state.set(runtime, engine, next);
+    this.changed(runtime);
+  }
+
+  private changed(name: string): void {
+    if (!this.deps.emit) return;
+    const runtime = this.deps.settings().runtimes.find((r) => r.name === name) ?? { name, image: '' };
+    this.deps.emit({ type: 'state-changed', runtime: name, state: this.summaryOf(runtime) });
   }
 
   async tick(options: TickOptions = {}): Promise<CheckReport[]> {
@@ -130,6 +173,7 @@ export class Watcher {
     const settings = this.deps.settings();
     const autoRefresh = options.autoRefresh ?? settings.autoRefresh;
     const runtimes = options.only ? settings.runtimes.filter((r) => options.only!.includes(r.name)) : settings.runtimes;
+    this.checkEngineNames(options.engines);
     this.deps.emit?.({ type: 'check-started' });
 
     const lookups = new TickLookups(this.deps, settings.concurrency, options.signal);
@@ -140,12 +184,23 @@ export class Watcher {
 
     const reports: CheckReport[] = [];
     const refreshes: Promise<unknown>[] = [];
+    const context = {
+      state: this.state,
+      recorder: this.recorder,
+      several: this.several(),
+      now: this.now,
+      log: this.log,
+      ...(this.deps.emit ? { emit: this.deps.emit } : {}),
+      update: (runtime: string, engine: string, next: RuntimeState) => this.update(runtime, engine, next),
+      changed: (runtime: string) => this.changed(runtime),
+    };
     try {
       for (const runtime of runtimes) {
         if (options.signal?.aborted) break;
-        const report = await this.checkOne(runtime, refs.get(runtime.name)!, lookups, autoRefresh, options.signal);
-        reports.push(report.report);
-        if (report.refresh) refreshes.push(report.refresh);
+        const engines = this.enginesFor(runtime, options.engines);
+        const checked = await checkRuntime({ ...context, engines }, runtime, refs.get(runtime.name)!, lookups, autoRefresh, options.signal);
+        reports.push(checked.report);
+        if (checked.refresh) refreshes.push(checked.refresh);
       }
       await this.state.save();
       if (options.awaitRefreshes !== false) await Promise.all(refreshes);
@@ -155,103 +210,18 @@ export class Watcher {
     return reports;
   }
 
-  private async checkOne(
-    runtime: RuntimeConfig,
-    ref: ImageReference,
-    lookups: TickLookups,
-    autoRefresh: boolean,
-    signal: AbortSignal | undefined,
-  ): Promise<{ report: CheckReport; refresh?: Promise<void> }> {
-    const before = this.state.get(runtime.name);
-    const at = new Date(this.now()).toISOString();
-    const previousDigest = before.seenDigest;
-    const report: CheckReport = {
-      name: runtime.name,
-      image: runtime.image,
-      outcome: 'error',
-      remoteDigest: null,
-      previousDigest,
-      updateAvailable: before.updateAvailable,
-    };
-    let remote: string;
-    try {
-      remote = await lookups.digest(ref);
-    } catch (err) {
-      if (signal?.aborted) {
-        // A shutdown cut the lookup short: not a registry failure, so nothing is recorded.
-        report.error = 'interrupted: imagewatch is stopping';
-        return { report };
-      }
-      if (err instanceof RateLimitedError) this.state.rateLimited(err.registry, err.retryAt);
-      const message = safeText((err as Error).message, { max: 500 });
-      this.log(`image-auto-refresh: ${runtime.name} digest fetch failed: ${message}`, { level: 'warn', runtime: runtime.name, image: runtime.image });
-      this.update(runtime.name, recordCheckError(this.state.get(runtime.name), message, at));
-      report.error = message;
-      return { report };
-    }
-
-    let platform: PlatformImage | null = null;
-    if (remote !== previousDigest) {
-      try {
-        platform = await lookups.platform(ref, remote);
-      } catch (err) {
-        if (signal?.aborted) {
-          report.error = 'interrupted: imagewatch is stopping';
-          return { report };
-        }
-        // Without the index, a move counts as a new version: a needless refresh is safe, a missed one is not.
-        this.log(
-          `image-auto-refresh: ${runtime.name} could not read the image index: ${safeText((err as Error).message, { max: 300 })}; taking the move as a new version`,
-        );
-      }
-    }
-    if (previousDigest !== null && platform?.digest && before.seenPlatformDigest === platform.digest) {
-      const next = observeIndexMove(this.state.get(runtime.name), remote, platform.platform, at);
-      this.update(runtime.name, next);
-      this.log(
-        `image-auto-refresh: ${runtime.name} index moved ${shortDigest(previousDigest)} → ${shortDigest(remote)}; its ${platform.platform} image is unchanged, not a new version`,
-      );
-      report.outcome = 'unchanged';
-      report.remoteDigest = remote;
-      report.updateAvailable = next.updateAvailable;
-      return { report };
-    }
-
-    let local: LocalView | null = null;
-    // Until the engine has answered once, whether the user runs the latest image is unknown.
-    if (previousDigest === null || before.updateAvailable === null) {
-      try {
-        local = await lookups.local(ref, remote);
-      } catch {
-        // Engine unreachable: the registry answer still counts; no update is claimed.
-      }
-    }
-    const wasUnknown = previousDigest !== null && before.updateAvailable === null;
-    const observed = observe(this.state.get(runtime.name), remote, local, at);
-    const { outcome } = observed;
-    // A new digest: remember its platform image (null for a single image or an unread index).
-    const state = remote !== previousDigest ? { ...observed.state, seenPlatformDigest: platform?.digest ?? null } : observed.state;
-    this.update(runtime.name, state);
-    report.outcome = outcome;
-    report.remoteDigest = remote;
-    const refresh = autoRefresh && wantsRefresh(state, outcome, this.now());
-    announce({ runtime, outcome, state, previousDigest, remote, wasUnknown, autoRefresh, refresh }, this.log, this.deps.emit);
-    report.updateAvailable = state.updateAvailable;
-    if (!refresh) return { report };
-
-    // Not awaited here: a slow or stalled pull must not hold up the other runtimes' checks.
-    const running = this.recorder.run(runtime, { signal, retry: true }).then(({ detail }) => {
-      report.refresh = addDetail(emptyResult(), runtime.name, detail);
-      report.updateAvailable = this.state.get(runtime.name).updateAvailable;
-    });
-    running.catch(() => undefined);
-    return { report, refresh: running };
+  private checkEngineNames(names: readonly string[] | undefined): void {
+    const known = this.engines().map((e) => e.name);
+    const unknown = names?.find((n) => !known.includes(n));
+    if (unknown !== undefined) throw new UnknownEngineError(unknown, known);
   }
 
   /** Adds an entry to a runtime's history (a notification given up) and saves. */
   async note(name: string, entry: HistoryEntry): Promise<void> {
     await this.init();
-    this.update(name, withEntry(this.state.get(name), entry));
+    const engine = this.engines()[0]?.name;
+    if (engine === undefined) return;
+    this.update(name, engine, withEntry(this.state.get(name, engine), entry));
     await this.state.save();
   }
 
@@ -274,38 +244,65 @@ export class Watcher {
     });
   }
 
-  /** A user-requested refresh ("Refresh now", the CLI, the admin endpoint). */
-  async refresh(names: readonly string[], options: RefreshOptions = {}): Promise<RefreshResult> {
+  /**
+   * A user-requested refresh ("Refresh now", the CLI, the admin endpoint): each runtime in turn,
+   * on its engines (or only `engines`) at once.
+   */
+  async refresh(names: readonly string[], options: RefreshOptions & { engines?: readonly string[] } = {}): Promise<RefreshResult> {
     await this.init();
     await this.deps.discover?.();
+    this.checkEngineNames(options.engines);
     const runtimes = this.resolveRuntimes(names);
+    const { engines: only, ...refreshOptions } = options;
     const result = emptyResult();
     for (const runtime of runtimes) {
-      const { detail, listError } = await this.recorder.run(runtime, { ...options, retry: false });
-      addDetail(result, runtime.name, detail);
+      const engines = this.enginesFor(runtime, only);
+      if (engines.length === 0) continue;
+      const recorded = await Promise.all(engines.map((engine) => this.recorder.run(runtime, engine, { ...refreshOptions, retry: false })));
+      addDetail(result, runtime.name, combineDetails(recorded.map((r) => r.detail)));
       // The origin answered a listing failure with 500 and what was done so far.
+      const listError = recorded.find((r) => r.listError)?.listError;
       if (listError) throw new RefreshListError(listError.message, result);
     }
     return result;
   }
 
-  /** The earliest retry time among the configured runtimes, and those due at `nowMs`. */
+  /** The earliest retry time among the configured runtimes on their engines, and the runtimes due at `nowMs`. */
   retries(nowMs: number): { earliest: number | null; due: string[] } {
     let earliest: number | null = null;
-    const due: string[] = [];
+    const due = new Set<string>();
     for (const runtime of this.deps.settings().runtimes) {
-      const at = this.state.get(runtime.name).retry?.nextAt;
-      if (at === undefined) continue;
-      const ms = Date.parse(at);
-      if (earliest === null || ms < earliest) earliest = ms;
-      if (ms <= nowMs) due.push(runtime.name);
+      for (const engine of this.enginesFor(runtime)) {
+        const at = this.state.get(runtime.name, engine.name).retry?.nextAt;
+        if (at === undefined) continue;
+        const ms = Date.parse(at);
+        if (earliest === null || ms < earliest) earliest = ms;
+        if (ms <= nowMs) due.add(runtime.name);
+      }
     }
-    return { earliest, due };
+    return { earliest, due: [...due] };
+  }
+
+  /**
+   * An engine answers again: its refreshes waiting for a retry are due now, so it is caught up
+   * at the next check instead of after its backoff. Returns whether any was waiting.
+   */
+  retryNow(engine: string): boolean {
+    const at = new Date(this.now()).toISOString();
+    let any = false;
+    for (const runtime of this.deps.settings().runtimes) {
+      if (!this.enginesFor(runtime).some((e) => e.name === engine)) continue;
+      const state = this.state.get(runtime.name, engine);
+      if (!state.retry || Date.parse(state.retry.nextAt) <= Date.parse(at)) continue;
+      this.state.setEngine(runtime.name, engine, { ...state, retry: { ...state.retry, nextAt: at } });
+      any = true;
+    }
+    return any;
   }
 
   /** Waits for refreshes in flight and the last save: nothing is left half done. */
   async settle(): Promise<void> {
-    await this.deps.refresher.idle();
+    await Promise.all(this.engines().map((e) => e.refresher.idle()));
     await this.recorder.settled();
     await this.state.settled();
   }

@@ -71,19 +71,33 @@ export function findEngine(options: FindEngineOptions = {}): EngineEndpoint {
   if (env.DOCKER_HOST) return { host: env.DOCKER_HOST, source: 'DOCKER_HOST', ...envTls(), tried: [] };
   const configDir = dockerConfigDir(env, home);
   const contextName = currentContextName(env, configDir);
-  if (contextName) {
-    const context = readContext(contextName, configDir);
-    return {
-      host: context.host,
-      source: 'context',
-      context: context.name,
-      ...(context.tlsDir ? { tlsDir: context.tlsDir } : {}),
-      tlsVerify: !context.skipTlsVerify,
-      tried: [],
-    };
-  }
+  if (contextName) return contextEndpoint(contextName, configDir);
   const tried = wellKnownEndpoints(env, home, platform);
   const found = tried.find(present);
   if (found) return { host: found, source: 'probe', tried };
   return { host: defaultEngineHost(platform), source: 'default', tried };
+}
+
+/** The endpoint of an engine the settings name: its host URL, or its docker context read as the docker CLI does. */
+export function endpointFor(
+  setting: { host?: string | undefined; context?: string | undefined },
+  options: Pick<FindEngineOptions, 'env' | 'home'> = {},
+): EngineEndpoint {
+  const env = options.env ?? process.env;
+  if (setting.host) return findEngine({ setting: setting.host, env, ...(options.home ? { home: options.home } : {}) });
+  const home = options.home ?? (env.HOME || os.homedir());
+  return contextEndpoint(setting.context ?? '', dockerConfigDir(env, home));
+}
+
+/** A docker context's endpoint, with its TLS files. */
+function contextEndpoint(name: string, configDir: string): EngineEndpoint {
+  const context = readContext(name, configDir);
+  return {
+    host: context.host,
+    source: 'context',
+    context: context.name,
+    ...(context.tlsDir ? { tlsDir: context.tlsDir } : {}),
+    tlsVerify: !context.skipTlsVerify,
+    tried: [],
+  };
 }
