@@ -4,7 +4,8 @@ import type { RefreshProgress, RuntimeRefreshDetail, RuntimeSummary } from './dt
 
 export type CoreEvent =
   | { type: 'state-changed'; runtime: string; state: RuntimeSummary }
-  | { type: 'digest-moved'; runtime: string; image: string; from: string; to: string }
+  /** `engines`: with several engines, those the runtime is on (each gets the new version). */
+  | { type: 'digest-moved'; runtime: string; image: string; from: string; to: string; engines?: string[] }
   /** The engine's image differs from the tag's digest, found without the digest moving (first check, engine back). */
   | { type: 'update-found'; runtime: string; image: string; digest: string; engine?: string }
   | { type: 'refresh-started'; runtime: string; engine?: string }

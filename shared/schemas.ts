@@ -159,6 +159,8 @@ export const RefreshRequestSchema = z
   .object({
     /** Pull the new image and leave every container as it is; absent or false uses each runtime's strategy. */
     pullOnly: z.boolean().optional(),
+    /** On this engine only; on every engine of the runtime when absent. */
+    engine: EngineNameSchema.optional(),
   })
   .strict();
 

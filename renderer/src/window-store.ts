@@ -1,13 +1,15 @@
 // Window state with per-runtime subscriptions: a progress event re-renders its own row only,
 // so a window of 200 runtimes stays responsive during a refresh.
 import type { ApiEvent, AppState, RuntimeView, SettingsView } from '../../shared/api.js';
-import type { EngineHealth, EngineInUse, PullCounters, RecreateStep, RuntimeRefreshDetail, UnwatchedImage } from '../../shared/dto.js';
+import type { EngineHealth, EngineInUse, EngineView, PullCounters, RecreateStep, RuntimeRefreshDetail, UnwatchedImage } from '../../shared/dto.js';
 import { appStatus } from '../../shared/status.js';
 
 export type PullView = PullCounters;
 
 export interface RowView {
   runtime: RuntimeView;
+  /** With several engines: those a refresh of this runtime is running on now. */
+  refreshingOn: string[];
   pull: PullView | null;
   step: { container: string; step: RecreateStep } | null;
   lastResult: RuntimeRefreshDetail | null;
@@ -20,6 +22,8 @@ export interface HeaderView {
   warnings: string[];
   count: number;
   engine?: EngineInUse;
+  /** Every engine with its health, when there are several. */
+  engines?: EngineView[];
   /** Discovery mode: the containers' images not watched, and why. */
   unwatched: UnwatchedImage[];
   engineHealth?: EngineHealth;
@@ -93,7 +97,13 @@ export class WindowStore {
       if (previous && JSON.stringify(previous.runtime) === JSON.stringify(runtime)) {
         next.set(name, previous);
       } else {
-        next.set(name, { runtime, pull: previous?.pull ?? null, step: previous?.step ?? null, lastResult: previous?.lastResult ?? null });
+        next.set(name, {
+          runtime,
+          refreshingOn: runtime.refreshing ? (previous?.refreshingOn ?? []) : [],
+          pull: previous?.pull ?? null,
+          step: previous?.step ?? null,
+          lastResult: previous?.lastResult ?? null,
+        });
         if (previous) queueMicrotask(() => this.notifyRow(name));
       }
     }
@@ -110,6 +120,7 @@ export class WindowStore {
       count: names.length,
       unwatched: state.unwatched ?? [],
       ...(state.engine ? { engine: state.engine } : {}),
+      ...(state.engines && state.engines.length > 1 ? { engines: state.engines } : {}),
       ...(state.engineHealth ? { engineHealth: state.engineHealth } : {}),
     };
     this.refreshHeader();
@@ -125,7 +136,13 @@ export class WindowStore {
         this.refreshHeader();
         return;
       case 'refresh-started':
-        this.updateRow(event.runtime, (row) => ({ ...row, runtime: { ...row.runtime, refreshing: true }, pull: null, step: null }));
+        this.updateRow(event.runtime, (row) => ({
+          ...row,
+          runtime: { ...row.runtime, refreshing: true },
+          refreshingOn: event.engine ? [...row.refreshingOn.filter((e) => e !== event.engine), event.engine] : row.refreshingOn,
+          pull: null,
+          step: null,
+        }));
         this.refreshHeader();
         return;
       case 'refresh-progress': {
@@ -141,7 +158,11 @@ export class WindowStore {
         return;
       }
       case 'refresh-finished':
-        this.updateRow(event.runtime, (row) => ({ ...row, runtime: { ...row.runtime, refreshing: false }, pull: null, step: null, lastResult: event.detail }));
+        this.updateRow(event.runtime, (row) => {
+          // With several engines the row is refreshing until the last engine's refresh ends.
+          const refreshingOn = event.engine ? row.refreshingOn.filter((e) => e !== event.engine) : [];
+          return { ...row, runtime: { ...row.runtime, refreshing: refreshingOn.length > 0 }, refreshingOn, pull: null, step: null, lastResult: event.detail };
+        });
         this.refreshHeader();
         return;
       case 'check-started':

@@ -12,7 +12,7 @@ import { AppController } from '../../electron/core/app/controller.js';
 import { MemorySettingsStore } from '../../electron/core/app/settings-store.js';
 import { MemoryStateStore } from '../../electron/core/state/store.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
-import { docker, publish, requireBed, runCli, tempDir, uid, writeConfig } from './helpers.js';
+import { docker, publish, requireBed, runCli, startServe, tempDir, uid, writeConfig } from './helpers.js';
 
 const bed = requireBed();
 
@@ -171,6 +171,29 @@ describe.skipIf(bed === null)('several engines', () => {
     expect(unknown.stderr).toContain('unknown engine: attic (engines: local, nas, vps)');
   });
 
+  it('refreshes one engine through the admin endpoint with engine=, and names the engines for an unknown one', async () => {
+    await publish(b, image, { version: 'v3b' });
+    const serve = await startServe(config, path.join(dir, 'serve-state.json'), { ...env(), IMAGEWATCH_TOKEN: 'engines-admin-token-0123456789' });
+    try {
+      const admin = (query: string): Promise<Response> =>
+        fetch(`http://127.0.0.1:${serve.port}/admin/workspace-images/refresh?${query}`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer engines-admin-token-0123456789' },
+        });
+      const unknown = await admin('runtime=app&engine=attic');
+      expect(unknown.status).toBe(400);
+      expect(await unknown.json()).toEqual({ error: 'unknown engine: attic (engines: local, nas, vps)', known_engines: ['local', 'nas', 'vps'] });
+      const nas = await admin('runtime=app&engine=nas');
+      expect(nas.status).toBe(200);
+      // The origin's shape, exactly.
+      expect(await nas.json()).toEqual({ pulled: ['app'], failed: [], recreated: [name('nas')] });
+      expect(await versionOn('nas')).toBe('v3b');
+      expect(await versionOn('local')).toBe('v2');
+    } finally {
+      serve.child.kill('SIGTERM');
+    }
+  });
+
   it('keeps going when one engine stops answering, shows its rows stale, and catches it up when it is back', async () => {
     const tcpPort = Number(new URL(b.engines.nas.host.replace(/^tcp:/, 'http:')).port);
     const nas = await forwarder(tcpPort);
@@ -189,6 +212,7 @@ describe.skipIf(bed === null)('several engines', () => {
     });
     try {
       await controller.checkNow();
+      const nasBefore = await versionOn('nas');
       await nas.down();
       expect(await controller.checkEngine()).toEqual({ reachable: true }); // the first engine still answers
       await publish(b, image, { version: 'v4' });
@@ -202,7 +226,7 @@ describe.skipIf(bed === null)('several engines', () => {
       // The other two were refreshed meanwhile.
       expect(await versionOn('local')).toBe('v4');
       expect(await versionOn('vps')).toBe('v4');
-      expect(await versionOn('nas')).toBe('v2');
+      expect(await versionOn('nas')).toBe(nasBefore);
 
       await nas.up();
       await controller.checkEngine();

@@ -13,6 +13,8 @@ import { connectAsync } from 'mqtt';
 import { SMTPServer } from 'smtp-server';
 import { startMosquitto } from '../bed/mosquitto.js';
 import { CLI, publish, requireBed, runCli, tempDir, uid, until, writeConfig } from './helpers.js';
+import { parseChannel } from '../../electron/core/notify/channels.js';
+import { MessageMaker } from '../../electron/core/notify/message.js';
 
 const bed = requireBed();
 
@@ -185,6 +187,47 @@ describe.skipIf(bed === null)('notification channels', () => {
       const entity = await until('the entity state', () => got.find((m) => m.topic === 'iwtest/app/state'));
       expect(entity.payload).toEqual({ installed_version: 'unknown', latest_version: digest.slice('sha256:'.length, 'sha256:'.length + 12) });
       expect(got.find((m) => m.topic === 'iwtest/event' && m.payload.event === 'new-version')?.payload).toMatchObject({ runtime: 'app', image, digest });
+    } finally {
+      await subscriber.endAsync();
+      await broker.stop();
+    }
+  });
+
+  it('with several engines, publishes one Home Assistant update entity per runtime and engine', async () => {
+    const broker = await startMosquitto();
+    const subscriber = await connectAsync(`mqtt://${broker.host}`, { reconnectPeriod: 0 });
+    const got: Array<{ topic: string; payload: Record<string, unknown> }> = [];
+    subscriber.on('message', (topic, payload) => got.push({ topic, payload: JSON.parse(payload.toString()) as Record<string, unknown> }));
+    await subscriber.subscribeAsync(['iwmulti/#', 'homeassistant/#']);
+    try {
+      const channel = parseChannel(`mqtt://${broker.host}/iwmulti`, 'test');
+      const maker = new MessageMaker();
+      const [a, b2] = [`sha256:${'a'.repeat(64)}`, `sha256:${'b'.repeat(64)}`];
+      await channel.send(maker.fromEvent({ type: 'digest-moved', runtime: 'app', image: 'reg/app:latest', from: a, to: b2, engines: ['nas', 'vps'] })!);
+      await channel.send(
+        maker.fromEvent({
+          type: 'refresh-finished',
+          runtime: 'app',
+          engine: 'nas',
+          detail: { image: 'reg/app:latest', ok: true, digest: b2, containers: [] },
+        })!,
+      );
+      const nas = await until('the nas entity refreshed', () =>
+        got.find((m) => m.topic === 'iwmulti/app_nas/state' && m.payload.installed_version === 'b'.repeat(12)),
+      );
+      expect(nas.payload).toEqual({ installed_version: 'b'.repeat(12), latest_version: 'b'.repeat(12) });
+      const vps = got.filter((m) => m.topic === 'iwmulti/app_vps/state').at(-1);
+      expect(vps?.payload).toEqual({ installed_version: 'unknown', latest_version: 'b'.repeat(12) });
+      expect(got.find((m) => m.topic === 'homeassistant/update/imagewatch_app_nas/config')?.payload).toMatchObject({
+        name: 'app on nas',
+        state_topic: 'iwmulti/app_nas/state',
+      });
+      expect(got.some((m) => m.topic === 'iwmulti/app/state')).toBe(false);
+      expect(got.find((m) => m.topic === 'iwmulti/event' && m.payload.event === 'refreshed')?.payload).toMatchObject({
+        runtime: 'app',
+        engine: 'nas',
+        title: 'Refreshed app on nas',
+      });
     } finally {
       await subscriber.endAsync();
       await broker.stop();

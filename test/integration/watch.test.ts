@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, docker, inspect, publish, removeContainers, requireBed, tempDir, uid, until, writeConfig } from './helpers.js';
+import { CLI, docker, inspect, publish, readState, removeContainers, requireBed, tempDir, uid, until, writeConfig } from './helpers.js';
 
 const bed = requireBed();
 
@@ -68,7 +68,7 @@ describe.skipIf(bed === null)('imagewatch watch', () => {
     expect(after.Image).toBe(v3.id);
     expect(after.State.Running).toBe(true);
     expect(await docker(b, ['ps', '-a', '--format', '{{.Names}}', '--filter', 'name=imagewatch'])).toBe('');
-    const state = JSON.parse(readFileSync(statePath, 'utf8')) as { runtimes: { app: { appliedDigest: string } } };
-    expect(state.runtimes.app.appliedDigest).toBe(v3.digest);
+    const state = await readState(statePath);
+    expect(state.get('app').appliedDigest).toBe(v3.digest);
   });
 });

@@ -1,49 +1,27 @@
 // The core behind the contract in shared/api.ts. Electron main and `imagewatch serve` both
 // put their transport in front of one of these; neither holds any update logic of its own.
-import type { Log } from '../log.js';
 import type { AppState, ApiEvent, ChannelInput, CredentialInput, RefreshRequestOptions, SettingsPatch } from '../../../shared/api.js';
 import { ALL_RUNTIMES } from '../../../shared/api.js';
 import type { ChannelTestResult, CheckReport, EngineHealth, HistoryEntry, RefreshResult, RuntimeConfig } from '../../../shared/dto.js';
 import type { CoreEvent } from '../../../shared/events.js';
 import type { Settings } from '../../../shared/schemas.js';
-import { InvalidArgumentError } from '../../../shared/api-schemas.js';
-import { resolveSettings, type ResolvedConfig } from '../config/load.js';
-import { offeredEngines } from '../engines/health.js';
-import { CoreRunner } from './core-runner.js';
+import { resolveSettings } from '../config/load.js';
+import type { CoreRunner } from './core-runner.js';
 import { addRuntime, removeRuntime, updateSettings, type SettingsEdits } from './settings-edits.js';
-import { appStateOf, enginesOf } from './app-state.js';
+import { appStateOf } from './app-state.js';
+import { cliWork } from './cli-work.js';
+import { useEngine } from './engine-edits.js';
 import { healthOf, type Health } from './health.js';
-import type { CoreMetrics } from '../metrics/metrics.js';
-import { NotifyChannels, type ChannelVault } from './notify-channels.js';
-import { createCore, type Core } from '../core.js';
-import { defaultCredentialChain } from '../registry/credentials.js';
-import type { StateStore } from '../state/store.js';
-import { CredentialEdits, SecretCredentials, SettingsSecrets, type SecretStore } from './secrets.js';
+import type { NotifyChannels } from './notify-channels.js';
+import type { Core } from '../core.js';
+import type { CredentialEdits } from './secrets.js';
+import { wireController, type AppControllerOptions } from './wiring.js';
 import { Broadcast } from './broadcast.js';
-import type { SettingsStore } from './settings-store.js';
 import type { HandoffHandler } from '../owner/channel.js';
 import { handoffHandler, type HandoffTarget } from '../owner/handoff.js';
 import { UnknownRuntimeError } from '../errors.js';
-import type { EngineClient } from '../engines/client.js';
 
-export interface AppControllerOptions {
-  settingsStore: SettingsStore;
-  stateStore: StateStore;
-  /** Defaults to the `credentials` map in the settings. */
-  secrets?: (controller: { settings: () => Settings; saveSettings: (s: Settings) => Promise<void> }) => SecretStore;
-  env?: NodeJS.ProcessEnv;
-  docker?: EngineClient;
-  journalPath?: string;
-  log?: Log;
-  /** Things the user should be told once (a crash repaired); also kept in the warnings. Else logged. */
-  notice?: (line: string) => void;
-  /** What /metrics exports (imagewatch serve). */
-  metrics?: CoreMetrics;
-  /** Waits between notification attempts (tests shorten them). */
-  notifyRetryDelaysMs?: readonly number[];
-  /** Where channels added in the window are kept (the desktop's keychain); else the settings. */
-  channelVault?: ChannelVault;
-}
+export type { AppControllerOptions };
 
 export class AppController {
   private readonly events = new Broadcast<ApiEvent>();
@@ -67,26 +45,15 @@ export class AppController {
 
   private async init(): Promise<void> {
     this.settings = await this.options.settingsStore.load();
-    const config = resolveSettings(this.settings, this.options.settingsStore.location, this.env);
-    const saveSettings = (s: Settings): Promise<void> => this.saveSettings(s);
-    const secrets = this.options.secrets
-      ? this.options.secrets({ settings: () => this.settings, saveSettings })
-      : new SettingsSecrets(() => this.settings, saveSettings);
-    this.credentials = new CredentialEdits(secrets, (registry) => this.core.registry.forgetCredentials(registry));
-    await this.credentials.load();
-    this.channels = await this.buildChannels();
-    this.runner = new CoreRunner(config, {
-      build: (c) => this.buildCore(c),
-      onEvent: (event) => this.onCoreEvent(event),
-      onHealthChanged: () => this.changed(),
-      onEngineChange: (reachable, line) =>
-        this.channels.notifier.tell(
-          reachable ? 'engine-back' : 'engine-unreachable',
-          reachable ? 'Container engine back' : 'Container engine unreachable',
-          line,
-        ),
-      onStopped: () => this.channels.close(),
+    const parts = await wireController(this.options, {
+      env: this.env,
+      settings: () => this.settings,
+      saveSettings: (s) => this.saveSettings(s),
+      onCoreEvent: (event) => this.onCoreEvent(event),
+      changed: () => void this.changed(),
+      warn: (line) => void this.warnings.push(line),
     });
+    ({ credentials: this.credentials, channels: this.channels, runner: this.runner } = parts);
     await this.core.watcher.init();
     this.warnings.push(...(this.options.settingsStore.warnings ?? []), ...this.options.stateStore.warnings);
     // Not awaited: a silent engine must not hold up the window; the answer comes as app-changed.
@@ -97,25 +64,6 @@ export class AppController {
     return this.runner.core;
   }
 
-  private buildCore(config: ResolvedConfig): Core {
-    return createCore({
-      config,
-      store: this.options.stateStore,
-      env: this.env,
-      credentials: defaultCredentialChain(new SecretCredentials(this.credentials.store), this.env),
-      emit: (event) => this.runner.observe(event),
-      ...(this.options.log ? { log: this.options.log } : {}),
-      notice: (line) => {
-        this.warnings.push(line);
-        (this.options.notice ?? this.options.log)?.(line);
-        if (/^restored /.test(line)) this.channels.notifier.tell('recovered', 'Recovered after a crash', line);
-      },
-      ...(this.options.docker ? { docker: this.options.docker } : {}),
-      ...(this.options.journalPath ? { journalPath: this.options.journalPath } : {}),
-      ...(this.options.metrics ? { metrics: this.options.metrics } : {}),
-    });
-  }
-
   /** Whether /metrics is served without the token (the `metrics.public` setting). */
   get metricsPublic(): boolean {
     return this.core.config.metricsPublic;
@@ -124,23 +72,6 @@ export class AppController {
   /** For /healthz: ok, or the reasons it is not. */
   health(nowMs: number = Date.now()): Health {
     return healthOf(this.getState(), { nowMs, startedAtMs: this.startedAtMs });
-  }
-
-  private buildChannels(): Promise<NotifyChannels> {
-    return NotifyChannels.create({
-      settings: () => this.settings,
-      saveSettings: (s) => this.saveSettings(s),
-      where: this.options.settingsStore.location,
-      env: this.env,
-      ...(this.options.channelVault ? { vault: this.options.channelVault } : {}),
-      ...(this.options.log ? { log: this.options.log } : {}),
-      ...(this.options.notifyRetryDelaysMs ? { retryDelaysMs: this.options.notifyRetryDelaysMs } : {}),
-      gaveUp: (message, channel, reason) => {
-        const entry = { at: new Date().toISOString(), kind: 'notify-failed' as const, message: `${message.title}: not delivered to ${channel}: ${reason}` };
-        if (message.runtime) void this.core.watcher.note(message.runtime, entry).catch(() => undefined);
-        else this.warnings.push(entry.message);
-      },
-    });
   }
 
   /** `imagewatch notify-test`: a test message to each channel, and what each answered. */
@@ -198,16 +129,10 @@ export class AppController {
 
   /** `check` and `refresh` as the CLI runs them, here or handed over; `signal` cuts them short. */
   work(signal?: AbortSignal): HandoffTarget {
-    return {
-      check: async (autoRefresh, engines) => {
-        const runtimes = await this.check({ autoRefresh, ...(engines?.length ? { engines } : {}), ...(signal ? { signal } : {}) });
-        await this.checkEngine();
-        const run = { engine: this.core.engineInUse, engines: enginesOf(this.core), runtimes };
-        return this.core.config.discover === false ? run : { ...run, unwatched: this.core.watchlist.unwatched() };
-      },
-      refresh: (runtimes, pullOnly, engines) =>
-        this.refreshNamed(runtimes, { pullOnly, ...(engines?.length ? { engines } : {}), ...(signal ? { signal } : {}) }),
-    };
+    return cliWork(
+      { core: () => this.core, check: (o) => this.check(o), refresh: (names, o) => this.refreshNamed(names, o), checkEngine: () => this.checkEngine() },
+      signal,
+    );
   }
 
   /** The channel handler for work handed over while this process owns the state directory. */
@@ -263,7 +188,8 @@ export class AppController {
   }
 
   async refresh(target: string, options: RefreshRequestOptions = {}): Promise<RefreshResult> {
-    return this.refreshNamed(target === ALL_RUNTIMES ? [] : [target], options);
+    const { engine, ...rest } = options;
+    return this.refreshNamed(target === ALL_RUNTIMES ? [] : [target], { ...rest, ...(engine ? { engines: [engine] } : {}) });
   }
 
   /** Refreshes the named runtimes, or all of them for an empty list; an unknown name changes nothing. */
@@ -308,24 +234,22 @@ export class AppController {
     };
   }
 
-  /**
-   * Switches to another engine the window was offered: only a socket that `engineHealth` found
-   * answering, so the window cannot point imagewatch (and the registry credentials it hands
-   * the engine with each pull) at an arbitrary host. Kept as the dockerHost setting.
-   */
-  async useEngine(host: string): Promise<AppState> {
-    const offered = offeredEngines(this.runner.engineHealth);
-    if (!offered.includes(host)) {
-      throw new InvalidArgumentError(
-        `useEngine: ${host.slice(0, 200)} is not an engine socket found answering here${offered.length ? ` (found: ${offered.join(', ')})` : ''}`,
-      );
-    }
-    const next = { ...this.settings, dockerHost: host };
-    await this.runner.replaceEngine(this.core.engines.first.engine.name, resolveSettings(next, this.options.settingsStore.location, this.env), async () => {
-      await this.options.settingsStore.save(next);
-      this.settings = next;
-    });
-    return this.changed();
+  /** Puts a socket the window was offered in place of the first engine (see engine-edits.ts). */
+  useEngine(host: string): Promise<AppState> {
+    return useEngine(
+      {
+        runner: this.runner,
+        settings: this.settings,
+        where: this.options.settingsStore.location,
+        env: this.env,
+        keep: async (next) => {
+          await this.options.settingsStore.save(next);
+          this.settings = next;
+        },
+        changed: () => this.changed(),
+      },
+      host,
+    );
   }
 
   async getHistory(name: string): Promise<HistoryEntry[]> {

@@ -14,8 +14,8 @@ export interface CoreRunnerDeps {
   onEvent: (event: CoreEvent) => void;
   /** An engine's health changed (the window redraws). */
   onHealthChanged: () => void;
-  /** An engine went away or came back (told to the notification channels). */
-  onEngineChange: (reachable: boolean, line: string) => void;
+  /** An engine went away or came back (told to the notification channels); `engine` is named when there are several. */
+  onEngineChange: (reachable: boolean, line: string, engine?: string) => void;
   /** After the loop and the core have stopped, before `stop` returns. */
   onStopped: () => Promise<void>;
 }
@@ -64,6 +64,7 @@ export class CoreRunner {
       this.deps.onEngineChange(
         health.reachable,
         health.reachable ? `${engine.inUse.description} answers again` : `${engine.inUse.description}: ${health.error}`,
+        this.core.engines.names().length > 1 ? engine.name : undefined,
       );
     }
     // Back: what it missed is caught up at once, not after its refreshes' backoff.
@@ -122,14 +123,13 @@ export class CoreRunner {
   }
 
   /**
-   * Puts the endpoint `config.dockerHost` in place of the named engine: the loop (if it ran)
-   * waits for that engine's work, then goes on with the rest of the core as it was.
+   * Puts the endpoint `host` in place of the named engine, with the settings that say so: the
+   * loop (if it ran) waits for that engine's work, then goes on with the rest of the core as it was.
    */
-  async replaceEngine(name: string, config: ResolvedConfig, save: () => Promise<void>): Promise<void> {
-    if (!config.dockerHost) throw new Error('internal: replacing an engine needs its endpoint');
+  async replaceEngine(name: string, host: string, config: ResolvedConfig, save: () => Promise<void>): Promise<void> {
     const wasRunning = await this.stopLoop(new Error('switching engines'));
     await save();
-    await this.core.replaceEngine(name, config.dockerHost);
+    await this.core.replaceEngine(name, host);
     this.core.applySettings(config);
     await this.checkEngine();
     if (wasRunning) this.start();

@@ -28,7 +28,7 @@ type Handler = (controller: AppController, args: unknown[]) => Promise<unknown>;
 const HANDLERS: Record<ApiMethod, Handler> = {
   getState: async (c) => c.getState(),
   checkNow: (c) => c.checkNow(),
-  refresh: (c, [target, options]) => c.refresh(target as string, (options ?? {}) as { pullOnly?: boolean }),
+  refresh: (c, [target, options]) => c.refresh(target as string, (options ?? {}) as { pullOnly?: boolean; engine?: string }),
   setAutoRefresh: (c, [enabled]) => c.setAutoRefresh(enabled as boolean),
   updateSettings: (c, [patch]) => c.updateSettings(patch as Parameters<AppController['updateSettings']>[0]),
   addRuntime: (c, [runtime]) => c.addRuntime(runtime as Parameters<AppController['addRuntime']>[0]),

@@ -1,6 +1,8 @@
 // What `imagewatch serve` exports at /metrics, in the Prometheus text format through
 // prom-client, on a registry of its own (nothing global). Fed by the core's events and by the
-// registry client's request and lookup hooks; read when Prometheus scrapes.
+// registry client's request and lookup hooks; read when Prometheus scrapes. With several
+// engines, what is about one engine carries an `engine` label; with one, the series are as
+// they were before engines had names, so a one-engine user's dashboards and alerts keep working.
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { CoreEvent } from '../../../shared/events.js';
 import { lastCheckFailed } from '../../../shared/dto.js';
@@ -30,24 +32,26 @@ export class CoreMetrics {
   });
   private readonly refreshes = new Counter({
     name: 'imagewatch_refreshes_total',
-    help: 'Refreshes of a runtime, by outcome.',
-    labelNames: ['outcome'] as const,
+    help: 'Refreshes of a runtime, by outcome (and engine, with several).',
+    labelNames: ['outcome', 'engine'] as const,
     registers: [this.registry],
   });
   private readonly replaced = new Counter({
     name: 'imagewatch_containers_replaced_total',
     help: 'Containers replaced on a new image.',
+    labelNames: ['engine'] as const,
     registers: [this.registry],
   });
   private readonly rolledBack = new Counter({
     name: 'imagewatch_containers_rolled_back_total',
     help: 'Replacements that failed and put the old container back.',
+    labelNames: ['engine'] as const,
     registers: [this.registry],
   });
   private readonly updateAvailable = new Gauge({
     name: 'imagewatch_update_available',
-    help: '1 when a newer image than the one in use is published for the runtime, 0 when not, absent while unknown.',
-    labelNames: ['runtime'] as const,
+    help: '1 when a newer image than the one in use is published for the runtime (on the engine, with several), 0 when not, absent while unknown.',
+    labelNames: ['runtime', 'engine'] as const,
     registers: [this.registry],
   });
   private readonly lastCheck = new Gauge({
@@ -58,10 +62,13 @@ export class CoreMetrics {
   });
   private readonly lastRefresh = new Gauge({
     name: 'imagewatch_last_successful_refresh_timestamp_seconds',
-    help: 'When the runtime was last refreshed successfully.',
-    labelNames: ['runtime'] as const,
+    help: 'When the runtime was last refreshed successfully (on the engine, with several).',
+    labelNames: ['runtime', 'engine'] as const,
     registers: [this.registry],
   });
+
+  /** Per runtime, the engines it has series for (forgotten with the runtime). */
+  private readonly engineSeries = new Map<string, Set<string>>();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'imagewatch_' });
@@ -79,19 +86,25 @@ export class CoreMetrics {
         this.checks.inc();
         return;
       case 'refresh-finished': {
-        this.refreshes.inc({ outcome: event.detail.ok ? 'ok' : 'failed' });
+        const engine = event.engine ? { engine: event.engine } : {};
+        this.refreshes.inc({ outcome: event.detail.ok ? 'ok' : 'failed', ...engine });
         for (const c of event.detail.containers) {
-          if (c.action === 'replaced') this.replaced.inc();
-          if (c.action === 'failed' && c.restored) this.rolledBack.inc();
+          if (c.action === 'replaced') this.replaced.inc(engine);
+          if (c.action === 'failed' && c.restored) this.rolledBack.inc(engine);
         }
         return;
       }
       case 'state-changed': {
         const { runtime, state } = event;
-        if (state.updateAvailable === null) this.updateAvailable.remove({ runtime });
-        else this.updateAvailable.set({ runtime }, state.updateAvailable ? 1 : 0);
         if (state.lastCheckAt && !lastCheckFailed(state)) this.lastCheck.set({ runtime }, Date.parse(state.lastCheckAt) / 1000);
-        if (state.lastRefreshAt) this.lastRefresh.set({ runtime }, Date.parse(state.lastRefreshAt) / 1000);
+        const parts = state.engines ?? [{ ...state, engine: undefined }];
+        for (const part of parts) {
+          const labels = part.engine ? { runtime, engine: part.engine } : { runtime };
+          if (part.engine) this.engineSeries.set(runtime, new Set([...(this.engineSeries.get(runtime) ?? []), part.engine]));
+          if (part.updateAvailable === null) this.updateAvailable.remove(labels);
+          else this.updateAvailable.set(labels, part.updateAvailable ? 1 : 0);
+          if (part.lastRefreshAt) this.lastRefresh.set(labels, Date.parse(part.lastRefreshAt) / 1000);
+        }
         return;
       }
       default:
@@ -108,11 +121,16 @@ export class CoreMetrics {
     this.requests.inc({ registry, kind, status: String(status) });
   }
 
-  /** Forgets a runtime's series when it is no longer watched. */
+  /** Forgets a runtime's series (on every engine) when it is no longer watched. */
   forget(runtime: string): void {
     this.updateAvailable.remove({ runtime });
     this.lastCheck.remove({ runtime });
     this.lastRefresh.remove({ runtime });
+    for (const engine of this.engineSeries.get(runtime) ?? []) {
+      this.updateAvailable.remove({ runtime, engine });
+      this.lastRefresh.remove({ runtime, engine });
+    }
+    this.engineSeries.delete(runtime);
   }
 
   text(): Promise<string> {

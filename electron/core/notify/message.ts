@@ -1,5 +1,6 @@
 // What a notification channel is told, built from the core's events. A new version is told
 // once per digest, as the tray does; refreshes with the containers replaced or the reason.
+// With several engines, a refresh names its engine ("Refreshed app on nas").
 import { changedContainers } from '../../../shared/dto.js';
 import type { CoreEvent } from '../../../shared/events.js';
 import type { NotifyKind } from '../../../shared/dto.js';
@@ -14,6 +15,10 @@ export interface NotifyMessage {
   image?: string;
   digest?: string;
   containers?: string[];
+  /** The engine it happened on, with several engines. */
+  engine?: string;
+  /** A new version with several engines: the engines the runtime is on. */
+  engines?: string[];
   at: string;
 }
 
@@ -24,6 +29,8 @@ export function messageFields(message: NotifyMessage): Record<string, unknown> {
     ...(message.image ? { image: message.image } : {}),
     ...(message.digest ? { digest: message.digest } : {}),
     ...(message.containers ? { containers: message.containers } : {}),
+    ...(message.engine ? { engine: message.engine } : {}),
+    ...(message.engines ? { engines: message.engines } : {}),
     at: message.at,
   };
 }
@@ -51,22 +58,32 @@ export class MessageMaker {
         runtime: event.runtime,
         image: event.image,
         digest,
+        ...(event.type === 'digest-moved' && event.engines ? { engines: event.engines } : {}),
+        ...(event.type === 'update-found' && event.engine ? { engine: event.engine } : {}),
         at: this.at(),
       };
     }
     if (event.type === 'refresh-finished') {
       const { detail } = event;
       const containers = changedContainers(detail);
-      const base = { runtime: event.runtime, image: detail.image, ...(detail.digest ? { digest: detail.digest } : {}), containers, at: this.at() };
+      const who = event.engine ? `${event.runtime} on ${event.engine}` : event.runtime;
+      const base = {
+        runtime: event.runtime,
+        image: detail.image,
+        ...(detail.digest ? { digest: detail.digest } : {}),
+        containers,
+        ...(event.engine ? { engine: event.engine } : {}),
+        at: this.at(),
+      };
       if (detail.ok) {
         return {
           kind: 'refreshed',
-          title: `Refreshed ${event.runtime}`,
+          title: `Refreshed ${who}`,
           body: `${containers.length} container${containers.length === 1 ? '' : 's'} replaced${containers.length ? `: ${containers.join(', ')}` : ''}`,
           ...base,
         };
       }
-      return { kind: 'refresh-failed', title: `Refresh of ${event.runtime} failed`, body: detail.error ?? 'unknown error', ...base };
+      return { kind: 'refresh-failed', title: `Refresh of ${who} failed`, body: detail.error ?? 'unknown error', ...base };
     }
     return null;
   }

@@ -1,6 +1,7 @@
 // MQTT through the mqtt package: every event as JSON on `<prefix>/event`, and each runtime as
 // a Home Assistant update entity (discovery config and state, retained), so Home Assistant
-// shows "update available" per runtime. A connection per delivery: events are rare, and a
+// shows "update available" per runtime; with several engines, one entity per runtime and
+// engine (`<prefix>/<runtime>_<engine>/state`), since each engine is updated on its own. A connection per delivery: events are rare, and a
 // broker that is down then costs nothing between them. Loaded only when such a channel is used.
 import type { Channel } from './channels.js';
 import { safeText } from '../util/safe-text.js';
@@ -50,15 +51,18 @@ export function mqttChannel(url: URL, label: string, secrets: string[]): Channel
           },
         );
         const runtime = message.runtime;
-        if (runtime && (message.kind === 'new-version' || message.kind === 'refreshed')) {
-          const id = entityId(runtime);
+        // The entities this message moves: the runtime's, or with several engines each engine's.
+        const engines: Array<string | undefined> = message.engine ? [message.engine] : (message.engines ?? [undefined]);
+        for (const engine of runtime && (message.kind === 'new-version' || message.kind === 'refreshed') ? engines : []) {
+          const key = engine ? `${runtime!}@${engine}` : runtime!;
+          const id = entityId(engine ? `${runtime!}_${engine}` : runtime!);
           const state = `${prefix}/${id}/state`;
-          const known = versions.get(runtime) ?? { installed: 'unknown', latest: 'unknown' };
+          const known = versions.get(key) ?? { installed: 'unknown', latest: 'unknown' };
           const next =
             message.kind === 'refreshed' ? { installed: short(message.digest), latest: short(message.digest) } : { ...known, latest: short(message.digest) };
-          versions.set(runtime, next);
+          versions.set(key, next);
           const config = {
-            name: runtime,
+            name: engine ? `${runtime!} on ${engine}` : runtime!,
             unique_id: `imagewatch_${id}`,
             object_id: `imagewatch_${id}`,
             state_topic: state,

@@ -20,6 +20,8 @@ export interface Observation {
   /** With several engines: the engine this is about, and whether it is the runtime's first (which tells the move). */
   engine?: string;
   first?: boolean;
+  /** With several engines: the engines the runtime is on. */
+  engines?: string[];
 }
 
 export function announce(o: Observation, log: Log, emit: ((event: CoreEvent) => void) | undefined): void {
@@ -30,7 +32,15 @@ export function announce(o: Observation, log: Log, emit: ((event: CoreEvent) => 
   const fields = { runtime: runtime.name, image: runtime.image, digest: remote, ...tag };
   if (o.outcome === 'moved') {
     const action = o.refresh ? 'refreshing' : o.autoRefresh ? 'already applied' : 'auto-refresh off, update available';
-    if (o.first !== false) emit?.({ type: 'digest-moved', runtime: runtime.name, image: runtime.image, from: o.previousDigest!, to: remote });
+    if (o.first !== false)
+      emit?.({
+        type: 'digest-moved',
+        runtime: runtime.name,
+        image: runtime.image,
+        from: o.previousDigest!,
+        to: remote,
+        ...(o.engines ? { engines: o.engines } : {}),
+      });
     if (!o.engine) log(`image-auto-refresh: ${runtime.name} digest moved ${shortDigest(o.previousDigest)} → ${shortDigest(remote)}, ${action}`, fields);
     else {
       if (o.first)

@@ -151,7 +151,7 @@ export async function checkRuntime(
         wasUnknown,
         autoRefresh,
         refresh,
-        ...(ctx.several ? { engine: engine.name, first: engine === engines[0] } : {}),
+        ...(ctx.several ? { engine: engine.name, first: engine === engines[0], engines: engines.map((e) => e.name) } : {}),
       },
       ctx.log,
       ctx.emit,

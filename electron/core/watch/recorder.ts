@@ -9,13 +9,9 @@ import type { RefreshOptions } from '../refresh/service.js';
 import type { SavedState } from '../state/saved-state.js';
 import { planRetryNow, recordRefresh, type RetryPolicy } from './transitions.js';
 import { InFlight } from '../refresh/in-flight.js';
-import type { WatchedEngine } from './watched-engine.js';
+import type { Refresher, WatchedEngine } from './watched-engine.js';
 
-/** What refreshes a runtime: the refresh service, or a fake in tests. */
-export interface Refresher {
-  refreshOne(runtime: RuntimeConfig, options?: RefreshOptions): Promise<RuntimeRefreshDetail>;
-  idle(): Promise<void>;
-}
+export type { Refresher };
 
 export type Recorded = { detail: RuntimeRefreshDetail; listError?: ContainerListError };
 

@@ -3,8 +3,15 @@
 // tests give the one-engine form (refresher, localView, platformImage), named `local`.
 import type { ImageReference } from '../image/reference.js';
 import type { PlatformImage } from '../registry/platform-lookup.js';
-import type { Refresher } from './recorder.js';
+import type { RuntimeConfig, RuntimeRefreshDetail } from '../../../shared/dto.js';
+import type { RefreshOptions } from '../refresh/service.js';
 import type { LocalView } from './transitions.js';
+
+/** What refreshes a runtime on an engine: the refresh service, or a fake in tests. */
+export interface Refresher {
+  refreshOne(runtime: RuntimeConfig, options?: RefreshOptions): Promise<RuntimeRefreshDetail>;
+  idle(): Promise<void>;
+}
 
 export interface WatchedEngine {
   name: string;

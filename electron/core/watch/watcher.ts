@@ -17,6 +17,7 @@ import { DEFAULT_RETRY, withEntry, type RetryPolicy } from './transitions.js';
 import { TickLookups, type LookupFunctions } from './tick-lookups.js';
 import type { Log } from '../log.js';
 import { checkRuntime } from './check-runtime.js';
+import { dueRetries, retryNowOn, type RetryView } from './retries.js';
 import type { WatchedEngine } from './watched-engine.js';
 
 export interface WatchSettings {
@@ -269,18 +270,7 @@ export class Watcher {
 
   /** The earliest retry time among the configured runtimes on their engines, and the runtimes due at `nowMs`. */
   retries(nowMs: number): { earliest: number | null; due: string[] } {
-    let earliest: number | null = null;
-    const due = new Set<string>();
-    for (const runtime of this.deps.settings().runtimes) {
-      for (const engine of this.enginesFor(runtime)) {
-        const at = this.state.get(runtime.name, engine.name).retry?.nextAt;
-        if (at === undefined) continue;
-        const ms = Date.parse(at);
-        if (earliest === null || ms < earliest) earliest = ms;
-        if (ms <= nowMs) due.add(runtime.name);
-      }
-    }
-    return { earliest, due: [...due] };
+    return dueRetries(this.retryView(), nowMs);
   }
 
   /**
@@ -288,16 +278,11 @@ export class Watcher {
    * at the next check instead of after its backoff. Returns whether any was waiting.
    */
   retryNow(engine: string): boolean {
-    const at = new Date(this.now()).toISOString();
-    let any = false;
-    for (const runtime of this.deps.settings().runtimes) {
-      if (!this.enginesFor(runtime).some((e) => e.name === engine)) continue;
-      const state = this.state.get(runtime.name, engine);
-      if (!state.retry || Date.parse(state.retry.nextAt) <= Date.parse(at)) continue;
-      this.state.setEngine(runtime.name, engine, { ...state, retry: { ...state.retry, nextAt: at } });
-      any = true;
-    }
-    return any;
+    return retryNowOn(this.retryView(), engine, this.now());
+  }
+
+  private retryView(): RetryView {
+    return { state: this.state, runtimes: this.deps.settings().runtimes, enginesOf: (runtime) => this.enginesFor(runtime).map((e) => e.name) };
   }
 
   /** Waits for refreshes in flight and the last save: nothing is left half done. */

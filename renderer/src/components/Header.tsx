@@ -2,6 +2,7 @@ import { type ReactElement } from 'react';
 import { STATUS_TEXT } from '../../../shared/status.js';
 import { useServices } from '../context.js';
 import { useStoreValue } from '../hydration.js';
+import { EngineList } from './EngineList.js';
 
 const INTERVALS = [60, 300, 900, 1800, 3600, 6 * 3600, 24 * 3600];
 
@@ -27,13 +28,14 @@ export function Header(): ReactElement | null {
           {' '}
           · {header.count} runtime{header.count === 1 ? '' : 's'}
         </span>
-        {header.engine ? (
+        {header.engines ? null : header.engine ? (
           <span className="muted engine" title={header.engine.tried.length ? `Looked at: ${header.engine.tried.join(', ')}` : undefined}>
             {' '}
             · engine {header.engine.description}
           </span>
         ) : null}
       </div>
+      {header.engines ? <EngineList engines={header.engines} /> : null}
       <label className="toggle">
         <input
           type="checkbox"

@@ -8,6 +8,7 @@ import type { RowView } from '../window-store.js';
 import { CopyDigest } from './CopyDigest.js';
 import { RelativeTime } from './RelativeTime.js';
 import { useStoreValue } from '../hydration.js';
+import { EngineStatuses } from './EngineStatuses.js';
 
 const STEP_TEXT: Record<RecreateStep, string> = {
   create: 'creating replacement',
@@ -114,6 +115,7 @@ export const RuntimeRow = memo(function RuntimeRow({ name, onHistory }: { name: 
         <CopyDigest runtime={name} digest={state.seenDigest} />
       </td>
       <td>
+        <EngineStatuses runtime={name} state={state} refreshingOn={row.refreshingOn} onRefresh={(engine) => void api.refresh(name, { engine }).catch(report)} />
         {state.updateAvailable ? (
           <span className="badge">Update available</span>
         ) : state.updateAvailable === null ? (
