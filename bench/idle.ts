@@ -7,6 +7,7 @@ import path from 'node:path';
 import { connectChannel, exchange } from '../electron/core/owner/channel.js';
 import { writeBenchConfig } from './seed.js';
 import { median } from './stats.js';
+import type { BenchEngines } from './lookups.js';
 
 export interface IdleResults {
   rssMb: number;
@@ -39,15 +40,14 @@ function slope(ys: number[]): number {
   return den === 0 ? 0 : num / den;
 }
 
-export async function measureIdle(options: {
-  cli: string;
-  registry: string;
-  repos: readonly string[];
-  ticks: number;
-  dockerHost: string;
-}): Promise<IdleResults> {
-  const { dir, config } = writeBenchConfig('iw-bench-idle-', options.registry, options.repos, { dockerHost: options.dockerHost, intervalSeconds: 3600 });
-  const child = spawn(process.execPath, [options.cli, 'watch', '--config', config, '--state', path.join(dir, 'state.json')], { stdio: 'ignore' });
+export async function measureIdle(options: { cli: string; registry: string; repos: readonly string[]; ticks: number; on: BenchEngines }): Promise<IdleResults> {
+  const { on } = options;
+  const where = 'engines' in on ? { engines: on.engines } : { dockerHost: on.dockerHost };
+  const { dir, config } = writeBenchConfig('iw-bench-idle-', options.registry, options.repos, { ...where, intervalSeconds: 3600 });
+  const child = spawn(process.execPath, [options.cli, 'watch', '--config', config, '--state', path.join(dir, 'state.json')], {
+    stdio: 'ignore',
+    ...('env' in on ? { env: { ...process.env, ...on.env } } : {}),
+  });
   try {
     let owner: { channel: string; token: string } | null = null;
     const deadline = Date.now() + 30_000;

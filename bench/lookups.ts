@@ -8,6 +8,7 @@ import { MemoryStateStore } from '../electron/core/state/store.js';
 import { startLatencyProxy } from './latency-proxy.js';
 import { originCheck } from './origin.js';
 import { median } from './stats.js';
+import type { Settings } from '../shared/schemas.js';
 
 export interface LookupResults {
   requestsPerRefPerTick: { interval60: number; interval300: number };
@@ -15,16 +16,24 @@ export interface LookupResults {
   tick: { refs: number; rttMs: number; oursMs: number; originMs: number; limitMs: number; speedupVsOrigin: number; overLimit: number };
 }
 
+/** Where the checked containers run: one engine's host, or several engines (with the environment they need). */
+export type BenchEngines = { dockerHost: string } | { engines: Settings['engines']; env: NodeJS.ProcessEnv };
+
 /** Steady checks of `repos` through a proxy `rttMs` away, the clock moved `intervalS` (plus jitter) between them. */
-async function steadyChecks(upstream: string, repos: readonly string[], rttMs: number, intervalS: number, checks: number, dockerHost: string) {
+export async function steadyChecks(upstream: string, repos: readonly string[], rttMs: number, intervalS: number, checks: number, on: BenchEngines) {
   const proxy = await startLatencyProxy({ upstream, rttMs, tokenLifetimeS: 300 });
   let clock = Date.now();
+  const env = 'env' in on ? on.env : {};
   const config = resolveSettings(
-    { runtimes: repos.map((repo, i) => ({ name: `r${i}`, image: `${proxy.host}/${repo}:latest` })), intervalSeconds: intervalS, dockerHost },
+    {
+      runtimes: repos.map((repo, i) => ({ name: `r${i}`, image: `${proxy.host}/${repo}:latest` })),
+      intervalSeconds: intervalS,
+      ...('engines' in on ? { engines: on.engines } : { dockerHost: on.dockerHost }),
+    },
     'bench',
-    {},
+    env,
   );
-  const core = createCore({ config, store: new MemoryStateStore(), env: {}, now: () => clock, notice: () => undefined });
+  const core = createCore({ config, store: new MemoryStateStore(), env, now: () => clock, notice: () => undefined });
   await core.watcher.tick(); // learns the challenge, seeds
   const counts: Array<{ requests: number; connections: number }> = [];
   const durations: number[] = [];
@@ -52,10 +61,10 @@ export async function measureLookups(options: {
 }): Promise<LookupResults> {
   const { upstream, repos, rttMs, checks, dockerHost } = options;
   // Request counts do not depend on latency: measured without it, so the run stays short.
-  const at300 = await steadyChecks(upstream, repos, 0, 300, checks, dockerHost);
-  const at60 = await steadyChecks(upstream, repos, 0, 60, checks, dockerHost);
+  const at300 = await steadyChecks(upstream, repos, 0, 300, checks, { dockerHost });
+  const at60 = await steadyChecks(upstream, repos, 0, 60, checks, { dockerHost });
   // Timing: tokens expired (300 s), so a check pays its token requests too.
-  const timed = await steadyChecks(upstream, repos, rttMs, 300, Math.max(1, Math.min(checks, 3)), dockerHost);
+  const timed = await steadyChecks(upstream, repos, rttMs, 300, Math.max(1, Math.min(checks, 3)), { dockerHost });
   const proxy = await startLatencyProxy({ upstream, rttMs, tokenLifetimeS: 300 });
   const originMs = await originCheck(proxy.host, repos);
   await proxy.close();

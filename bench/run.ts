@@ -12,8 +12,9 @@ import { measureIdle, type IdleResults } from './idle.js';
 import { measureLookups, type LookupResults } from './lookups.js';
 import { seedRepositories } from './seed.js';
 import { measureUi, type UiResults } from './ui.js';
+import { measureEngines, measureScale, type EngineResults, type ScaleRow } from './engines.js';
 
-type BenchResult = LookupResults & { downtime: DowntimeResults; idle: IdleResults; ui: UiResults };
+type BenchResult = LookupResults & { downtime: DowntimeResults; idle: IdleResults; ui: UiResults; engines: EngineResults; scale: ScaleRow[] };
 
 const args = new Set(process.argv.slice(2));
 const smoke = args.has('--smoke');
@@ -23,6 +24,9 @@ const sizes = {
   checks: smoke ? 2 : 5,
   pairs: smoke ? 1 : 3,
   idleTicks: smoke ? 12 : args.has('--long') ? 1440 : 300,
+  /** The cost curve's sizes on one engine, and the daemon checks measured at each. */
+  scale: smoke ? [5, 10, 20] : [20, 200, 2000],
+  scaleTicks: smoke ? 4 : 40,
 };
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = path.join(REPO_ROOT, 'dist/electron/cli/main.js');
@@ -56,6 +60,22 @@ function table(r: BenchResult, staticMs: number): string {
       `target ≤ 150 ms; the same table as a static page here: ${f(staticMs, 0)} ms (×${f(r.ui.renderMs / staticMs)})`,
     ],
     ['window: progress events handled with frames ≤ 50 ms', `${r.ui.progressEventsPerSec} /s`, 'target ≥ 200 /s'],
+    [
+      `registry requests per image per check, ${r.engines.engines} engines`,
+      f(r.engines.requestsPerRefPerTick, 3),
+      'target ≤ 1.01 (one lookup per tag, not per engine)',
+    ],
+    [
+      `check of ${r.tick.refs} images on ${r.engines.engines} engines`,
+      `${f(r.engines.threeEnginesMs, 0)} ms`,
+      `one engine ${f(r.engines.oneEngineMs, 0)} ms, ×${f(r.engines.ratio)} (target ≤ 1.1)`,
+    ],
+    [`daemon RSS, ${r.tick.refs} images on ${r.engines.engines} engines`, `${f(r.engines.rssMb, 1)} MB`, 'target ≤ 70 MB'],
+    ...r.scale.map((row): [string, string, string] => [
+      `one engine, ${row.refs} images: check at ${r.tick.rttMs} ms round trip; daemon RSS`,
+      `${f(row.checkMs, 0)} ms`,
+      `${f(row.rssMb, 1)} MB (cost curve)`,
+    ]),
   ];
   const w0 = Math.max(...rows.map((row) => row[0].length));
   const w1 = Math.max(...rows.map((row) => row[1].length));
@@ -77,9 +97,18 @@ async function main(): Promise<void> {
     await seedRepositories(bed.registries.open, repos, 'v1');
     const lookups = await measureLookups({ upstream: bed.registries.open, repos, rttMs: sizes.rttMs, checks: sizes.checks, dockerHost: bed.dockerHost });
     const downtime = await measureDowntime(bed, { pairs: sizes.pairs, id });
-    const idle = await measureIdle({ cli: CLI, registry: bed.registries.open, repos, ticks: sizes.idleTicks, dockerHost: bed.dockerHost });
+    const idle = await measureIdle({ cli: CLI, registry: bed.registries.open, repos, ticks: sizes.idleTicks, on: { dockerHost: bed.dockerHost } });
     const { results: ui, staticMs } = await measureUi({ cli: CLI, registry: bed.registries.open, repos, dockerHost: bed.dockerHost });
-    const result: BenchResult = { ...lookups, downtime, idle, ui };
+    const engines = await measureEngines(bed, {
+      cli: CLI,
+      repos,
+      rttMs: sizes.rttMs,
+      checks: sizes.checks,
+      pairs: sizes.pairs,
+      idleTicks: Math.min(sizes.idleTicks, 100),
+    });
+    const scale = await measureScale(bed, { cli: CLI, id, seeded: repos, sizes: sizes.scale, rttMs: sizes.rttMs, idleTicks: sizes.scaleTicks });
+    const result: BenchResult = { ...lookups, downtime, idle, ui, engines, scale };
     if (args.has('--json')) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else process.stdout.write(`imagewatch bench, ${new Date().toISOString()}${smoke ? ' (smoke sizes)' : ''}\n\n${table(result, staticMs)}\n`);
   } finally {

@@ -17,6 +17,8 @@ const SHAPE = {
   downtime: ['oursMs', 'naiveMs', 'ratio', 'overlapFailedRequests'],
   idle: ['rssMb', 'rssGrowthMbPer1000Ticks', 'cpuMsPerTick'],
   ui: ['runtimes', 'renderMs', 'progressEventsPerSec'],
+  engines: ['engines', 'requestsPerRefPerTick', 'oneEngineMs', 'threeEnginesMs', 'ratio', 'rssMb'],
+  scale: null,
 } as const;
 
 describe.skipIf(bed === null)('the bench', () => {
@@ -30,6 +32,13 @@ describe.skipIf(bed === null)('the bench', () => {
     const result = JSON.parse(stdout) as Record<string, unknown>;
     expect(Object.keys(result).sort()).toEqual(Object.keys(SHAPE).sort());
     for (const [key, fields] of Object.entries(SHAPE)) {
+      if (key === 'scale') {
+        // One row per size of the cost curve.
+        const rows = result.scale as Array<Record<string, unknown>>;
+        expect(rows.map((r) => r.refs)).toEqual([5, 10, 20]);
+        for (const row of rows) for (const field of ['refs', 'checkMs', 'rssMb']) expect(Number.isFinite(row[field]), `scale.${field}`).toBe(true);
+        continue;
+      }
       if (fields === null) {
         expect(Number.isFinite(result[key]), key).toBe(true);
         continue;
