@@ -4,6 +4,8 @@ import { z } from 'zod/v3';
 import type { ApiMethod } from './api.js';
 import {
   ChannelIdSchema,
+  EngineNameSchema,
+  EngineSettingSchema,
   ChannelInputSchema,
   CredentialInputSchema,
   describeIssues,
@@ -30,6 +32,8 @@ export const API_ARG_SCHEMAS = {
   setCredential: z.tuple([CredentialInputSchema]),
   removeCredential: z.tuple([RegistryHostSchema]),
   useEngine: z.tuple([z.string().min(1).max(4096)]),
+  addEngine: z.tuple([EngineSettingSchema]),
+  removeEngine: z.tuple([EngineNameSchema]),
   addChannel: z.tuple([ChannelInputSchema]),
   removeChannel: z.tuple([ChannelIdSchema]),
   testChannel: z.tuple([ChannelIdSchema]),

@@ -9,6 +9,7 @@ import type {
   EngineHealth,
   EngineInUse,
   EngineView,
+  EngineSetting,
   HistoryEntry,
   RecreateStrategy,
   RefreshResult,
@@ -82,6 +83,10 @@ export interface ApiMethods {
   removeCredential: { args: [registry: string]; result: AppState };
   /** Switches to one of the engine sockets `engineHealth.found` lists as answering, and keeps it as the dockerHost setting. */
   useEngine: { args: [host: string]; result: AppState };
+  /** Adds an engine (a name and a host URL or docker context); it must answer before it is kept. */
+  addEngine: { args: [engine: EngineSetting]; result: AppState };
+  /** Removes an engine (never the last, nor one a runtime runs on alone); what was kept about it is forgotten. */
+  removeEngine: { args: [name: string]; result: AppState };
   /** Adds a notification channel (kept with the system keychain on the desktop, in the config file headless). */
   addChannel: { args: [channel: ChannelInput]; result: AppState };
   removeChannel: { args: [id: string]; result: AppState };
@@ -103,6 +108,8 @@ export const API_METHODS: readonly ApiMethod[] = [
   'setCredential',
   'removeCredential',
   'useEngine',
+  'addEngine',
+  'removeEngine',
   'addChannel',
   'removeChannel',
   'testChannel',
@@ -132,5 +139,5 @@ export const ipcChannel = (method: ApiMethod): string => `${IPC_CHANNEL_PREFIX}$
 /** Errors crossing the boundary: a message meant for people, and a code for code. */
 export interface ApiErrorBody {
   error: string;
-  code: 'invalid-argument' | 'unknown-runtime' | 'unknown-method' | 'conflict' | 'internal';
+  code: 'invalid-argument' | 'unknown-runtime' | 'unknown-engine' | 'unknown-method' | 'conflict' | 'internal';
 }

@@ -83,6 +83,10 @@ export interface Core {
    * The registry side (pools, tokens), the watcher, its saved state and the loop stay.
    */
   replaceEngine(name: string, host: string): Promise<void>;
+  /** Adds an engine (its endpoint already probed); the watcher takes it from the next check on. */
+  addEngine(name: string, endpoint: EngineEndpoint): void;
+  /** Takes an engine out once its work has ended, and forgets what was kept about it. */
+  removeEngine(name: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -217,6 +221,14 @@ export function createCore(options: CoreOptions): Core {
     async replaceEngine(name, host) {
       const endpoint = findEngine({ setting: host, env });
       await engines.replace(buildEngine(endpoint, name, name === first().engine.name));
+    },
+    addEngine(name, endpoint) {
+      engines.add(buildEngine(endpoint, name, false));
+    },
+    async removeEngine(name) {
+      await engines.remove(name);
+      await watcher.init();
+      await watcher.state.forgetEngine(name);
     },
     async close() {
       await engines.close();

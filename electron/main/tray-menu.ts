@@ -21,6 +21,25 @@ export type TrayAction =
   | { kind: 'open-logs' }
   | { kind: 'quit' };
 
+/** With several engines: each engine that needs attention, and why (it does not answer, or a refresh failed there). */
+export function enginesNeedingAttention(state: AppState): Array<{ name: string; why: string }> {
+  const engines = state.engines ?? [];
+  if (engines.length < 2) return [];
+  return engines.flatMap((engine) => {
+    if (engine.health && !engine.health.reachable) return [{ name: engine.name, why: 'unreachable' }];
+    const failed = state.runtimes.filter((r) => r.state.engines?.some((e) => e.engine === engine.name && e.lastError)).map((r) => r.config.name);
+    return failed.length ? [{ name: engine.name, why: `refresh failed for ${failed.join(', ')}` }] : [];
+  });
+}
+
+function enginesText(state: AppState): string | null {
+  const engines = state.engines ?? [];
+  if (engines.length < 2) return null;
+  const attention = enginesNeedingAttention(state);
+  if (!attention.length) return `${engines.length} engines, all fine`;
+  return `${attention.length} of ${engines.length} engines need attention: ${attention.map((a) => `${a.name} ${a.why}`).join('; ')}`;
+}
+
 export function trayTooltip(state: AppState): string {
   const updates = state.runtimes.filter((r) => r.state.updateAvailable).map((r) => r.config.name);
   const failed = state.runtimes.filter((r) => r.state.lastError).map((r) => r.config.name);
@@ -29,7 +48,9 @@ export function trayTooltip(state: AppState): string {
   if (refreshing.length) parts.push(`refreshing ${refreshing.join(', ')}`);
   if (updates.length) parts.push(`update for ${updates.join(', ')}`);
   if (failed.length) parts.push(`problem with ${failed.join(', ')}`);
-  if (state.engine) parts.push(`engine ${state.engine.description}`);
+  const engines = enginesText(state);
+  if (engines) parts.push(engines);
+  else if (state.engine) parts.push(`engine ${state.engine.description}`);
   return parts.join(' · ');
 }
 
@@ -50,8 +71,10 @@ export function buildTrayMenu(state: AppState, startAtLogin: boolean): TrayMenuI
       { label: 'Show in window', action: { kind: 'open', runtime: r.config.name } },
     ],
   }));
+  const engines = enginesText(state);
   return [
     { label: STATUS_TEXT[state.status], enabled: false },
+    ...(engines ? [{ label: engines.replace(/: .*/, ''), enabled: false, action: { kind: 'open' } } satisfies TrayMenuItem] : []),
     { type: 'separator' },
     ...(runtimes.length ? runtimes : [{ label: 'No runtimes watched', enabled: false }]),
     { type: 'separator' },

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState, type ReactElement } from 're
 import type { AppState, ImagewatchApi } from '../../shared/api.js';
 import { AddRuntime } from './components/AddRuntime.js';
 import { Channels } from './components/Channels.js';
+import { Engines } from './components/Engines.js';
 import { Credentials } from './components/Credentials.js';
 import { EngineProblem } from './components/EngineProblem.js';
 import { Header } from './components/Header.js';
@@ -143,6 +144,10 @@ export function App({
           <details className="more">
             <summary>Notification channels</summary>
             <Channels />
+          </details>
+          <details className="more">
+            <summary>Engines</summary>
+            <Engines />
           </details>
         </footer>
       </div>

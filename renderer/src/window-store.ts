@@ -22,7 +22,7 @@ export interface HeaderView {
   warnings: string[];
   count: number;
   engine?: EngineInUse;
-  /** Every engine with its health, when there are several. */
+  /** Every engine with its health (absent only from an older imagewatch serve). */
   engines?: EngineView[];
   /** Discovery mode: the containers' images not watched, and why. */
   unwatched: UnwatchedImage[];
@@ -120,7 +120,7 @@ export class WindowStore {
       count: names.length,
       unwatched: state.unwatched ?? [],
       ...(state.engine ? { engine: state.engine } : {}),
-      ...(state.engines && state.engines.length > 1 ? { engines: state.engines } : {}),
+      ...(state.engines ? { engines: state.engines } : {}),
       ...(state.engineHealth ? { engineHealth: state.engineHealth } : {}),
     };
     this.refreshHeader();

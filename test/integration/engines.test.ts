@@ -12,7 +12,7 @@ import { AppController } from '../../electron/core/app/controller.js';
 import { MemorySettingsStore } from '../../electron/core/app/settings-store.js';
 import { MemoryStateStore } from '../../electron/core/state/store.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
-import { docker, publish, requireBed, runCli, startServe, tempDir, uid, writeConfig } from './helpers.js';
+import { docker, publish, requireBed, runCli, startServe, tempDir, uid, until, writeConfig } from './helpers.js';
 
 const bed = requireBed();
 
@@ -191,6 +191,58 @@ describe.skipIf(bed === null)('several engines', () => {
       expect(await versionOn('local')).toBe('v2');
     } finally {
       serve.child.kill('SIGTERM');
+    }
+  });
+
+  it('adds an engine from the window only once it answers, checks it at once, and removes it again', async () => {
+    const settingsStore = new MemorySettingsStore({ runtimes: [{ name: 'app', image }], dockerHost: b.dockerHost });
+    const controller = await AppController.create({ settingsStore, stateStore: new MemoryStateStore(), env: env() });
+    try {
+      await controller.checkNow();
+      const refuse = (setting: { name: string; host?: string; context?: string }): Promise<unknown> =>
+        controller.addEngine(setting).then(
+          () => 'added',
+          (e: Error) => e.message,
+        );
+      expect(await refuse({ name: 'attic', host: 'unix:///nonexistent/docker.sock' })).toMatch(
+        /attic \(unix:\/\/\/nonexistent\/docker\.sock\) does not answer: .*; not added/,
+      );
+      expect(await refuse({ name: 'lan', host: 'tcp://192.0.2.10:2375' })).toMatch(
+        /plain tcp:\/\/ would hand registry credentials to the network in the clear/,
+      );
+      expect(await refuse({ name: 'local', host: b.engines.nas.host })).toMatch(/already an engine named local/);
+      expect(await refuse({ name: 'ctx', context: 'no-such-context' })).toMatch(/docker context "no-such-context"/);
+      expect((await settingsStore.load()).engines).toBeUndefined();
+
+      const added = await controller.addEngine({ name: 'nas', host: b.engines.nas.host });
+      expect(added.engines?.map((e) => e.name)).toEqual(['local', 'nas']);
+      // Kept: the one engine found so far is written first, under its name; dockerHost gives way to the list.
+      const saved = await settingsStore.load();
+      expect(saved.engines).toEqual([
+        { name: 'local', host: b.dockerHost },
+        { name: 'nas', host: b.engines.nas.host },
+      ]);
+      expect(saved.dockerHost).toBeUndefined();
+      // Checked at once: the runtime's part on nas is known without waiting for the interval.
+      const part = await until('nas checked', () =>
+        controller
+          .getState()
+          .runtimes.find((r) => r.config.name === 'app')
+          ?.state.engines?.find((e) => e.engine === 'nas' && e.updateAvailable !== null),
+      );
+      expect(part.updateAvailable).toBe(false);
+
+      expect(await controller.removeEngine('nas').then((s) => s.engines?.map((e) => e.name))).toEqual(['local']);
+      expect((await settingsStore.load()).engines).toEqual([{ name: 'local', host: b.dockerHost }]);
+      expect(controller.getState().runtimes[0]!.state.engines).toBeUndefined();
+      expect(
+        await controller.removeEngine('local').then(
+          () => 'removed',
+          (e: Error) => e.message,
+        ),
+      ).toMatch(/local is the only engine/);
+    } finally {
+      await controller.stop();
     }
   });
 

@@ -93,3 +93,40 @@ describe('tray menu, built from state', () => {
     expect(actions).toEqual([{ kind: 'refresh-all' }, { kind: 'refresh', runtime: 'crewai' }]);
   });
 });
+
+describe('tray with several engines', () => {
+  const engine = (name: string, reachable: boolean): NonNullable<AppState['engines']>[number] => ({
+    name,
+    host: `ssh://me@${name}`,
+    source: 'setting',
+    description: `ssh://me@${name} (the engines setting)`,
+    tried: [],
+    health: reachable ? { reachable: true } : { reachable: false, error: 'connect ECONNREFUSED', found: [] },
+  });
+  const part = (name: string, failed: boolean) => ({
+    engine: name,
+    appliedDigest: D,
+    lastRefreshAt: null,
+    lastError: failed ? { at: 'x', phase: 'refresh' as const, message: 'boom' } : null,
+    updateAvailable: false,
+    retry: null,
+  });
+
+  it('counts the engines that need attention in the tooltip and the menu', () => {
+    const s = state([view('crewai', { engines: [part('nas', false), part('vps', true), part('pi', false)] })]);
+    s.engines = [engine('nas', true), engine('vps', true), engine('pi', false)];
+    expect(trayTooltip(s)).toContain('2 of 3 engines need attention: vps refresh failed for crewai; pi unreachable');
+    expect(labels(buildTrayMenu(s, false))[1]).toBe('2 of 3 engines need attention');
+    s.engines = [engine('nas', true), engine('vps', true)];
+    const fine = state([view('crewai', { engines: [part('nas', false), part('vps', false)] })]);
+    fine.engines = s.engines;
+    expect(trayTooltip(fine)).toContain('2 engines, all fine');
+  });
+
+  it('says nothing of engines with one engine', () => {
+    const s = state([view('crewai')]);
+    s.engines = [engine('local', false)];
+    expect(trayTooltip(s)).not.toMatch(/engines/);
+    expect(labels(buildTrayMenu(s, false))[1]).toBe('---');
+  });
+});

@@ -2,7 +2,7 @@
 // put their transport in front of one of these; neither holds any update logic of its own.
 import type { AppState, ApiEvent, ChannelInput, CredentialInput, RefreshRequestOptions, SettingsPatch } from '../../../shared/api.js';
 import { ALL_RUNTIMES } from '../../../shared/api.js';
-import type { ChannelTestResult, CheckReport, EngineHealth, HistoryEntry, RefreshResult, RuntimeConfig } from '../../../shared/dto.js';
+import type { ChannelTestResult, CheckReport, EngineHealth, EngineSetting, HistoryEntry, RefreshResult, RuntimeConfig } from '../../../shared/dto.js';
 import type { CoreEvent } from '../../../shared/events.js';
 import type { Settings } from '../../../shared/schemas.js';
 import { resolveSettings } from '../config/load.js';
@@ -10,7 +10,7 @@ import type { CoreRunner } from './core-runner.js';
 import { addRuntime, removeRuntime, updateSettings, type SettingsEdits } from './settings-edits.js';
 import { appStateOf } from './app-state.js';
 import { cliWork } from './cli-work.js';
-import { useEngine } from './engine-edits.js';
+import { addEngine, removeEngine, useEngine, type EngineEdits } from './engine-edits.js';
 import { healthOf, type Health } from './health.js';
 import type { NotifyChannels } from './notify-channels.js';
 import type { Core } from '../core.js';
@@ -234,22 +234,33 @@ export class AppController {
     };
   }
 
+  private engineEdits(): EngineEdits {
+    return {
+      runner: this.runner,
+      settings: this.settings,
+      where: this.options.settingsStore.location,
+      env: this.env,
+      keep: async (next) => {
+        await this.options.settingsStore.save(next);
+        this.settings = next;
+      },
+      save: (next) => this.saveSettings(next),
+      changed: () => this.changed(),
+    };
+  }
+
   /** Puts a socket the window was offered in place of the first engine (see engine-edits.ts). */
   useEngine(host: string): Promise<AppState> {
-    return useEngine(
-      {
-        runner: this.runner,
-        settings: this.settings,
-        where: this.options.settingsStore.location,
-        env: this.env,
-        keep: async (next) => {
-          await this.options.settingsStore.save(next);
-          this.settings = next;
-        },
-        changed: () => this.changed(),
-      },
-      host,
-    );
+    return useEngine(this.engineEdits(), host);
+  }
+
+  /** Adds an engine, probed before it is kept, and checks it at once. */
+  addEngine(setting: EngineSetting): Promise<AppState> {
+    return addEngine(this.engineEdits(), setting);
+  }
+
+  removeEngine(name: string): Promise<AppState> {
+    return removeEngine(this.engineEdits(), name);
   }
 
   async getHistory(name: string): Promise<HistoryEntry[]> {

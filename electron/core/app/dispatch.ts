@@ -3,7 +3,8 @@
 import type { ApiErrorBody, ApiMethod } from '../../../shared/api.js';
 import { InvalidArgumentError, isApiMethod, parseApiArgs } from '../../../shared/api-schemas.js';
 import { type AppController } from './controller.js';
-import { ConflictError, UnknownRuntimeError } from '../errors.js';
+import type { EngineSetting } from '../../../shared/dto.js';
+import { ConflictError, UnknownEngineError, UnknownRuntimeError } from '../errors.js';
 
 export class ApiError extends Error {
   constructor(
@@ -19,6 +20,7 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof InvalidArgumentError) return new ApiError({ error: err.message, code: 'invalid-argument' }, 400);
   if (err instanceof UnknownRuntimeError) return new ApiError({ error: `unknown runtime: ${err.runtime}`, code: 'unknown-runtime' }, 404);
+  if (err instanceof UnknownEngineError) return new ApiError({ error: err.message, code: 'unknown-engine' }, 404);
   if (err instanceof ConflictError) return new ApiError({ error: err.message, code: 'conflict' }, 409);
   return new ApiError({ error: err instanceof Error ? err.message : String(err), code: 'internal' }, 500);
 }
@@ -37,6 +39,8 @@ const HANDLERS: Record<ApiMethod, Handler> = {
   setCredential: (c, [credential]) => c.setCredential(credential as Parameters<AppController['setCredential']>[0]),
   removeCredential: (c, [registry]) => c.removeCredential(registry as string),
   useEngine: (c, [host]) => c.useEngine(host as string),
+  addEngine: (c, [engine]) => c.addEngine(engine as EngineSetting),
+  removeEngine: (c, [name]) => c.removeEngine(name as string),
   addChannel: (c, [channel]) => c.addChannel(channel as Parameters<AppController['addChannel']>[0]),
   removeChannel: (c, [id]) => c.removeChannel(id as string),
   testChannel: (c, [id]) => c.testChannel(id as string),

@@ -49,6 +49,20 @@ export class EngineSet<M extends EngineMember> {
     this.members.set(next.engine.name, next);
   }
 
+  /** Adds an engine, last. */
+  add(member: M): void {
+    if (this.members.has(member.engine.name)) throw new Error(`internal: two engines named ${member.engine.name}`);
+    this.members.set(member.engine.name, member);
+  }
+
+  /** Takes an engine out once its work has ended; the first engine cannot be removed while it is the only one. */
+  async remove(name: string): Promise<void> {
+    const member = this.get(name);
+    if (this.members.size === 1) throw new Error('internal: the last engine cannot be removed');
+    this.members.delete(name);
+    await member.close();
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.list().map((m) => m.close()));
   }

@@ -48,6 +48,11 @@ export async function engineHealth(docker: EngineClient, endpoint: EngineEndpoin
   return { reachable: false, error, found };
 }
 
+/** Whether an endpoint answers (before it is kept as an engine): null, or why not in a few words. */
+export async function probeEndpoint(endpoint: EngineEndpoint, env: NodeJS.ProcessEnv): Promise<string | null> {
+  return answers(connectDocker(endpoint, env));
+}
+
 /** The engines the window may switch to: other sockets found answering while the one in use does not. */
 export function offeredEngines(health: EngineHealth | undefined): string[] {
   return health?.reachable === false ? health.found.filter((f) => f.answers).map((f) => f.host) : [];

@@ -28,14 +28,14 @@ export function Header(): ReactElement | null {
           {' '}
           · {header.count} runtime{header.count === 1 ? '' : 's'}
         </span>
-        {header.engines ? null : header.engine ? (
+        {header.engines && header.engines.length > 1 ? null : header.engine ? (
           <span className="muted engine" title={header.engine.tried.length ? `Looked at: ${header.engine.tried.join(', ')}` : undefined}>
             {' '}
             · engine {header.engine.description}
           </span>
         ) : null}
       </div>
-      {header.engines ? <EngineList engines={header.engines} /> : null}
+      {header.engines && header.engines.length > 1 ? <EngineList engines={header.engines} /> : null}
       <label className="toggle">
         <input
           type="checkbox"
