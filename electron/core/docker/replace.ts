@@ -3,7 +3,7 @@
 // is removed only once the new one runs (and is healthy). Any failure puts the old one back.
 import type { ContainerOutcome, RecreateStep } from '../../../shared/dto.js';
 import { buildCloneSpec, type CloneSpec, type EndpointSpec, type ImageDefaults } from './clone-spec.js';
-import { engineMessage, statusOf } from '../engines/connect.js';
+import { engineMessage, ignoreStatus, statusOf } from '../engines/connect.js';
 import type { JournalEntry, ReplaceJournal } from './journal.js';
 import { formatIdentity, selfIdentity } from '../owner/identity.js';
 import { markOf, replacementLabels, replacementsOf } from './marks.js';
@@ -48,14 +48,6 @@ export async function clearLeftovers(docker: EngineClient, oldId: string, name: 
     const mark = markOf(labels);
     if (mark.liveness === 'alive' || mark.liveness === 'unknown') throw new ReplacementInProgressError(mark.owner);
     await ignoreStatus(docker.getContainer(id).remove({ force: true, v: false }), 404);
-  }
-}
-
-export async function ignoreStatus(promise: Promise<unknown>, ...statuses: number[]): Promise<void> {
-  try {
-    await promise;
-  } catch (err) {
-    if (!statuses.includes(statusOf(err) ?? -1)) throw err;
   }
 }
 

@@ -14,11 +14,11 @@
 // that cannot start without its network fails the grace period and is replaced the usual way.
 import type { ContainerOutcome } from '../../../shared/dto.js';
 import { isUserNetwork, type EndpointSpec, type ImageDefaults } from './clone-spec.js';
-import { engineMessage, statusOf } from '../engines/connect.js';
+import { engineMessage, ignoreStatus, statusOf } from '../engines/connect.js';
 import { ReplacementInProgressError } from '../errors.js';
 import { REPLACES_LABEL, WARM_START_LABEL } from '../labels.js';
 import { waitReady } from './readiness.js';
-import { coldSwap, createReplacement, ignoreStatus, runReplacement, stopOld, swapNames, type ReplaceOptions, type SwapContext } from './replace.js';
+import { coldSwap, createReplacement, runReplacement, stopOld, swapNames, type ReplaceOptions, type SwapContext } from './replace.js';
 import type { ContainerHandle, ContainerInspect, EngineClient } from '../engines/client.js';
 
 export type WarmStartPlan = { warm: true } | { warm: false; why?: string };

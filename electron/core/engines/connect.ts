@@ -80,6 +80,15 @@ export function statusOf(err: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
+/** Awaits an engine call, taking these HTTP statuses as done (a 404 on a removal: already gone). */
+export async function ignoreStatus(promise: Promise<unknown>, ...statuses: number[]): Promise<void> {
+  try {
+    await promise;
+  } catch (err) {
+    if (!statuses.includes(statusOf(err) ?? -1)) throw err;
+  }
+}
+
 /** The engine's own message, without dockerode's "(HTTP code 500) server error -" prefix. */
 export function engineMessage(err: unknown): string {
   const json = (err as { json?: { message?: unknown } }).json;
