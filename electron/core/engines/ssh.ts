@@ -20,11 +20,15 @@ export interface SshOptions {
   hostVerifier: (key: Buffer) => boolean;
 }
 
-/** Why the last ssh connection was refused, for the error the user sees (ssh2's says only "Host denied"). A core talks to one engine. */
-let lastRefusal: string | undefined;
+/**
+ * Why ssh connections are being refused, per host and port, for the error the user sees (ssh2's
+ * says only "Host denied", without the host). Each reason names its host, so with several ssh
+ * engines the message says which one.
+ */
+const refusals = new Map<string, string>();
 
 export function sshRefusal(): string | undefined {
-  return lastRefusal;
+  return refusals.size ? [...refusals.values()].join('; ') : undefined;
 }
 
 function home(env: NodeJS.ProcessEnv): string {
@@ -126,7 +130,8 @@ export function sshOptions(hostname: string, port: number, env: NodeJS.ProcessEn
     hostVerifier: (key: Buffer) => {
       // Read at every connection, so a key accepted with ssh meanwhile counts without a restart.
       const verdict = checkHostKey(files.flatMap(readLines), hostname, port, key);
-      lastRefusal = verdict.ok ? undefined : verdict.reason;
+      if (verdict.ok) refusals.delete(`${hostname}:${port}`);
+      else refusals.set(`${hostname}:${port}`, verdict.reason);
       return verdict.ok;
     },
   };
