@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { channelAddress, startChannel, type HandoffWork } from '../../electron/core/owner/channel.js';
+import { channelAddress, connectChannel, exchange, startChannel, type HandoffWork } from '../../electron/core/owner/channel.js';
 import { claimStateDir, type ClientClaim, type OwnerClaim } from '../../electron/core/owner/claim.js';
 import { formatIdentity, liveness, parseIdentity, procStartTicks, selfIdentity } from '../../electron/core/owner/identity.js';
 import { readOwnerInfo } from '../../electron/core/owner/lock.js';
@@ -73,6 +73,29 @@ describe('handoff channel', () => {
       const good = await ask(address, JSON.stringify({ token: 'a-token-of-24-characters', method: 'refresh', runtimes: ['a'], pullOnly: true }));
       expect(JSON.parse(good)).toEqual({ ok: true, result: { pulled: [], failed: [], recreated: [], details: {} } });
       expect(seen).toEqual([{ method: 'refresh', runtimes: ['a'], pullOnly: true }]);
+    } finally {
+      await channel.close();
+    }
+  });
+
+  it('hands back an answer past 64 KiB (a check of thousands of runtimes), and still refuses a request that large', async () => {
+    const dir = temp();
+    const address = channelAddress(dir);
+    const token = 'a-token-of-24-characters';
+    const details = Object.fromEntries(
+      Array.from({ length: 2000 }, (_, i) => [`runtime-${i}`, { image: `registry.example/team/runtime-${i}:latest`, ok: true, containers: [] }]),
+    );
+    const channel = await startChannel(address, token, async () => ({ ok: true, result: { pulled: [], failed: [], recreated: [], details } }));
+    try {
+      const answer = await exchange(await connectChannel(address), { token, method: 'refresh', runtimes: [], pullOnly: false });
+      expect(JSON.stringify(answer).length).toBeGreaterThan(64 * 1024);
+      expect(answer.ok && Object.keys((answer.result as { details: object }).details)).toHaveLength(2000);
+      const huge = await ask(
+        address,
+        JSON.stringify({ token, method: 'refresh', runtimes: Array.from({ length: 1000 }, () => 'x'.repeat(100)), pullOnly: false }),
+      );
+      // Refused with a reason, not read: a request is a few hundred bytes.
+      expect(JSON.parse(huge)).toEqual({ ok: false, failure: { kind: 'failed', message: 'message over 65536 bytes' } });
     } finally {
       await channel.close();
     }

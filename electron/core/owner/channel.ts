@@ -13,7 +13,13 @@ import { ChannelUnreachableError } from '../errors.js';
 import { sameSecret } from '../util/same-secret.js';
 import { EngineNameSchema } from '../../../shared/schemas.js';
 
-const MAX_LINE = 64 * 1024;
+/** A request is a few hundred bytes; anything past this is not a client of ours. */
+const MAX_REQUEST = 64 * 1024;
+/**
+ * An answer is the owner's check or refresh result: about 300 bytes a runtime, so 2,000 runtimes
+ * on several engines pass 64 KiB. Bounded all the same, since a runaway peer must not exhaust memory.
+ */
+const MAX_ANSWER = 64 * 1024 * 1024;
 
 /** Only these engines (the CLI's --engine); absent for every engine, as an older client sends. */
 const HandoffEngines = z.array(EngineNameSchema).max(32).optional();
@@ -48,8 +54,8 @@ export function channelAddress(dir: string, platform: NodeJS.Platform = process.
   return Buffer.byteLength(inDir) < 100 ? inDir : path.join(os.tmpdir(), `imagewatch-${hash}.sock`);
 }
 
-/** Reads one newline-ended line, bounded; resolves null if the peer closes first. */
-function readLine(socket: net.Socket): Promise<string | null> {
+/** Reads one newline-ended line of at most `max` bytes; resolves null if the peer closes first. */
+function readLine(socket: net.Socket, max: number): Promise<string | null> {
   return new Promise((resolve, reject) => {
     let buffered = '';
     const done = (value: string | null, err?: Error): void => {
@@ -63,8 +69,9 @@ function readLine(socket: net.Socket): Promise<string | null> {
     const onData = (chunk: Buffer): void => {
       buffered += chunk.toString('utf8');
       const newline = buffered.indexOf('\n');
-      if (newline >= 0) done(buffered.slice(0, newline));
-      else if (buffered.length > MAX_LINE) done(null, new Error(`message over ${MAX_LINE} bytes`));
+      // Bounded whether or not the line has ended in this chunk.
+      if ((newline >= 0 ? newline : buffered.length) > max) done(null, new Error(`message over ${max} bytes`));
+      else if (newline >= 0) done(buffered.slice(0, newline));
     };
     const onEnd = (): void => done(null);
     const onError = (err: Error): void => done(null, err);
@@ -86,7 +93,7 @@ export async function startChannel(address: string, token: string, handler: Hand
     const work = (async () => {
       let response: HandoffResponse;
       try {
-        const line = await readLine(socket);
+        const line = await readLine(socket, MAX_REQUEST);
         if (line === null) return;
         let parsed: HandoffRequest;
         try {
@@ -150,7 +157,7 @@ export function connectChannel(address: string): Promise<net.Socket> {
 
 /** Sends one request on a connected socket and reads the answer. */
 export async function exchange(socket: net.Socket, request: HandoffRequest): Promise<HandoffResponse> {
-  const answer = readLine(socket);
+  const answer = readLine(socket, MAX_ANSWER);
   socket.write(`${JSON.stringify(request)}\n`);
   const line = await answer.finally(() => socket.destroy());
   if (line === null) throw new Error('the owning imagewatch ended before it answered; see its log, then run the command again');
