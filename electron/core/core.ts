@@ -67,14 +67,10 @@ export interface Core {
   applySettings(next: ResolvedConfig): void;
   /** The engines, each with its refresh service and watchlist. */
   readonly engines: EngineSet<EngineParts>;
-  /** The first engine's endpoint (the only engine's, while there is one), and why that one. */
-  readonly engine: EngineEndpoint;
-  /** The same, as the contract shows it. */
+  /** The first engine (the only one, while there is one) as the contract shows it. */
   readonly engineInUse: EngineInUse;
   /** The runtimes checked, on every engine: configured, and in discovery mode found from the containers. */
   readonly watchlist: WatchlistSet;
-  /** The first engine's refresh service. */
-  readonly refresher: RefreshService;
   watcher: Watcher;
   loop: WatchLoop;
   registry: RegistryClient;
@@ -205,16 +201,10 @@ export function createCore(options: CoreOptions): Core {
       loop.wake();
     },
     engines,
-    get engine() {
-      return first().engine.endpoint;
-    },
     get engineInUse() {
       return first().engine.inUse;
     },
     watchlist,
-    get refresher() {
-      return first().refresher;
-    },
     watcher,
     loop,
     registry,
