@@ -20,6 +20,8 @@ export interface EngineResults {
   threeEnginesMs: number;
   ratio: number;
   rssMb: number;
+  /** The daemon's ssh sessions (separate processes), at the end of the run. */
+  sshPssMb: number;
 }
 
 export interface ScaleRow {
@@ -69,6 +71,7 @@ export async function measureEngines(
     threeEnginesMs: median(threeMs),
     ratio: median(threeMs) / median(oneMs),
     rssMb: idle.rssMb,
+    sshPssMb: idle.childrenPssMb,
   };
 }
 

@@ -13,11 +13,40 @@ export interface IdleResults {
   rssMb: number;
   rssGrowthMbPer1000Ticks: number;
   cpuMsPerTick: number;
+  /** The PSS of the daemon's child processes at the end (ssh sessions to ssh:// engines), counted apart. */
+  childrenPssMb: number;
 }
 
 function rssMb(pid: number): number {
   const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
   return kb / 1024;
+}
+
+/** A process's proportional set size: its own pages, and its share of those it shares (ssh's libraries). */
+function pssMb(pid: number): number {
+  const kb = Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+  return kb / 1024;
+}
+
+/**
+ * What a process's children (ssh sessions) add to memory, so that moving work out of the process
+ * is not counted as saved. PSS, not RSS: the sessions share ssh's libraries with each other and
+ * the system, and RSS would count those once per session.
+ */
+function childrenPssMb(pid: number): number {
+  let children: string[];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  } catch {
+    return 0;
+  }
+  return children.reduce((sum, child) => {
+    try {
+      return sum + pssMb(Number(child));
+    } catch {
+      return sum; // exited meanwhile
+    }
+  }, 0);
 }
 
 function cpuMs(pid: number): number {
@@ -84,6 +113,7 @@ export async function measureIdle(options: { cli: string; registry: string; repo
       rssMb: rss.length ? median(rss) : rssMb(pid),
       rssGrowthMbPer1000Ticks: rss.length > 1 ? slope(rss) * 1000 : 0,
       cpuMsPerTick: measured > 0 ? (cpuMs(pid) - cpuAtWarmup) / measured : 0,
+      childrenPssMb: childrenPssMb(pid),
     };
   } finally {
     child.kill('SIGTERM');

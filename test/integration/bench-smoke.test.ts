@@ -15,9 +15,9 @@ const SHAPE = {
   newConnectionsPerRefPerTick: null,
   tick: ['refs', 'rttMs', 'oursMs', 'originMs', 'limitMs', 'speedupVsOrigin', 'overLimit'],
   downtime: ['oursMs', 'naiveMs', 'ratio', 'overlapFailedRequests'],
-  idle: ['rssMb', 'rssGrowthMbPer1000Ticks', 'cpuMsPerTick'],
+  idle: ['rssMb', 'rssGrowthMbPer1000Ticks', 'cpuMsPerTick', 'childrenPssMb'],
   ui: ['runtimes', 'renderMs', 'progressEventsPerSec'],
-  engines: ['engines', 'requestsPerRefPerTick', 'oneEngineMs', 'threeEnginesMs', 'ratio', 'rssMb'],
+  engines: ['engines', 'requestsPerRefPerTick', 'oneEngineMs', 'threeEnginesMs', 'ratio', 'rssMb', 'sshPssMb'],
   scale: null,
 } as const;
 

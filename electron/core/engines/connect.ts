@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { DockerHostError } from '../errors.js';
-import { sshOptions, sshRefusal } from './ssh.js';
+import { SshAgent, sshTarget } from './ssh.js';
 
 /** Where the engine is and how to reach it; see core/discovery for how it is found. */
 export interface EngineAddress {
@@ -44,16 +44,10 @@ export function dockerOptions(address: EngineAddress, env: NodeJS.ProcessEnv = p
     case 'npipe:':
       return { socketPath: host.replace(/^npipe:\/\//, '').replace(/\//g, '\\') };
     case 'ssh:':
-      // docker-modem speaks ssh (running `docker system dial-stdio` on the far side); it takes
-      // the URL's parts as options, as it does when it reads DOCKER_HOST itself.
-      if (!url.hostname) throw new DockerHostError(`invalid Docker host "${host}": missing host`);
-      return {
-        protocol: 'ssh',
-        host: url.hostname,
-        port: url.port || '22',
-        ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
-        sshOptions: sshOptions(url.hostname, Number(url.port || '22'), env),
-      } as Docker.DockerOptions;
+      // Plain HTTP through sessions of the system's ssh (see ssh.ts); the host and port here
+      // only fill the requests' Host header.
+      // (docker-modem takes `agent`; dockerode's option type does not list it.)
+      return { protocol: 'http', host: 'docker', port: '80', agent: new SshAgent(sshTarget(url), env) } as Docker.DockerOptions;
     case 'tcp:':
     case 'http:':
     case 'https:': {
@@ -96,9 +90,6 @@ export function engineMessage(err: unknown): string {
   const reason = (err as { reason?: unknown }).reason;
   const message = err instanceof Error ? err.message : String(err);
   if (typeof reason === 'string' && /HTTP code/.test(message)) return `${reason}: ${message.replace(/^\(HTTP code \d+\)\s*/, '')}`;
-  if (/Host denied \(verification failed\)/.test(message)) {
-    return `cannot reach the Docker engine over ssh: ${sshRefusal() ?? 'its host key was refused'}`;
-  }
   const code = (err as { code?: unknown }).code;
   if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EACCES') {
     return `cannot reach the Docker engine (${String(code)}): ${message}`;

@@ -1,9 +1,10 @@
 // Why this exists: at start, dockerode loads gRPC and protobuf (for BuildKit sessions, used
-// only by image builds) and docker-modem loads ssh2 (used only for ssh:// engines). That is
-// about 30 MB of a daemon's memory for code imagewatch never runs, or runs only for ssh://.
-// These stand-ins sit in the CommonJS module cache before dockerode loads, and load the real
-// module the first time it is used. Imported first by connection.ts, the only module that
-// loads dockerode. (Neither package offers a lazy entry point; this is the smallest change.)
+// only by image builds) and docker-modem loads ssh2 (for its own ssh transport, which
+// imagewatch does not use: ssh:// engines go through the system's ssh, see ssh.ts). That is
+// about 30 MB of a daemon's memory for code imagewatch never runs. These stand-ins sit in the
+// CommonJS module cache before dockerode loads, and load the real module the first time it is
+// used. Imported first by connect.ts, the only module that loads dockerode. (Neither package
+// offers a lazy entry point; this is the smallest change.)
 import { createRequire, Module } from 'node:module';
 
 const require = createRequire(import.meta.url);
