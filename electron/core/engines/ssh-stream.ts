@@ -72,7 +72,11 @@ export class SshStream extends Duplex {
   /** As net.Socket: emits 'timeout' after `ms` with nothing read or written (0 turns it off). */
   setTimeout(ms: number, onTimeout?: () => void): this {
     this.timeout = ms;
-    if (onTimeout) this.once('timeout', onTimeout);
+    // As net.Socket: 0 with a callback takes that callback off (http's requests do this when done).
+    if (onTimeout) {
+      if (ms === 0) this.removeListener('timeout', onTimeout);
+      else this.once('timeout', onTimeout);
+    }
     this.touch();
     return this;
   }
