@@ -10,7 +10,7 @@ import { connectDocker } from './engines/connect.js';
 import { endpointFor, findEngine, type EngineEndpoint } from './engines/endpoint/find-endpoint.js';
 import type { EngineInUse } from '../../shared/dto.js';
 import { imageHasDigest, localTagImage } from './docker/images.js';
-import { EngineJournal, FileJournal, MemoryJournal, type ReplaceJournal } from './docker/journal.js';
+import { EngineJournal, FileJournal, MemoryJournal, type ReplaceJournal } from './update/journal.js';
 import { Engine } from './engines/engine.js';
 import { EngineSet, type EngineMember } from './engines/engine-set.js';
 import { defaultEngineName } from './engines/names.js';

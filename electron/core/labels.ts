@@ -27,6 +27,13 @@ export const OWNER_LABEL = `${MARK_PREFIX}owner`;
 /** The id of the container this one (or this warm-start network) was created to replace. */
 export const REPLACES_LABEL = `${MARK_PREFIX}replaces`;
 
+/**
+ * Not labels, but imagewatch's other mark on a container: the names a replacement gives the new
+ * container until it takes over, and the old one while it steps aside. Discovery skips both.
+ */
+export const TEMP_SUFFIX_NEW = '.imagewatch-new';
+export const TEMP_SUFFIX_OLD = '.imagewatch-old';
+
 export const COMPOSE_PROJECT = 'com.docker.compose.project';
 export const COMPOSE_SERVICE = 'com.docker.compose.service';
 export const COMPOSE_DEPENDS_ON = 'com.docker.compose.depends_on';

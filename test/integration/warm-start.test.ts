@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerOutcome, RecreateStep, RefreshProgress, RuntimeConfig } from '../../shared/dto.js';
 import { connectDocker } from '../../electron/core/engines/connect.js';
-import { isolationNetworkName } from '../../electron/core/docker/warm-start.js';
+import { isolationNetworkName } from '../../electron/core/update/containers/warm-start.js';
 import { RefreshService } from '../../electron/core/refresh/service.js';
 import { freePort } from '../bed/testbed.js';
 import { CLI, docker, inspect, publish, removeContainers, requireBed, runCli, tempDir, uid, until, writeConfig } from './helpers.js';

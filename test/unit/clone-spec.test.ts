@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
-import { buildCloneSpec } from '../../electron/core/docker/clone-spec.js';
+import { buildCloneSpec } from '../../electron/core/update/containers/clone-spec.js';
 
 const ID = 'f00dfeed1234' + '0'.repeat(52);
 

@@ -2,7 +2,7 @@
 // part of the shared journal, and the set that holds the engines by name.
 import { describe, expect, it } from 'vitest';
 import type { EngineHealth } from '../../shared/dto.js';
-import { EngineJournal, MemoryJournal, type JournalEntry } from '../../electron/core/docker/journal.js';
+import { EngineJournal, MemoryJournal, type JournalEntry } from '../../electron/core/update/journal.js';
 import { HEALTH_BACKOFF, HealthWatch } from '../../electron/core/engines/health-watch.js';
 import { defaultEngineName, engineNameProblem } from '../../electron/core/engines/names.js';
 import { EngineSet, type EngineMember } from '../../electron/core/engines/engine-set.js';

@@ -1,7 +1,7 @@
 // Which containers may be replaced by overlapping, and the reason given when one asked and cannot.
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
-import { overlapPlan } from '../../electron/core/docker/overlap.js';
+import { overlapPlan } from '../../electron/core/update/containers/overlap.js';
 
 function container(
   patch: { labels?: Record<string, string>; ports?: boolean; mode?: string; networks?: Record<string, object>; mounts?: boolean; running?: boolean } = {},

@@ -3,7 +3,7 @@
 // The engine is faked here because a real one cannot be made to fail this way on demand.
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
-import { replaceContainer } from '../../electron/core/docker/replace.js';
+import { replaceContainer } from '../../electron/core/update/containers/usual-swap.js';
 
 function oldInfo(): Docker.ContainerInspectInfo {
   return {

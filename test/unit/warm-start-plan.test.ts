@@ -2,7 +2,7 @@
 // nothing two copies could both write. The reason is given only where it was asked for.
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
-import { warmStartPlan } from '../../electron/core/docker/warm-start.js';
+import { warmStartPlan } from '../../electron/core/update/containers/warm-start.js';
 
 interface Patch {
   labels?: Record<string, string>;

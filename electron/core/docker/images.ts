@@ -1,7 +1,21 @@
 import { engineName, repoDigestsContain, tryParseReference, repositoryKey, type ImageReference } from '../image/reference.js';
-import type { ImageDefaults } from './clone-spec.js';
 import { statusOf } from '../engines/connect.js';
 import type { EngineClient, ImageInspect } from '../engines/client.js';
+
+/** The image's own config, which a container's inspection merges in: what a clone must not pin. */
+export interface ImageDefaults {
+  User?: string;
+  Env?: string[] | null;
+  Cmd?: string[] | null;
+  Entrypoint?: string | string[] | null;
+  WorkingDir?: string;
+  Labels?: Record<string, string> | null;
+  ExposedPorts?: Record<string, unknown> | null;
+  Volumes?: Record<string, unknown> | null;
+  StopSignal?: string;
+  Healthcheck?: unknown;
+  Shell?: string[] | null;
+}
 
 export interface LocalImage {
   id: string;

@@ -2,7 +2,7 @@
 // acts through, its platform, its health (with its own backoff) and its journal of replacements
 // in progress. Nothing here knows about registries or runtimes.
 import type { EngineInUse } from '../../../shared/dto.js';
-import type { ReplaceJournal } from '../docker/journal.js';
+import type { ReplaceJournal } from '../update/journal.js';
 import { enginePlatform, type Platform } from '../registry/platform.js';
 import type { EngineClient } from './client.js';
 import { engineInUse, type EngineEndpoint } from './endpoint/find-endpoint.js';

@@ -8,14 +8,12 @@ import type { ImageReference } from '../image/reference.js';
 import { engineMessage } from '../engines/connect.js';
 import { inspectImage, localTagImage, repoDigestFor } from '../docker/images.js';
 import { pullImage } from '../docker/pull.js';
-import { replaceContainer } from '../docker/replace.js';
-import { containerName, namespaceDependents, orchestratorOf, selectContainers } from '../targets/select.js';
-import { optedOutBy } from '../labels.js';
-import { overlapPlan, overlapReplace } from '../docker/overlap.js';
-import { warmStartPlan, warmStartReplace } from '../docker/warm-start.js';
+import { containerName, selectContainers } from '../targets/select.js';
 import { composeMember, dependenciesFirst, dependentsToRestart } from '../docker/compose.js';
-import { MemoryJournal, type ReplaceJournal } from '../docker/journal.js';
-import { recoverInterrupted } from '../docker/recover.js';
+import { MemoryJournal, type ReplaceJournal } from '../update/journal.js';
+import { recoverInterrupted } from '../update/recover.js';
+import { containerStrategies, recoverersOf } from '../update/containers/strategies.js';
+import { bringContainer, type ContainerStrategy, type ContainerTarget } from '../update/containers/target.js';
 import { Mutex } from '../util/limit.js';
 import { InFlight } from './in-flight.js';
 import { safeText } from '../util/safe-text.js';
@@ -60,9 +58,17 @@ export class RefreshService {
   private readonly journal: ReplaceJournal;
   private recovery: Promise<void> | null = null;
   private replacements = 0;
+  /** The container strategies, in the order they are asked (see update/containers/strategies.ts). */
+  private readonly strategies: ContainerStrategy[];
 
   constructor(private readonly options: RefreshServiceOptions) {
     this.journal = options.journal ?? new MemoryJournal();
+    this.strategies = containerStrategies({
+      docker: options.docker,
+      journal: this.journal,
+      startGraceMs: options.startGraceMs,
+      healthTimeoutMs: options.healthTimeoutMs,
+    });
   }
 
   /**
@@ -70,7 +76,7 @@ export class RefreshService {
    * call it at start-up too so a crash is repaired without waiting for a digest to move.
    */
   recover(): Promise<void> {
-    this.recovery ??= recoverInterrupted(this.options.docker, this.journal).then(
+    this.recovery ??= recoverInterrupted(this.journal, recoverersOf(this.strategies)).then(
       ({ notes, unresolved }) => {
         notes.forEach((note) => this.options.onRecovered?.(note));
         // Not all put back: try again before the next refresh, not only at the next start.
@@ -201,66 +207,24 @@ export class RefreshService {
     info: ContainerInspect,
     all: ContainerSummary[],
     imageId: string,
-    strategy: RecreateStrategy,
+    recreate: RecreateStrategy,
     signal: AbortSignal | undefined,
   ): Promise<ContainerOutcome> {
     const name = info.Name.replace(/^\//, '');
-    const outcome = (action: ContainerOutcome['action'], reason?: string): ContainerOutcome =>
-      reason === undefined ? { name, id: info.Id, action } : { name, id: info.Id, action, reason };
-    if (info.Image === imageId) return outcome('skipped', 'already on the new image');
-    const orchestrator = orchestratorOf(info.Config.Labels);
-    if (orchestrator) {
-      const how = orchestrator === 'Swarm' ? 'docker service update --image' : 'its deployment';
-      return outcome('skipped', `left alone: ${orchestrator} owns it and would replace it behind imagewatch's back; update it through ${how}`);
-    }
-    const optOut = optedOutBy(info.Config.Labels);
-    if (optOut) return outcome('skipped', `left alone: opted out with the label ${optOut}`);
-    if (signal?.aborted) return outcome('failed', 'not replaced: imagewatch is shutting down');
-    if (info.State.Paused) return outcome('failed', 'paused; unpause it so imagewatch can replace it');
-    const step = (s: Extract<RefreshProgress, { phase: 'recreate' }>['step']): void =>
-      this.options.onProgress?.({ runtime: runtime.name, phase: 'recreate', container: name, step: s });
-
+    const target: ContainerTarget = {
+      info,
+      all,
+      imageId,
+      oldImage: async () => (await inspectImage(this.options.docker, info.Image))?.defaults ?? {},
+      recreate,
+      overlap: runtime.overlap === true,
+      warmStart: runtime.warmStart,
+      onStep: (step) => this.options.onProgress?.({ runtime: runtime.name, phase: 'recreate', container: name, step }),
+    };
     return this.replaceLock.run(async () => {
-      if (strategy === 'remove') {
-        step('remove');
-        try {
-          await this.options.docker.getContainer(info.Id).remove({ force: true, v: false });
-          return outcome('removed');
-        } catch (err) {
-          return outcome('failed', engineMessage(err));
-        }
-      }
-      if (info.HostConfig.AutoRemove && (info.State.Running || info.State.Restarting)) {
-        // Stopping an --rm container makes the engine delete it and its anonymous volumes,
-        // so there would be nothing to roll back to.
-        return outcome('failed', 'not replaced: started with --rm, so stopping it would delete it; use recreate "remove" for such containers');
-      }
-      const dependents = namespaceDependents(info, all);
-      if (dependents.length) {
-        return outcome('failed', `not replaced: ${dependents.join(', ')} share its network namespace and would lose it`);
-      }
-      const oldImage = await inspectImage(this.options.docker, info.Image);
-      // A container imagewatch stopped and could not restart is still meant to run.
-      const noted = (await this.journal.entries()).find((e) => e.oldId === info.Id);
       this.replacements++;
-      const replaceOptions = {
-        startGraceMs: this.options.startGraceMs,
-        healthTimeoutMs: this.options.healthTimeoutMs,
-        onStep: step,
-        journal: this.journal,
-        ...(noted?.wasRunning ? { wasRunning: true } : {}),
-      };
       try {
-        const plan = overlapPlan(info, runtime.overlap === true);
-        if (plan.overlap) return await overlapReplace(this.options.docker, info, oldImage?.defaults ?? {}, imageId, plan.networks, replaceOptions);
-        const warm = await warmStartPlan(this.options.docker, info, runtime.warmStart);
-        const replaced = warm.warm
-          ? await warmStartReplace(this.options.docker, info, oldImage?.defaults ?? {}, imageId, replaceOptions)
-          : await replaceContainer(this.options.docker, info, oldImage?.defaults ?? {}, imageId, replaceOptions);
-        // Asked for overlap or a warm start where it cannot be: replaced the usual way, and the outcome says why.
-        const why = [plan.why, warm.warm ? undefined : warm.why].filter(Boolean).join('; ');
-        if (why && replaced.action === 'replaced') replaced.reason = replaced.reason ? `${why}; ${replaced.reason}` : why;
-        return replaced;
+        return await bringContainer(this.strategies, target, signal);
       } finally {
         this.replacements--;
       }

@@ -3,7 +3,7 @@
 // Anything else on the host is never touched.
 import type { RuntimeMatch } from '../../../shared/dto.js';
 import { followsTag, type ImageReference } from '../image/reference.js';
-import { TEMP_SUFFIX_NEW, TEMP_SUFFIX_OLD } from '../docker/replace.js';
+import { TEMP_SUFFIX_NEW, TEMP_SUFFIX_OLD } from '../labels.js';
 import { ContainerListError } from '../errors.js';
 import { engineMessage } from '../engines/connect.js';
 import type { ContainerInspect, ContainerSummary, EngineClient } from '../engines/client.js';

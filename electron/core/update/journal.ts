@@ -1,12 +1,17 @@
-// A write-ahead note of each container replacement in progress. If imagewatch dies mid-way
+// A write-ahead note of each container replacement in progress, with the strategy doing it. If imagewatch dies mid-way
 // (SIGKILL, power loss), the next run finds the note and puts the old container back, so a
 // crash can never leave the user with a parked `X.imagewatch-old` and no `X`.
-import type { EndpointSpec } from './clone-spec.js';
+import type { EndpointSpec } from './containers/clone-spec.js';
 import { readTextIfExists, writeFileAtomic } from '../util/files.js';
+
+/** The container strategies that write journal entries (removing a container needs no undo). */
+export type JournalStrategy = 'usual-swap' | 'overlap' | 'warm-start';
 
 export interface JournalEntry {
   /** The engine the container is on; absent from entries an older imagewatch wrote (the first engine's). */
   engine?: string;
+  /** The strategy under way, whose `recover` puts it right; see `normalizeEntry` for older entries. */
+  strategy?: JournalStrategy;
   /** The container's name, without the leading slash. */
   name: string;
   oldId: string;
@@ -19,12 +24,23 @@ export interface JournalEntry {
   stepAt?: string;
   stopTimeoutSeconds?: number;
   /**
-   * Overlap: the user networks the old container was taken off before its stop, with its
-   * endpoint settings, so recovery puts it back on them.
+   * The strategy's own data. Overlap: the user networks the old container was taken off before
+   * its stop, with its endpoint settings, so recovery puts it back on them. Warm start: the
+   * private network the new container started on, removed by recovery.
    */
-  detached?: Array<{ name: string; endpoint: EndpointSpec }>;
-  /** Warm start: the private network the new container started on, removed by recovery. */
-  isolation?: string;
+  data?: { detached?: Array<{ name: string; endpoint: EndpointSpec }>; isolation?: string };
+}
+
+/** An entry as an older imagewatch wrote it: no strategy, and its data at the top level. */
+type OlderEntry = JournalEntry & { detached?: Array<{ name: string; endpoint: EndpointSpec }>; isolation?: string };
+
+/** The entry in today's shape: the strategy named (inferred from its data when an older imagewatch wrote it). */
+export function normalizeEntry(entry: JournalEntry): JournalEntry {
+  const { detached, isolation, ...rest } = entry as OlderEntry;
+  if (rest.strategy) return rest;
+  const data = { ...rest.data, ...(detached ? { detached } : {}), ...(isolation ? { isolation } : {}) };
+  const strategy: JournalStrategy = data.isolation ? 'warm-start' : data.detached ? 'overlap' : 'usual-swap';
+  return { ...rest, strategy, ...(Object.keys(data).length ? { data } : {}) };
 }
 
 export interface ReplaceJournal {
@@ -64,7 +80,7 @@ export class FileJournal implements ReplaceJournal {
     if (text === null) return [];
     try {
       const parsed = JSON.parse(text) as unknown;
-      return Array.isArray(parsed) ? parsed.filter(isEntry) : [];
+      return Array.isArray(parsed) ? parsed.filter(isEntry).map(normalizeEntry) : [];
     } catch {
       throw new Error(`replace journal ${this.file} is not valid JSON; inspect containers named *.imagewatch-old by hand, then delete it`);
     }

@@ -1,9 +1,9 @@
 // The labels imagewatch puts on the containers it creates, so another imagewatch (another
 // state directory, another user's app, a cron job) can tell a replacement in progress from
 // a leftover, and leave the first alone.
-import { formatIdentity, liveness, parseIdentity, selfIdentity, type Liveness } from '../owner/identity.js';
-import type { ContainerSummary, EngineClient } from '../engines/client.js';
-import { OWNER_LABEL, REPLACES_LABEL } from '../labels.js';
+import { formatIdentity, liveness, parseIdentity, selfIdentity, type Liveness } from '../../owner/identity.js';
+import type { ContainerSummary, EngineClient } from '../../engines/client.js';
+import { OWNER_LABEL, REPLACES_LABEL } from '../../labels.js';
 
 export function replacementLabels(oldId: string): Record<string, string> {
   return { [OWNER_LABEL]: formatIdentity(selfIdentity()), [REPLACES_LABEL]: oldId };

@@ -12,14 +12,18 @@
 // shared IPC or PID namespace, and only user-defined bridge networks (a container on the
 // default bridge gets its DNS set up at start, which a later join would not redo). An app
 // that cannot start without its network fails the grace period and is replaced the usual way.
-import type { ContainerOutcome } from '../../../shared/dto.js';
+import type { ContainerOutcome } from '../../../../shared/dto.js';
 import { isUserNetwork, type EndpointSpec, type ImageDefaults } from './clone-spec.js';
-import { engineMessage, ignoreStatus, statusOf } from '../engines/connect.js';
-import { ReplacementInProgressError } from '../errors.js';
-import { REPLACES_LABEL, WARM_START_LABEL } from '../labels.js';
+import { engineMessage, ignoreStatus, statusOf } from '../../engines/connect.js';
+import { ReplacementInProgressError } from '../../errors.js';
+import { REPLACES_LABEL, WARM_START_LABEL } from '../../labels.js';
 import { waitReady } from './readiness.js';
-import { coldSwap, createReplacement, runReplacement, stopOld, swapNames, type ReplaceOptions, type SwapContext } from './replace.js';
-import type { ContainerHandle, ContainerInspect, EngineClient } from '../engines/client.js';
+import { createReplacement, runReplacement, stopOld, swapNames, type ReplaceOptions, type SwapContext } from './frame.js';
+import { StrategyPassed } from '../strategy.js';
+import { replaceOptions, replaceRefusal } from './replaceable.js';
+import { restoreContainer } from './restore.js';
+import type { ContainerContext, ContainerStrategy } from './target.js';
+import type { ContainerHandle, ContainerInspect, EngineClient } from '../../engines/client.js';
 
 export type WarmStartPlan = { warm: true } | { warm: false; why?: string };
 
@@ -88,13 +92,12 @@ export async function warmStartReplace(
   options: ReplaceOptions,
 ): Promise<ContainerOutcome> {
   const isolation = isolationNetworkName(info.Id);
-  let fellBack: string | undefined;
   const swap = async (ctx: SwapContext): Promise<void> => {
     // The primary network (the container's network mode) first: it is the one that gave the old container its gateway.
     let joins: Array<{ name: string; endpoint: EndpointSpec }> = [];
     let created: ContainerHandle;
     try {
-      ctx.entry.isolation = isolation;
+      ctx.entry.data = { isolation };
       await ctx.journal?.record({ ...ctx.entry });
       ctx.step('create');
       await createIsolation(docker, isolation, info.Id);
@@ -117,13 +120,11 @@ export async function warmStartReplace(
       await waitReady(created, options, { health: false });
     } catch (err) {
       if (err instanceof ReplacementInProgressError) throw err;
-      // Nothing of the old container was touched: clear what was made and go the usual way.
-      fellBack = `warm start failed (${engineMessage(err)}); replaced the usual way`;
+      // Nothing of the old container was touched: clear what was made; the next strategy (the usual swap) runs.
       if (ctx.progress.created) await ignoreStatus(ctx.progress.created.remove({ force: true, v: false }), 404);
       delete ctx.progress.created;
       await removeIsolation(docker, isolation);
-      await coldSwap(docker, info, oldImage, expectedImageId, true, options)(ctx);
-      return;
+      throw new StrategyPassed(`warm start failed (${engineMessage(err)}); replaced the usual way`);
     }
     await stopOld(ctx);
     await swapNames(ctx, created);
@@ -133,9 +134,31 @@ export async function warmStartReplace(
     ctx.step('wait-running');
     await waitReady(created, options);
   };
-  const outcome = await runReplacement(docker, info, true, options, swap);
-  // After a rollback the new container is gone, so the network can go too.
-  await removeIsolation(docker, isolation);
-  if (fellBack) outcome.reason = outcome.reason ? `${fellBack}; ${outcome.reason}` : fellBack;
-  return outcome;
+  try {
+    return await runReplacement(docker, info, true, options, 'warm-start', swap);
+  } finally {
+    // After a rollback the new container is gone, so the network can go too.
+    await removeIsolation(docker, isolation);
+  }
+}
+
+/** The warm start: on unless the runtime or the container says no, where two copies share nothing (`warmStartPlan`). */
+export function warmStartStrategy(ctx: ContainerContext): ContainerStrategy {
+  return {
+    id: 'warm-start',
+    plan: async (target) => {
+      const refused = replaceRefusal(target);
+      if (refused) return { kind: 'refuse', reason: refused };
+      const plan = await warmStartPlan(ctx.docker, target.info, target.warmStart);
+      if (!plan.warm) return plan.why ? { kind: 'pass', why: plan.why } : { kind: 'pass' };
+      return { kind: 'plan', plan: { target } };
+    },
+    run: async ({ target }) => warmStartReplace(ctx.docker, target.info, await target.oldImage(), target.imageId, await replaceOptions(ctx, target)),
+    recover: async (entry) => {
+      const note = await restoreContainer(ctx.docker, entry);
+      // Its private network: nothing is on it once the half-made replacement is gone.
+      if (entry.data?.isolation) await ignoreStatus(ctx.docker.getNetwork(entry.data.isolation).remove(), 404);
+      return note;
+    },
+  };
 }

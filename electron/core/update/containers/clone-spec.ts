@@ -2,25 +2,14 @@
 // Inspect shows the *merged* config (image defaults plus what the user set). Copying it
 // verbatim would pin the old image's CMD, ENV and labels onto the new image, so values
 // equal to the old image's defaults are left out and the new image's defaults apply.
-import { MARK_PREFIX } from '../labels.js';
+import { MARK_PREFIX } from '../../labels.js';
 import { isDeepStrictEqual } from 'node:util';
-import type { ContainerCreateSpec, ContainerInspect, EndpointsConfig, HostConfig } from '../engines/client.js';
+import type { ContainerCreateSpec, ContainerInspect, EndpointsConfig, HostConfig } from '../../engines/client.js';
+import type { ImageDefaults } from '../../docker/images.js';
+
+export type { ImageDefaults };
 
 type Inspect = ContainerInspect;
-
-export interface ImageDefaults {
-  User?: string;
-  Env?: string[] | null;
-  Cmd?: string[] | null;
-  Entrypoint?: string | string[] | null;
-  WorkingDir?: string;
-  Labels?: Record<string, string> | null;
-  ExposedPorts?: Record<string, unknown> | null;
-  Volumes?: Record<string, unknown> | null;
-  StopSignal?: string;
-  Healthcheck?: unknown;
-  Shell?: string[] | null;
-}
 
 export interface EndpointSpec {
   IPAMConfig?: Record<string, unknown>;

@@ -1,16 +1,16 @@
 // Replacing one container with one on a new image, without ever leaving the user with
 // nothing: the replacement exists before the old container stops, and the old container
 // is removed only once the new one runs (and is healthy). Any failure puts the old one back.
-import type { ContainerOutcome, RecreateStep } from '../../../shared/dto.js';
-import { buildCloneSpec, type CloneSpec, type EndpointSpec, type ImageDefaults } from './clone-spec.js';
-import { engineMessage, ignoreStatus, statusOf } from '../engines/connect.js';
-import type { JournalEntry, ReplaceJournal } from './journal.js';
-import { formatIdentity, selfIdentity } from '../owner/identity.js';
+import type { ContainerOutcome, RecreateStep } from '../../../../shared/dto.js';
+import { buildCloneSpec, type CloneSpec, type ImageDefaults } from './clone-spec.js';
+import { engineMessage, ignoreStatus, statusOf } from '../../engines/connect.js';
+import type { JournalEntry, JournalStrategy, ReplaceJournal } from '../journal.js';
+import { formatIdentity, selfIdentity } from '../../owner/identity.js';
 import { markOf, replacementLabels, replacementsOf } from './marks.js';
-import { ReplacementInProgressError } from '../errors.js';
-import { waitReady } from './readiness.js';
-import type { ContainerHandle, ContainerInspect, EngineClient } from '../engines/client.js';
-import { COMPOSE_IMAGE_LABEL } from '../labels.js';
+import { ReplacementInProgressError } from '../../errors.js';
+import { StrategyPassed } from '../strategy.js';
+import type { ContainerHandle, ContainerInspect, EngineClient } from '../../engines/client.js';
+import { COMPOSE_IMAGE_LABEL, TEMP_SUFFIX_NEW, TEMP_SUFFIX_OLD } from '../../labels.js';
 
 export interface ReplaceOptions {
   /** How long a started container without a healthcheck must stay up to count as running. */
@@ -24,8 +24,7 @@ export interface ReplaceOptions {
   wasRunning?: boolean;
 }
 
-export const TEMP_SUFFIX_NEW = '.imagewatch-new';
-export const TEMP_SUFFIX_OLD = '.imagewatch-old';
+export { TEMP_SUFFIX_NEW, TEMP_SUFFIX_OLD };
 
 /** The engine's stop timeout when the container names none. */
 export const DEFAULT_STOP_TIMEOUT_SECONDS = 10;
@@ -55,11 +54,15 @@ export interface Progress {
   created?: ContainerHandle;
   oldStopped: boolean;
   oldRenamed: boolean;
-  /** Networks the old container was taken off (overlap), to put it back on. */
-  detached?: Array<{ name: string; endpoint: EndpointSpec }>;
+  /**
+   * A strategy's own undo of what it did to the old container (overlap takes it off its
+   * networks), run by the rollback after the old container has its name back and before it is
+   * started again; each returns the problems it met.
+   */
+  undo?: Array<() => Promise<string[]>>;
 }
 
-export async function rollback(old: ContainerHandle, name: string, wasRunning: boolean, progress: Progress, docker?: EngineClient): Promise<string | null> {
+export async function rollback(old: ContainerHandle, name: string, wasRunning: boolean, progress: Progress): Promise<string | null> {
   const problems: string[] = [];
   if (progress.created) {
     try {
@@ -75,13 +78,7 @@ export async function rollback(old: ContainerHandle, name: string, wasRunning: b
       problems.push(`could not rename the old container back to ${name}: ${engineMessage(err)}`);
     }
   }
-  for (const network of progress.detached ?? []) {
-    try {
-      await docker?.getNetwork(network.name).connect({ Container: old.id, EndpointConfig: network.endpoint });
-    } catch (err) {
-      problems.push(`could not reconnect the old container to ${network.name}: ${engineMessage(err)}`);
-    }
-  }
+  for (const undo of progress.undo ?? []) problems.push(...(await undo()));
   if (wasRunning) {
     try {
       const state = (await old.inspect()).State;
@@ -138,9 +135,10 @@ export async function createReplacement(
 }
 
 /** The journal entry of a replacement about to begin. */
-export function journalEntry(info: ContainerInspect, wasRunning: boolean): JournalEntry {
+export function journalEntry(info: ContainerInspect, wasRunning: boolean, strategy: JournalStrategy): JournalEntry {
   const configured = (info.Config as { StopTimeout?: number }).StopTimeout;
   return {
+    strategy,
     name: info.Name.replace(/^\//, ''),
     oldId: info.Id,
     wasRunning,
@@ -175,6 +173,7 @@ export async function runReplacement(
   info: ContainerInspect,
   wasRunning: boolean,
   options: Pick<ReplaceOptions, 'onStep' | 'journal'>,
+  strategy: JournalStrategy,
   swap: (ctx: SwapContext) => Promise<void>,
   note?: string,
 ): Promise<ContainerOutcome> {
@@ -187,7 +186,7 @@ export async function runReplacement(
     return notTouched(err instanceof ReplacementInProgressError ? err.message : `not replaced: ${engineMessage(err)}`);
   }
   const journal = options.journal;
-  const entry = journalEntry(info, wasRunning);
+  const entry = journalEntry(info, wasRunning, strategy);
   try {
     await journal?.record(entry);
   } catch (err) {
@@ -211,9 +210,14 @@ export async function runReplacement(
       await journal?.clear(info.Id).catch(() => undefined);
       return notTouched(err.message);
     }
+    // Nothing of the old container was touched and the strategy cleared what it made: the next one runs.
+    if (err instanceof StrategyPassed) {
+      await journal?.clear(info.Id).catch(() => undefined);
+      throw err;
+    }
     const reason = engineMessage(err);
     ctx.step('rollback');
-    const problem = await rollback(old, name, wasRunning, ctx.progress, docker);
+    const problem = await rollback(old, name, wasRunning, ctx.progress);
     const outcome: ContainerOutcome = { name, id: info.Id, action: 'failed', reason, restored: problem === null };
     if (problem) outcome.reason = `${reason}; rollback incomplete: ${problem}`;
     // An incomplete rollback stays in the journal, so the next run tries again.
@@ -248,47 +252,4 @@ export async function swapNames(ctx: SwapContext, created: ContainerHandle): Pro
   await ctx.old.rename({ name: `${ctx.name}${TEMP_SUFFIX_OLD}` });
   ctx.progress.oldRenamed = true;
   await created.rename({ name: ctx.name });
-}
-
-/**
- * The usual swap: the new container is created, the old one stops, the new one takes its
- * name and starts. (Swapping the names before the stop was measured: it saves nothing
- * visible, and it hides the temporary name other imagewatches and the user see while a
- * replacement is in progress.)
- */
-export function coldSwap(
-  docker: EngineClient,
-  info: ContainerInspect,
-  oldImage: ImageDefaults,
-  expectedImageId: string,
-  wasRunning: boolean,
-  options: ReplaceOptions,
-): (ctx: SwapContext) => Promise<void> {
-  return async (ctx) => {
-    ctx.step('create');
-    const created = await createReplacement(docker, info, oldImage, expectedImageId, ctx.progress);
-    if (wasRunning) await stopOld(ctx);
-    await swapNames(ctx, created);
-    if (wasRunning) {
-      ctx.step('start');
-      await created.start();
-      ctx.step('wait-running');
-      await waitReady(created, options);
-    }
-  };
-}
-
-/**
- * Replaces the container described by `info` with one created from `expectedImageId`, the
- * usual way (`coldSwap`). `oldImage` holds the old image's defaults so they are not carried over.
- */
-export function replaceContainer(
-  docker: EngineClient,
-  info: ContainerInspect,
-  oldImage: ImageDefaults,
-  expectedImageId: string,
-  options: ReplaceOptions,
-): Promise<ContainerOutcome> {
-  const wasRunning = options.wasRunning ?? (info.State.Running || info.State.Restarting);
-  return runReplacement(docker, info, wasRunning, options, coldSwap(docker, info, oldImage, expectedImageId, wasRunning, options));
 }

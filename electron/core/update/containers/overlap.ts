@@ -4,12 +4,16 @@
 // must be able to run at once, so it is opt-in: per runtime (`"overlap": true`) for containers
 // without volumes, or per container with the label imagewatch.overlap=true (the only way for a
 // container with volumes: two copies of a database on one volume would corrupt it).
-import type { ContainerOutcome } from '../../../shared/dto.js';
+import type { ContainerOutcome } from '../../../../shared/dto.js';
 import { isUserNetwork, type EndpointSpec, type ImageDefaults } from './clone-spec.js';
-import { createReplacement, runReplacement, stopOld, swapNames, type ReplaceOptions, type SwapContext } from './replace.js';
+import { createReplacement, runReplacement, stopOld, swapNames, type ReplaceOptions, type SwapContext } from './frame.js';
+import { engineMessage } from '../../engines/connect.js';
+import { replaceOptions, replaceRefusal } from './replaceable.js';
+import { restoreContainer } from './restore.js';
+import type { ContainerContext, ContainerStrategy } from './target.js';
 import { waitReady } from './readiness.js';
-import { OVERLAP_LABEL } from '../labels.js';
-import type { ContainerInspect, EngineClient } from '../engines/client.js';
+import { OVERLAP_LABEL } from '../../labels.js';
+import type { ContainerInspect, EngineClient } from '../../engines/client.js';
 
 export type OverlapPlan = { overlap: true; networks: string[] } | { overlap: false; why?: string };
 
@@ -66,13 +70,56 @@ export function overlapReplace(
     await waitReady(created, options);
     // Off the networks first: the name then resolves to the new container only, and the old
     // one's shutdown is never seen by a caller. Noted before, so a crash puts it back on them.
-    await ctx.journal?.record({ ...ctx.entry, step: 'stop-old', stepAt: new Date().toISOString(), detached: detach });
+    const data = { detached: detach };
+    await ctx.journal?.record({ ...ctx.entry, step: 'stop-old', stepAt: new Date().toISOString(), data });
+    const detached: typeof detach = [];
+    // Its own undo: the rollback puts the old container back on the networks it was taken off.
+    ctx.progress.undo = [...(ctx.progress.undo ?? []), () => reattach(docker, info.Id, detached)];
     for (const network of detach) {
       await docker.getNetwork(network.name).disconnect({ Container: info.Id, Force: false });
-      ctx.progress.detached = [...(ctx.progress.detached ?? []), network];
+      detached.push(network);
     }
-    await stopOld(ctx, { detached: detach });
+    await stopOld(ctx, { data });
     await swapNames(ctx, created);
   };
-  return runReplacement(docker, info, true, options, swap, 'overlapped: the new container served before the old one stopped');
+  return runReplacement(docker, info, true, options, 'overlap', swap, 'overlapped: the new container served before the old one stopped');
+}
+
+/** Puts the old container back on the networks it was taken off; the problems met. */
+async function reattach(docker: EngineClient, id: string, networks: ReadonlyArray<{ name: string; endpoint: EndpointSpec }>): Promise<string[]> {
+  const problems: string[] = [];
+  for (const network of networks) {
+    try {
+      await docker.getNetwork(network.name).connect({ Container: id, EndpointConfig: network.endpoint });
+    } catch (err) {
+      problems.push(`could not reconnect the old container to ${network.name}: ${engineMessage(err)}`);
+    }
+  }
+  return problems;
+}
+
+/** Overlap, first of the replacing strategies: only where asked for and possible (`overlapPlan`). */
+export function overlapStrategy(ctx: ContainerContext): ContainerStrategy {
+  return {
+    id: 'overlap',
+    plan: async (target) => {
+      const refused = replaceRefusal(target);
+      if (refused) return { kind: 'refuse', reason: refused };
+      const plan = overlapPlan(target.info, target.overlap);
+      if (!plan.overlap) return plan.why ? { kind: 'pass', why: plan.why } : { kind: 'pass' };
+      return { kind: 'plan', plan: { target, networks: plan.networks } };
+    },
+    run: async ({ target, networks }) =>
+      overlapReplace(ctx.docker, target.info, await target.oldImage(), target.imageId, networks ?? [], await replaceOptions(ctx, target)),
+    // The old container goes back on the networks it was taken off before it starts again.
+    recover: (entry) =>
+      restoreContainer(ctx.docker, entry, {
+        beforeStart: async (old) => {
+          const attached = new Set(Object.keys(old.NetworkSettings?.Networks ?? {}));
+          for (const network of entry.data?.detached ?? []) {
+            if (!attached.has(network.name)) await ctx.docker.getNetwork(network.name).connect({ Container: entry.oldId, EndpointConfig: network.endpoint });
+          }
+        },
+      }),
+  };
 }

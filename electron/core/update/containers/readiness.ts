@@ -1,10 +1,10 @@
 // When a started replacement counts as ready: running and staying so for the grace period,
 // or healthy when it has a healthcheck. A failure says why, with the container's last output.
-import { lastLogLines } from './logs.js';
-import { safeText } from '../util/safe-text.js';
-import { abortableSleep } from '../util/time.js';
-import type { ReplaceOptions } from './replace.js';
-import type { ContainerHandle, ContainerInspect } from '../engines/client.js';
+import { lastLogLines } from '../../docker/logs.js';
+import { safeText } from '../../util/safe-text.js';
+import { abortableSleep } from '../../util/time.js';
+import type { ReplaceOptions } from './frame.js';
+import type { ContainerHandle, ContainerInspect } from '../../engines/client.js';
 
 /** The container's configured values, masked wherever its output is shown. */
 export function envSecrets(info: Pick<ContainerInspect, 'Config'>): string[] {
