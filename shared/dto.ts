@@ -136,6 +136,10 @@ export interface ContainerOutcome {
   restored?: boolean;
   /** The engine it is on, in a refresh of several engines. */
   engine?: string;
+  /** A Swarm service (updated by Swarm itself) rather than a container. */
+  kind?: 'service';
+  /** For a service: its tasks' state when the update ended, e.g. "2 of 2 tasks running". */
+  tasks?: string;
 }
 
 export interface RuntimeRefreshDetail {

@@ -126,6 +126,7 @@ export function createCore(options: CoreOptions): Core {
     const refresher = new RefreshService({
       docker: engine.client,
       engine: name,
+      resolveDigest: async (ref, signal) => (await registry.getDigest(ref, signal)).digest,
       pullCredential: (ref, signal) => registry.pullCredential(ref, signal),
       get pullStallMs() {
         return config.pullStallMs;
@@ -141,6 +142,8 @@ export function createCore(options: CoreOptions): Core {
       },
       journal: engine.journal,
       onRecovered: options.notice ?? ((note) => process.stderr.write(`imagewatch: ${note}\n`)),
+      onWarning: (message) =>
+        options.log ? options.log(`image-auto-refresh: ${message}`, { level: 'warn', engine: name }) : process.stderr.write(`imagewatch: ${message}\n`),
       ...(options.emit ? { onProgress: (progress) => options.emit!({ type: 'refresh-progress', progress }) } : {}),
     });
     const watchlist = new Watchlist({

@@ -21,7 +21,9 @@ describe.skipIf(bed === null)('containers an orchestrator owns', () => {
     // --no-resolve-image keeps the tag in the task's config, as Swarm does when it cannot reach
     // the registry: the case where a refresh would otherwise select the task. (A resolved task
     // is pinned to a digest, which imagewatch never follows anyway.)
-    await docker(b, ['service', 'create', '--detach', '--no-resolve-image', '--name', service, image]);
+    // The service itself is opted out: imagewatch now updates services through Swarm
+    // (swarm.test.ts), and this test is about the task's container, which it never touches.
+    await docker(b, ['service', 'create', '--detach', '--no-resolve-image', '--label', 'imagewatch.enable=false', '--name', service, image]);
   });
 
   afterAll(async () => {

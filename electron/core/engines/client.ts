@@ -13,6 +13,31 @@ export type EndpointsConfig = Docker.EndpointsConfig;
 export type HostConfig = Docker.HostConfig;
 export type ImageInspect = Docker.ImageInspectInfo;
 export type EngineVersion = Docker.DockerVersion;
+export type ServiceInspect = Docker.Service;
+export type ServiceSpec = Docker.ServiceSpec;
+export type ServiceUpdateStatus = Docker.UpdateStatus;
+
+/** A Swarm task as imagewatch reads it (dockerode leaves tasks untyped). */
+export interface TaskSummary {
+  ID: string;
+  ServiceID?: string;
+  NodeID?: string;
+  DesiredState?: string;
+  Spec?: { ContainerSpec?: { Image?: string } };
+  Status?: { State?: string; Message?: string; Err?: string };
+}
+
+/** The part of the engine's `info` imagewatch reads: whether it is a Swarm manager. */
+export interface EngineInfo {
+  Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean; NodeID?: string };
+}
+
+/** One Swarm service: reading it, and sending its updated spec (`_query` and `_body` as docker-modem takes them). */
+export interface ServiceHandle {
+  id: string;
+  inspect(): Promise<ServiceInspect>;
+  update(options: { authconfig?: unknown; _query: Record<string, string | number>; _body: ServiceSpec }): Promise<unknown>;
+}
 
 /** One container: what a replacement and its recovery do to it. */
 export type ContainerHandle = Pick<Docker.Container, 'id' | 'inspect' | 'start' | 'stop' | 'restart' | 'remove' | 'rename' | 'logs'>;
@@ -34,4 +59,8 @@ export interface EngineClient {
   getImage(name: string): ImageHandle;
   /** A pull's progress stream (JSON lines), as the engine sends it. */
   pull(name: string, options: Record<string, unknown>): Promise<unknown>;
+  info(): Promise<EngineInfo>;
+  listServices(options?: { filters?: Record<string, string[]> }): Promise<ServiceInspect[]>;
+  getService(id: string): ServiceHandle;
+  listTasks(options?: { filters?: Record<string, string[]> }): Promise<TaskSummary[]>;
 }

@@ -8,12 +8,16 @@ import type { ImageReference } from '../image/reference.js';
 import { engineMessage } from '../engines/connect.js';
 import { inspectImage, localTagImage, repoDigestFor } from '../docker/images.js';
 import { pullImage } from '../docker/pull.js';
-import { containerName, selectContainers } from '../targets/select.js';
+import { containerName, orchestratorOf, selectContainers } from '../targets/select.js';
 import { composeMember, dependenciesFirst, dependentsToRestart } from '../docker/compose.js';
 import { MemoryJournal, type ReplaceJournal } from '../update/journal.js';
 import { recoverInterrupted } from '../update/recover.js';
 import { containerStrategies, recoverersOf } from '../update/containers/strategies.js';
-import { bringContainer, type ContainerStrategy, type ContainerTarget } from '../update/containers/target.js';
+import { bringContainer, ownedByOrchestrator, type ContainerStrategy, type ContainerTarget } from '../update/containers/target.js';
+import { serviceUpdateStrategy, type ServiceStrategy } from '../update/services/service-update.js';
+import { bringService } from '../update/services/target.js';
+import type { FollowOptions } from '../update/services/follow.js';
+import { selectServices, serviceName, type SelectedService } from '../targets/services.js';
 import { Mutex } from '../util/limit.js';
 import { InFlight } from './in-flight.js';
 import { safeText } from '../util/safe-text.js';
@@ -23,6 +27,8 @@ export interface RefreshServiceOptions {
   docker: EngineClient;
   /** The engine's name, which its refreshes are keyed by; `local` when not given. */
   engine?: string;
+  /** The tag's digest, looked up with imagewatch's own credentials (for services, which the engine does not pull for). */
+  resolveDigest?: (ref: ImageReference, signal?: AbortSignal) => Promise<string>;
   /** The credential the engine may be given for a pull, or why it is withheld. */
   pullCredential: (ref: ImageReference, signal?: AbortSignal) => Promise<{ credential: Credential | null; withheld?: string }>;
   /** A pull without progress for this long is aborted. */
@@ -37,6 +43,10 @@ export interface RefreshServiceOptions {
   /** Where replacements in progress are noted; in memory when not given. */
   journal?: ReplaceJournal;
   onRecovered?: (note: string) => void;
+  /** Told what deserves a warning but fails nothing (a Swarm service deployed without a digest). */
+  onWarning?: (message: string) => void;
+  /** How a service update is polled (tests poll faster). */
+  serviceFollow?: FollowOptions;
 }
 
 export interface RefreshOptions {
@@ -60,6 +70,8 @@ export class RefreshService {
   private replacements = 0;
   /** The container strategies, in the order they are asked (see update/containers/strategies.ts). */
   private readonly strategies: ContainerStrategy[];
+  /** Swarm services' one strategy: Swarm's own update. */
+  private readonly serviceStrategy: ServiceStrategy;
 
   constructor(private readonly options: RefreshServiceOptions) {
     this.journal = options.journal ?? new MemoryJournal();
@@ -69,6 +81,12 @@ export class RefreshService {
       startGraceMs: options.startGraceMs,
       healthTimeoutMs: options.healthTimeoutMs,
     });
+    this.serviceStrategy = serviceUpdateStrategy({
+      docker: options.docker,
+      journal: this.journal,
+      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+      ...(options.serviceFollow ? { follow: options.serviceFollow } : {}),
+    });
   }
 
   /**
@@ -76,7 +94,7 @@ export class RefreshService {
    * call it at start-up too so a crash is repaired without waiting for a digest to move.
    */
   recover(): Promise<void> {
-    this.recovery ??= recoverInterrupted(this.journal, recoverersOf(this.strategies)).then(
+    this.recovery ??= recoverInterrupted(this.journal, recoverersOf([...this.strategies, this.serviceStrategy])).then(
       ({ notes, unresolved }) => {
         notes.forEach((note) => this.options.onRecovered?.(note));
         // Not all put back: try again before the next refresh, not only at the next start.
@@ -130,12 +148,21 @@ export class RefreshService {
 
     await this.recover();
     const selection = await selectContainers(docker, ref, runtime.match);
+    const services = await selectServices(docker, ref, runtime.match);
+    // Only services (their tasks' containers are Swarm's): the nodes pull, each for its own platform; the manager need not.
+    const ownContainers = selection.containers.filter((c) => !orchestratorOf(c.Config.Labels));
+    if (services.length && !ownContainers.length && strategy !== 'none' && this.options.resolveDigest) {
+      for (const info of selection.containers) detail.containers.push(ownedByOrchestrator(info)!);
+      return this.updateServicesOnly(ref, services, detail, options.signal);
+    }
+    let authconfig: unknown;
     try {
       const before = await localTagImage(docker, ref);
       if (before) detail.imageIdBefore = before.id;
       const platform = await this.platformFor(selection.containers);
       if (platform) detail.platform = platform;
       const { credential, withheld } = await this.options.pullCredential(ref, options.signal);
+      if (credential) authconfig = engineAuthConfig(credential, ref.registry);
       let pulled: Awaited<ReturnType<typeof pullImage>>;
       try {
         pulled = await pullImage(docker, engineName(ref), {
@@ -168,11 +195,48 @@ export class RefreshService {
         detail.containers.push(outcome);
         if (outcome.action === 'replaced') await this.restartDependents(info, selection.all, selected, detail);
       }
+      await this.updateServices(services, detail, authconfig, options.signal);
     }
+    return this.settle(detail);
+  }
+
+  private settle(detail: RuntimeRefreshDetail): RuntimeRefreshDetail {
     const failed = detail.containers.filter((c) => c.action === 'failed');
     detail.ok = failed.length === 0;
     if (!detail.ok) detail.error = safeText(failed.map((c) => `${c.name}: ${c.reason ?? 'failed'}`).join('; '), { max: 2000 });
     return detail;
+  }
+
+  /** Services are updated by Swarm, one after another, to `detail.digest`. */
+  private async updateServices(services: readonly SelectedService[], detail: RuntimeRefreshDetail, authconfig: unknown, signal?: AbortSignal): Promise<void> {
+    for (const service of services) {
+      const { name, id } = { name: serviceName(service.service), id: service.service.ID };
+      detail.containers.push(
+        detail.digest
+          ? await bringService(this.serviceStrategy, service, { digest: detail.digest, ...(authconfig ? { authconfig } : {}) }, signal)
+          : { name, id, action: 'failed', kind: 'service', reason: 'not updated: the engine reported no digest for the pulled tag' },
+      );
+    }
+  }
+
+  /** A runtime only services follow: the digest is looked up, not pulled, and sent with the credentials the nodes pull with. */
+  private async updateServicesOnly(
+    ref: ImageReference,
+    services: readonly SelectedService[],
+    detail: RuntimeRefreshDetail,
+    signal?: AbortSignal,
+  ): Promise<RuntimeRefreshDetail> {
+    let authconfig: unknown;
+    try {
+      detail.digest = await this.options.resolveDigest!(ref, signal);
+      const { credential } = await this.options.pullCredential(ref, signal);
+      if (credential) authconfig = engineAuthConfig(credential, ref.registry);
+    } catch (err) {
+      detail.error = safeText(engineMessage(err), { max: 1000 });
+      return detail;
+    }
+    await this.updateServices(services, detail, authconfig, signal);
+    return this.settle(detail);
   }
 
   /** Compose dependents marked `restart: true` follow their replaced dependency, as compose does. */

@@ -4,16 +4,17 @@
 import type { EndpointSpec } from './containers/clone-spec.js';
 import { readTextIfExists, writeFileAtomic } from '../util/files.js';
 
-/** The container strategies that write journal entries (removing a container needs no undo). */
-export type JournalStrategy = 'usual-swap' | 'overlap' | 'warm-start';
+/** The strategies that write journal entries (removing a container needs no undo). */
+export type JournalStrategy = 'usual-swap' | 'overlap' | 'warm-start' | 'service-update';
 
 export interface JournalEntry {
   /** The engine the container is on; absent from entries an older imagewatch wrote (the first engine's). */
   engine?: string;
   /** The strategy under way, whose `recover` puts it right; see `normalizeEntry` for older entries. */
   strategy?: JournalStrategy;
-  /** The container's name, without the leading slash. */
+  /** The container's name, without the leading slash (a service's name). */
   name: string;
+  /** The container's ID (a service's ID): the entry's key. */
   oldId: string;
   wasRunning: boolean;
   startedAt: string;
@@ -26,9 +27,17 @@ export interface JournalEntry {
   /**
    * The strategy's own data. Overlap: the user networks the old container was taken off before
    * its stop, with its endpoint settings, so recovery puts it back on them. Warm start: the
-   * private network the new container started on, removed by recovery.
+   * private network the new container started on, removed by recovery. Service update: the
+   * image asked for, the service's version before, and when its last update had started (so
+   * recovery tells this update's status from an older one's).
    */
-  data?: { detached?: Array<{ name: string; endpoint: EndpointSpec }>; isolation?: string };
+  data?: {
+    detached?: Array<{ name: string; endpoint: EndpointSpec }>;
+    isolation?: string;
+    image?: string;
+    version?: number;
+    since?: string;
+  };
 }
 
 /** An entry as an older imagewatch wrote it: no strategy, and its data at the top level. */

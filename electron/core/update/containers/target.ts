@@ -46,15 +46,20 @@ export function outcomeOf(info: ContainerInspect, action: ContainerOutcome['acti
   return reason === undefined ? { name, id: info.Id, action } : { name, id: info.Id, action, reason };
 }
 
+/** A container an orchestrator owns (a Swarm task, a pod's container), reported and left alone; null for any other. */
+export function ownedByOrchestrator(info: ContainerInspect): ContainerOutcome | null {
+  const orchestrator = orchestratorOf(info.Config.Labels);
+  if (!orchestrator) return null;
+  const how = orchestrator === 'Swarm' ? 'docker service update --image' : 'its deployment';
+  return outcomeOf(info, 'skipped', `left alone: ${orchestrator} owns it and would replace it behind imagewatch's back; update it through ${how}`);
+}
+
 /** Brings one container onto the new image with the first strategy of `order` that applies. */
 export async function bringContainer(order: readonly ContainerStrategy[], target: ContainerTarget, signal?: AbortSignal): Promise<ContainerOutcome> {
   const { info } = target;
   if (info.Image === target.imageId) return outcomeOf(info, 'skipped', 'already on the new image');
-  const orchestrator = orchestratorOf(info.Config.Labels);
-  if (orchestrator) {
-    const how = orchestrator === 'Swarm' ? 'docker service update --image' : 'its deployment';
-    return outcomeOf(info, 'skipped', `left alone: ${orchestrator} owns it and would replace it behind imagewatch's back; update it through ${how}`);
-  }
+  const owned = ownedByOrchestrator(info);
+  if (owned) return owned;
   const optOut = optedOutBy(info.Config.Labels);
   if (optOut) return outcomeOf(info, 'skipped', `left alone: opted out with the label ${optOut}`);
   if (signal?.aborted) return outcomeOf(info, 'failed', 'not replaced: imagewatch is shutting down');
