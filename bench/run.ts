@@ -13,8 +13,16 @@ import { measureLookups, type LookupResults } from './lookups.js';
 import { seedRepositories } from './seed.js';
 import { measureUi, type UiResults } from './ui.js';
 import { measureEngines, measureScale, type EngineResults, type ScaleRow } from './engines.js';
+import { measureSwarm, type SwarmResults } from './swarm.js';
 
-type BenchResult = LookupResults & { downtime: DowntimeResults; idle: IdleResults; ui: UiResults; engines: EngineResults; scale: ScaleRow[] };
+type BenchResult = LookupResults & {
+  downtime: DowntimeResults;
+  idle: IdleResults;
+  ui: UiResults;
+  engines: EngineResults;
+  scale: ScaleRow[];
+  swarm: SwarmResults;
+};
 
 const args = new Set(process.argv.slice(2));
 const smoke = args.has('--smoke');
@@ -71,6 +79,11 @@ function table(r: BenchResult, staticMs: number): string {
       `one engine ${f(r.engines.oneEngineMs, 0)} ms, ×${f(r.engines.ratio)} (target ≤ 1.1)`,
     ],
     [
+      'Swarm service update (2 replicas), digest move to complete',
+      `${f(r.swarm.oursMs, 0)} ms`,
+      `docker service update --image ${f(r.swarm.cliMs, 0)} ms, ×${f(r.swarm.ratio)} (target ≤ 1.1)`,
+    ],
+    [
       `daemon RSS, ${r.tick.refs} images on ${r.engines.engines} engines`,
       `${f(r.engines.rssMb, 1)} MB`,
       `target ≤ 70 MB; its ssh sessions (own processes, PSS) ${f(r.engines.sshPssMb, 1)} MB more`,
@@ -112,7 +125,8 @@ async function main(): Promise<void> {
       idleTicks: Math.min(sizes.idleTicks, 100),
     });
     const scale = await measureScale(bed, { cli: CLI, id, seeded: repos, sizes: sizes.scale, rttMs: sizes.rttMs, idleTicks: sizes.scaleTicks });
-    const result: BenchResult = { ...lookups, downtime, idle, ui, engines, scale };
+    const swarm = await measureSwarm(bed, { cli: CLI, id, pairs: sizes.pairs });
+    const result: BenchResult = { ...lookups, downtime, idle, ui, engines, scale, swarm };
     if (args.has('--json')) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else process.stdout.write(`imagewatch bench, ${new Date().toISOString()}${smoke ? ' (smoke sizes)' : ''}\n\n${table(result, staticMs)}\n`);
   } finally {

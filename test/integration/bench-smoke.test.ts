@@ -19,6 +19,7 @@ const SHAPE = {
   ui: ['runtimes', 'renderMs', 'progressEventsPerSec'],
   engines: ['engines', 'requestsPerRefPerTick', 'oneEngineMs', 'threeEnginesMs', 'ratio', 'rssMb', 'sshPssMb'],
   scale: null,
+  swarm: ['oursMs', 'cliMs', 'ratio'],
 } as const;
 
 describe.skipIf(bed === null)('the bench', () => {

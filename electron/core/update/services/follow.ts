@@ -50,7 +50,7 @@ export async function followUpdate(service: ServiceHandle, since: string | undef
       return { ended: true, state: status.State as EndState, message: status.Message ?? '', service: info };
     }
     if (Date.now() >= deadline) return { ended: false, state: isNew(status, since) ? (status?.State ?? 'unknown') : 'not started', service: info };
-    await sleep(options.pollMs ?? 500);
+    await sleep(options.pollMs ?? 250);
   }
 }
 
