@@ -28,7 +28,24 @@ describe('metrics per engine', () => {
       engine: 'nas',
       detail: { image: 'x', ok: true, containers: [{ name: 'web', id: 'a', action: 'replaced' }] },
     });
+    metrics.observe({
+      type: 'refresh-finished',
+      runtime: 'app',
+      engine: 'vps',
+      detail: {
+        image: 'x',
+        ok: false,
+        containers: [
+          { name: 'api', id: 'b', action: 'replaced', kind: 'service' },
+          { name: 'bad', id: 'c', action: 'failed', kind: 'service' },
+        ],
+      },
+    });
     const text = await metrics.text();
+    // Services Swarm updated are counted apart from containers imagewatch replaced.
+    expect(text).toMatch(/^imagewatch_services_updated_total\{outcome="ok",engine="vps"\} 1$/m);
+    expect(text).toMatch(/^imagewatch_services_updated_total\{outcome="failed",engine="vps"\} 1$/m);
+    expect(text).not.toMatch(/^imagewatch_containers_replaced_total\{engine="vps"\}/m);
     expect(text).toMatch(/^imagewatch_update_available\{runtime="app",engine="nas"\} 1$/m);
     expect(text).toMatch(/^imagewatch_update_available\{runtime="app",engine="vps"\} 0$/m);
     expect(text).not.toMatch(/imagewatch_update_available\{runtime="app",engine="pi"\}/);

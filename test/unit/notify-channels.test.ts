@@ -61,4 +61,25 @@ describe('notification channel URLs', () => {
     expect(maker.fromEvent(moved)).toBeNull();
     expect(maker.fromEvent({ type: 'update-found', runtime: 'app', image: moved.image, digest: moved.to })).toBeNull();
   });
+
+  it('says Swarm services apart from containers in a refresh', () => {
+    const maker = new MessageMaker(() => 0);
+    const refreshed = (containers: Array<{ name: string; action: 'replaced' | 'skipped'; kind?: 'service' }>) =>
+      maker.fromEvent({
+        type: 'refresh-finished',
+        runtime: 'app',
+        detail: { image: 'x', ok: true, containers: containers.map((c, i) => ({ id: String(i), ...c })) },
+      });
+    expect(refreshed([{ name: 'web', action: 'replaced', kind: 'service' }])).toMatchObject({ body: '1 service updated by Swarm: web', containers: ['web'] });
+    expect(
+      refreshed([
+        { name: 'db', action: 'replaced' },
+        { name: 'web', action: 'replaced', kind: 'service' },
+        { name: 'api', action: 'replaced', kind: 'service' },
+      ]),
+    ).toMatchObject({
+      body: '1 container replaced: db; 2 services updated by Swarm: web, api',
+    });
+    expect(refreshed([{ name: 'db', action: 'skipped' }])).toMatchObject({ body: '0 containers replaced' });
+  });
 });

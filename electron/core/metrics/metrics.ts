@@ -48,6 +48,12 @@ export class CoreMetrics {
     labelNames: ['engine'] as const,
     registers: [this.registry],
   });
+  private readonly servicesUpdated = new Counter({
+    name: 'imagewatch_services_updated_total',
+    help: 'Swarm services updated by Swarm to a new digest, by outcome (failed: rolled back or paused).',
+    labelNames: ['outcome', 'engine'] as const,
+    registers: [this.registry],
+  });
   private readonly updateAvailable = new Gauge({
     name: 'imagewatch_update_available',
     help: '1 when a newer image than the one in use is published for the runtime (on the engine, with several), 0 when not, absent while unknown.',
@@ -89,6 +95,11 @@ export class CoreMetrics {
         const engine = event.engine ? { engine: event.engine } : {};
         this.refreshes.inc({ outcome: event.detail.ok ? 'ok' : 'failed', ...engine });
         for (const c of event.detail.containers) {
+          if (c.kind === 'service') {
+            // Swarm's updates are counted apart: no container was replaced by imagewatch.
+            if (c.action === 'replaced' || c.action === 'failed') this.servicesUpdated.inc({ outcome: c.action === 'replaced' ? 'ok' : 'failed', ...engine });
+            continue;
+          }
           if (c.action === 'replaced') this.replaced.inc(engine);
           if (c.action === 'failed' && c.restored) this.rolledBack.inc(engine);
         }

@@ -3,7 +3,7 @@
 // With several engines, a refresh names its engine ("Refreshed app on nas").
 import { changedContainers } from '../../../shared/dto.js';
 import type { CoreEvent } from '../../../shared/events.js';
-import type { NotifyKind } from '../../../shared/dto.js';
+import type { NotifyKind, RuntimeRefreshDetail } from '../../../shared/dto.js';
 
 export type { NotifyKind };
 
@@ -23,6 +23,18 @@ export interface NotifyMessage {
 }
 
 /** The fields a structured channel (JSON webhook, MQTT) carries beside the text. */
+/** "2 containers replaced: a, b", and Swarm services said apart: "1 service updated by Swarm: web". */
+function refreshedBody(detail: RuntimeRefreshDetail, changed: readonly string[]): string {
+  const services = detail.containers.filter((c) => c.kind === 'service' && c.action === 'replaced').map((c) => c.name);
+  const containers = changed.filter((name) => !services.includes(name));
+  const parts: string[] = [];
+  if (containers.length || !services.length) {
+    parts.push(`${containers.length} container${containers.length === 1 ? '' : 's'} replaced${containers.length ? `: ${containers.join(', ')}` : ''}`);
+  }
+  if (services.length) parts.push(`${services.length} service${services.length === 1 ? '' : 's'} updated by Swarm: ${services.join(', ')}`);
+  return parts.join('; ');
+}
+
 export function messageFields(message: NotifyMessage): Record<string, unknown> {
   return {
     ...(message.runtime ? { runtime: message.runtime } : {}),
@@ -79,7 +91,7 @@ export class MessageMaker {
         return {
           kind: 'refreshed',
           title: `Refreshed ${who}`,
-          body: `${containers.length} container${containers.length === 1 ? '' : 's'} replaced${containers.length ? `: ${containers.join(', ')}` : ''}`,
+          body: refreshedBody(detail, containers),
           ...base,
         };
       }
