@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ContainerOutcome, RefreshResult } from '../../shared/dto.js';
+import type { CheckRun, ContainerOutcome, RefreshResult } from '../../shared/dto.js';
 import { REPO_ROOT, docker, publish, requireBed, runCli, tempDir, uid, until, writeConfig } from './helpers.js';
 
 const bed = requireBed();
@@ -73,6 +73,25 @@ describe.skipIf(bed === null)('Swarm services', () => {
   afterAll(async () => {
     await swarm(['swarm', 'leave', '--force']).catch(() => '');
     await proxy?.close();
+  });
+
+  // First, while this swarm has no other service (discovery looks at the whole engine; opt-in keeps
+  // it to what is labelled, so the other test files' containers on this engine stay out).
+  it("finds a service's tag with discovery on, and updates the service when it moves", async () => {
+    const ref = image('found');
+    await publish(b, ref, { version: 'v1' });
+    await create(`found-${id}`, ref, ['--label', 'imagewatch.enable=true']);
+    const config = writeConfig(tempDir(), { runtimes: [], discover: 'opt-in', dockerHost: proxy.host });
+    const state = path.join(dir, 'state-found.json');
+    const check = await runCli(['check', '--json', '--config', config, '--state', state]);
+    expect(check.code, check.stderr).toBe(0);
+    const runtimes = (JSON.parse(check.stdout) as CheckRun).runtimes;
+    expect(runtimes).toEqual([expect.objectContaining({ name: 'found', image: ref })]);
+    const v2 = await publish(b, ref, { version: 'v2' });
+    const run = await runCli(['refresh', '--config', config, '--state', state]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(outcome(JSON.parse(run.stdout) as RefreshResult, 'found', `found-${id}`)).toMatchObject({ action: 'replaced', kind: 'service' });
+    expect(await specImage(`found-${id}`)).toBe(`${ref}@${v2.digest}`);
   });
 
   it('updates a replicated service to tag@digest through Swarm, both tasks on the new version', async () => {

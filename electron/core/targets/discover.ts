@@ -1,5 +1,6 @@
-// Discovery mode: the images the user's containers (running or stopped) were created from
-// become runtimes, one per tag, named after the repository. What is not watched is listed
+// Discovery mode: the images the user's containers (running or stopped) were created from, and
+// on a Swarm manager the tags its services follow, become runtimes, one per tag, named after
+// the repository. What is not watched is listed
 // with the reason: local builds and digest-pinned images are never looked up, orchestrated
 // and opted-out containers are never touched.
 import type { RuntimeConfig, UnwatchedImage, UnwatchedReason } from '../../../shared/dto.js';
@@ -11,6 +12,7 @@ import { engineMessage } from '../engines/connect.js';
 import { safeText } from '../util/safe-text.js';
 import { ENABLE_LABEL, optedIn, optedOutBy } from '../labels.js';
 import { containerName, IMAGE_ID, isTemporary, orchestratorOf } from './select.js';
+import { managedServices, serviceFollowsTag, serviceImage, serviceName } from './services.js';
 import type { ContainerSummary, EngineClient } from '../engines/client.js';
 
 /** true: every container unless opted out; 'opt-in': only containers labelled imagewatch.enable=true. */
@@ -47,8 +49,11 @@ export async function discoverContainers(docker: EngineClient, mode: Exclude<Dis
   // Whether an image has a registry digest for the repository it is tagged as, per image ID.
   const fromRegistry = new Map<string, Promise<boolean>>();
 
+  // On a Swarm manager the services are found below; their tasks' containers are theirs.
+  const services = await managedServices(docker);
   for (const entry of list) {
     const name = containerName(entry.Names, entry.Id);
+    if (services && orchestratorOf(entry.Labels) === 'Swarm') continue;
     if (isTemporary(name)) continue;
     let written = entry.Image;
     // The list shows an image ID once the tag has moved on; the container's own config says what it was made from.
@@ -109,6 +114,27 @@ export async function discoverContainers(docker: EngineClient, mode: Exclude<Dis
     const seen = found.get(key);
     if (seen) seen.containers.push(name);
     else found.set(key, { ref: tagged, written, containers: [name] });
+  }
+
+  for (const service of services ?? []) {
+    const name = `service ${serviceName(service)}`;
+    const written = serviceImage(service);
+    const ref = written ? tryParseReference(written) : null;
+    if (!written || !ref) continue;
+    const optOut = optedOutBy(service.Spec?.Labels);
+    if (optOut) note(written, name, 'opted-out', `opted out with ${optOut}`);
+    else if (mode === 'opt-in' && !optedIn(service.Spec?.Labels))
+      note(written, name, 'not-opted-in', `opt-in mode: label the service ${ENABLE_LABEL}=true to watch it`);
+    else if (ref.tag === undefined) note(written, name, 'pinned', 'pinned to a digest by its owner, with no tag to follow');
+    else {
+      // The tag it follows, without the digest Swarm resolved at deploy.
+      const tagged: ImageReference = { registry: ref.registry, repository: ref.repository, tag: ref.tag };
+      const key = formatReference(tagged);
+      if (configuredRefs.some((watched) => serviceFollowsTag(key, watched))) continue;
+      const seen = found.get(key);
+      if (seen) seen.containers.push(name);
+      else found.set(key, { ref: tagged, written: written.replace(/@sha256:[a-f0-9]{64}$/, ''), containers: [name] });
+    }
   }
 
   const taken = new Set(configured.map((r) => r.name));

@@ -47,13 +47,7 @@ export interface SelectedService {
 
 /** The services that follow the watched tag (and those of its repository pinned by their owner), narrowed like containers by name prefix or label. */
 export async function selectServices(docker: EngineClient, watched: ImageReference, match: RuntimeMatch = {}): Promise<SelectedService[]> {
-  if (!(await isSwarmManager(docker))) return [];
-  let services: ServiceInspect[];
-  try {
-    services = await docker.listServices();
-  } catch (err) {
-    throw new ContainerListError(`cannot list services: ${engineMessage(err)}`);
-  }
+  const services = (await managedServices(docker)) ?? [];
   const selected: SelectedService[] = [];
   for (const service of services) {
     const image = serviceImage(service);
@@ -65,4 +59,14 @@ export async function selectServices(docker: EngineClient, watched: ImageReferen
     selected.push({ service, pinned });
   }
   return selected;
+}
+
+/** Every service on the engine when it is a Swarm manager; none otherwise (a worker or a plain engine). */
+export async function managedServices(docker: EngineClient): Promise<ServiceInspect[] | null> {
+  if (!(await isSwarmManager(docker))) return null;
+  try {
+    return await docker.listServices();
+  } catch (err) {
+    throw new ContainerListError(`cannot list services: ${engineMessage(err)}`);
+  }
 }
