@@ -125,7 +125,7 @@ async function main(): Promise<void> {
       idleTicks: Math.min(sizes.idleTicks, 100),
     });
     const scale = await measureScale(bed, { cli: CLI, id, seeded: repos, sizes: sizes.scale, rttMs: sizes.rttMs, idleTicks: sizes.scaleTicks });
-    const swarm = await measureSwarm(bed, { cli: CLI, id, pairs: sizes.pairs });
+    const swarm = await measureSwarm(bed, { id, pairs: sizes.pairs });
     const result: BenchResult = { ...lookups, downtime, idle, ui, engines, scale, swarm };
     if (args.has('--json')) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else process.stdout.write(`imagewatch bench, ${new Date().toISOString()}${smoke ? ' (smoke sizes)' : ''}\n\n${table(result, staticMs)}\n`);
