@@ -140,4 +140,24 @@ describe('watcher bounds', () => {
     expect(state.updateAvailable).toBe(false);
     expect(state.history.at(-1)!.message).toMatch(/lookup answered sha256:a+ but the pull got sha256:b+/);
   });
+
+  it('lists a Swarm service in the history as a service, beside the containers replaced', () => {
+    const state = recordRefresh(
+      { ...emptyRuntimeState(), seenDigest: A },
+      A,
+      {
+        image: 'x',
+        ok: true,
+        digest: A,
+        containers: [
+          { name: 'db', id: '1', action: 'replaced' },
+          { name: 'web', id: '2', action: 'replaced', kind: 'service' },
+          { name: 'old', id: '3', action: 'skipped', kind: 'service' },
+        ],
+      },
+      NOW,
+      null,
+    );
+    expect(state.history.at(-1)).toMatchObject({ kind: 'refreshed', containers: ['db', 'service web'] });
+  });
 });

@@ -126,7 +126,9 @@ export function recordRefresh(
   retry: RetryPolicy | null,
 ): RuntimeState {
   const at = new Date(nowMs).toISOString();
-  const containers = changedContainers(detail);
+  // As the window lists them: a Swarm service said to be one.
+  const services = new Set(detail.containers.filter((c) => c.kind === 'service').map((c) => c.name));
+  const containers = changedContainers(detail).map((name) => (services.has(name) ? `service ${name}` : name));
   if (detail.ok) {
     // The pull got what the tag named then. A registry (or a proxy in front of it) whose HEAD
     // answers another digest than its pulls would otherwise show "update available" for ever.
