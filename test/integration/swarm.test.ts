@@ -8,7 +8,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckRun, ContainerOutcome, RefreshResult } from '../../shared/dto.js';
-import { REPO_ROOT, docker, publish, requireBed, runCli, tempDir, uid, until, writeConfig } from './helpers.js';
+import { REPO_ROOT, docker, publish, readState, requireBed, runCli, tempDir, uid, until, writeConfig } from './helpers.js';
 
 const bed = requireBed();
 
@@ -149,6 +149,30 @@ describe.skipIf(bed === null)('Swarm services', () => {
       expect(await specImage(service)).toBe(good);
       expect(await until(`${service} back on v2`, async () => ((await versions(service)).join() === 'v2' ? true : undefined), 30_000)).toBe(true);
     }
+  });
+
+  it('updates a service when a check with auto-refresh sees its tag move, and plans a retry when Swarm rolls one back', async () => {
+    const ref = image('auto');
+    await publish(b, ref, { version: 'v1' });
+    await create(`auto-${id}`, ref, ['--update-failure-action', 'rollback']);
+    const config = writeConfig(tempDir(), { runtimes: [{ name: 'auto', image: ref }], dockerHost: proxy.host });
+    const state = path.join(dir, 'state-auto.json');
+    const check = (): ReturnType<typeof runCli> => runCli(['check', '--auto-refresh', '--json', '--config', config, '--state', state]);
+    expect((await check()).code).toBe(0);
+
+    const v2 = await publish(b, ref, { version: 'v2' });
+    const moved = await check();
+    expect(moved.code, moved.stderr).toBe(0);
+    const report = (JSON.parse(moved.stdout) as CheckRun).runtimes[0]!;
+    expect(report).toMatchObject({ outcome: 'moved', refresh: { recreated: [`auto-${id}`] } });
+    expect(await specImage(`auto-${id}`)).toBe(`${ref}@${v2.digest}`);
+
+    const v3 = await publish(b, ref, { version: 'v3', script: 'exit 3' });
+    const failed = await check();
+    expect(failed.code).toBe(1);
+    expect((JSON.parse(failed.stdout) as CheckRun).runtimes[0]!.refresh?.details.auto?.error).toMatch(/Swarm rolled the update back/);
+    expect((await readState(state)).get('auto').retry).toMatchObject({ digest: v3.digest, attempt: 1 });
+    expect(await specImage(`auto-${id}`)).toBe(`${ref}@${v2.digest}`);
   });
 
   it('updates a global service; leaves a pinned one, an opted-out one and one on another tag alone', async () => {
