@@ -5,6 +5,7 @@ import { Channels } from './components/Channels.js';
 import { Engines } from './components/Engines.js';
 import { Credentials } from './components/Credentials.js';
 import { EngineProblem } from './components/EngineProblem.js';
+import { SharedProblems } from './components/SharedProblems.js';
 import { Header } from './components/Header.js';
 import { HistoryPanel } from './components/HistoryPanel.js';
 import { RuntimeRow } from './components/RuntimeRow.js';
@@ -131,6 +132,7 @@ export function App({
         </div>
         <main>
           <EngineProblem />
+          <SharedProblems />
           {loaded ? <RuntimeTable onHistory={setHistory} /> : <p className="muted">Connecting…</p>}
           <Unwatched />
           {history ? <HistoryPanel name={history} onClose={() => setHistory(null)} /> : null}

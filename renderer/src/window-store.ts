@@ -3,6 +3,7 @@
 import type { ApiEvent, AppState, RuntimeView, SettingsView } from '../../shared/api.js';
 import type { EngineHealth, EngineInUse, EngineView, PullCounters, RecreateStep, RuntimeRefreshDetail, UnwatchedImage } from '../../shared/dto.js';
 import { appStatus } from '../../shared/status.js';
+import { sharedProblems, type SharedProblem } from './failure.js';
 
 export type PullView = PullCounters;
 
@@ -27,6 +28,8 @@ export interface HeaderView {
   /** Discovery mode: the containers' images not watched, and why. */
   unwatched: UnwatchedImage[];
   engineHealth?: EngineHealth;
+  /** Failures two or more runtimes share (a registry that cannot be reached), said once above the table. */
+  problems: SharedProblem[];
 }
 
 type Listener = () => void;
@@ -75,7 +78,17 @@ export class WindowStore {
     if (!this.header) return;
     const runtimes = this.order.map((n) => this.rows.get(n)!.runtime);
     const checking = base?.checking ?? this.header.checking;
-    this.header = { ...this.header, ...base, checking, count: runtimes.length, status: appStatus({ runtimes, checking }) };
+    const problems = sharedProblems(runtimes);
+    // The same list keeps its object, so the banner does not re-render on every state change.
+    const same = JSON.stringify(problems) === JSON.stringify(this.header.problems);
+    this.header = {
+      ...this.header,
+      ...base,
+      checking,
+      count: runtimes.length,
+      status: appStatus({ runtimes, checking }),
+      problems: same ? this.header.problems : problems,
+    };
     for (const l of this.headerListeners) l();
   }
 
@@ -119,6 +132,7 @@ export class WindowStore {
       warnings: state.warnings,
       count: names.length,
       unwatched: state.unwatched ?? [],
+      problems: this.header?.problems ?? [],
       ...(state.engine ? { engine: state.engine } : {}),
       ...(state.engines ? { engines: state.engines } : {}),
       ...(state.engineHealth ? { engineHealth: state.engineHealth } : {}),

@@ -9,6 +9,7 @@ import { CopyDigest } from './CopyDigest.js';
 import { RelativeTime } from './RelativeTime.js';
 import { useStoreValue } from '../hydration.js';
 import { EngineStatuses } from './EngineStatuses.js';
+import { readableFailure, shortImage } from '../failure.js';
 
 const STEP_TEXT: Record<RecreateStep, string> = {
   create: 'creating replacement',
@@ -53,8 +54,9 @@ function Status({ row }: { row: RowView }): ReactElement {
     return (
       <span className="status failed">
         <strong>{error.phase === 'check' ? 'Check failed' : 'Refresh failed'}:</strong>{' '}
+        {/* The reason first, in words; the request it came from in the tooltip. */}
         <span className="message" title={error.message}>
-          {error.message}
+          {readableFailure(error.message).reason}
         </span>
         {retry ? (
           <span className="retry muted">
@@ -108,7 +110,7 @@ export const RuntimeRow = memo(function RuntimeRow({ name, onHistory }: { name: 
           ) : null}
         </div>
         <div className="image" title={config.image}>
-          {config.image}
+          {shortImage(config.image)}
         </div>
       </th>
       <td>
@@ -118,6 +120,11 @@ export const RuntimeRow = memo(function RuntimeRow({ name, onHistory }: { name: 
         <EngineStatuses runtime={name} state={state} refreshingOn={row.refreshingOn} onRefresh={(engine) => void api.refresh(name, { engine }).catch(report)} />
         {state.updateAvailable ? (
           <span className="badge">Update available</span>
+        ) : state.seenDigest === null ? (
+          // Never looked up: unknown, never "up to date".
+          <span className="muted" title={state.lastError?.phase === 'check' ? 'The tag could not be looked up yet' : 'The tag has not been looked up yet'}>
+            Unknown ({state.lastError?.phase === 'check' ? 'check failed' : 'not checked yet'})
+          </span>
         ) : state.updateAvailable === null ? (
           <span className="muted" title="The container engine has not answered since this tag was first seen">
             Unknown (engine unreachable)
