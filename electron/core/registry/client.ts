@@ -6,6 +6,7 @@ import { Connections, type Pool } from './connections.js';
 import { formatReference, isSha256Digest, type ImageReference } from '../image/reference.js';
 import { RegistryAuth } from './auth.js';
 import type { Credential, CredentialSource } from './credentials.js';
+import { fetchBlob } from './blobs.js';
 import { header, makeSend, type RegistryResponse, type Send } from './http.js';
 import { TransportPolicy } from './transport.js';
 import { RateLimitedError, RegistryError } from '../errors.js';
@@ -205,6 +206,22 @@ export class RegistryClient {
     const actual = `sha256:${createHash('sha256').update(res.body).digest('hex')}`;
     if (actual !== digest) throw new RegistryError(`${formatReference(ref)}: the manifest sent for ${digest} hashes to ${actual}`);
     return { body: res.body, mediaType: header(res, 'content-type')?.split(';')[0]?.trim() };
+  }
+
+  /** A blob (an image's config), followed through the registry's redirect to its storage; see blobs.ts. */
+  getBlob(ref: ImageReference, digest: string, signal?: AbortSignal): Promise<Buffer> {
+    this.checkBlocked(ref.registry);
+    return fetchBlob(
+      {
+        send: this.send,
+        baseUrl: (registry) => this.transport.baseUrl(registry),
+        authorization: (registry, scope, s) => this.auth.authorization(registry, scope, s),
+        rechallenged: (registry, scope, res) => this.auth.rechallenged(registry, scope, res),
+      },
+      ref,
+      digest,
+      signal,
+    );
   }
 
   /** One manifest request, through authentication and 429 waits; answers only a 200. */
