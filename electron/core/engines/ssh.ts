@@ -35,6 +35,15 @@ export function sshTarget(url: URL): SshTarget {
   return { hostname, ...(url.port ? { port: Number(url.port) } : {}), ...(user ? { user } : {}) };
 }
 
+/** The account's home as OpenSSH finds it (passwd); a uid without a passwd entry (some containers) has none to compare. */
+function accountHome(): string {
+  try {
+    return os.userInfo().homedir;
+  } catch {
+    return os.homedir();
+  }
+}
+
 /**
  * The ssh command line. OpenSSH finds ~/.ssh in the account's home, not $HOME; imagewatch reads
  * its other files (docker config, contexts) from $HOME, so when $HOME points elsewhere its
@@ -43,7 +52,7 @@ export function sshTarget(url: URL): SshTarget {
 export function sshArgs(target: SshTarget, env: NodeJS.ProcessEnv): string[] {
   const args = ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=15', '-o', 'ServerAliveInterval=30'];
   const home = env.HOME;
-  if (home && path.resolve(home) !== path.resolve(os.userInfo().homedir)) {
+  if (home && path.resolve(home) !== path.resolve(accountHome())) {
     const dir = path.join(home, '.ssh');
     const config = path.join(dir, 'config');
     if (existsSync(config)) args.push('-F', config);

@@ -5,7 +5,7 @@
 // refresh then counts as not done, so the watcher retries it.
 import { liveness, parseIdentity, selfIdentity, sameIdentity } from '../owner/identity.js';
 import { engineMessage } from '../engines/connect.js';
-import { normalizeEntry, type JournalEntry, type ReplaceJournal } from './journal.js';
+import type { JournalEntry, ReplaceJournal } from './journal.js';
 
 export interface RecoveryReport {
   notes: string[];
@@ -28,7 +28,7 @@ export async function recoverInterrupted(journal: ReplaceJournal, recoverers: Re
   let unresolved = 0;
   let entries: JournalEntry[];
   try {
-    entries = (await journal.entries()).map(normalizeEntry);
+    entries = await journal.entries();
   } catch (err) {
     // Unreadable: said on every run (check included) until the user deals with it.
     return { notes: [(err as Error).message], unresolved: 1 };

@@ -24,8 +24,6 @@ export interface ReplaceOptions {
   wasRunning?: boolean;
 }
 
-export { TEMP_SUFFIX_NEW, TEMP_SUFFIX_OLD };
-
 /** The engine's stop timeout when the container names none. */
 export const DEFAULT_STOP_TIMEOUT_SECONDS = 10;
 

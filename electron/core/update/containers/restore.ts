@@ -6,7 +6,8 @@ import { statusOf } from '../../engines/connect.js';
 import type { ContainerHandle, ContainerInspect, EngineClient } from '../../engines/client.js';
 import { abortableSleep } from '../../util/time.js';
 import type { JournalEntry } from '../journal.js';
-import { DEFAULT_STOP_TIMEOUT_SECONDS, TEMP_SUFFIX_NEW } from './frame.js';
+import { TEMP_SUFFIX_NEW } from '../../labels.js';
+import { DEFAULT_STOP_TIMEOUT_SECONDS } from './frame.js';
 
 export interface RestoreOptions {
   pollMs?: number;

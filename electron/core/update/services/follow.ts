@@ -54,11 +54,16 @@ export async function followUpdate(service: ServiceHandle, since: string | undef
   }
 }
 
+/** The tasks Swarm wants running for a service. */
+export function desiredTasks(docker: EngineClient, serviceId: string): Promise<TaskSummary[]> {
+  return docker.listTasks({ filters: { service: [serviceId], 'desired-state': ['running'] } });
+}
+
 /** The tasks Swarm wants running, in words: "2 of 2 tasks running" (with the first failure's message, if any). */
 export async function tasksSummary(docker: EngineClient, serviceId: string): Promise<string> {
   let tasks: TaskSummary[];
   try {
-    tasks = await docker.listTasks({ filters: { service: [serviceId], 'desired-state': ['running'] } });
+    tasks = await desiredTasks(docker, serviceId);
   } catch {
     return 'tasks unknown';
   }

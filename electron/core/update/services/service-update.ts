@@ -15,7 +15,7 @@ import { formatIdentity, selfIdentity } from '../../owner/identity.js';
 import { serviceImage, serviceName } from '../../targets/services.js';
 import type { JournalEntry, ReplaceJournal } from '../journal.js';
 import type { UpdateStrategy } from '../strategy.js';
-import { followUpdate, tasksSummary, updateBoundMs, type FollowOptions, type Followed } from './follow.js';
+import { desiredTasks, followUpdate, tasksSummary, updateBoundMs, type FollowOptions, type Followed } from './follow.js';
 
 export interface ServiceTarget {
   service: ServiceInspect;
@@ -54,7 +54,7 @@ function outcome(service: ServiceInspect, action: ContainerOutcome['action'], re
 
 async function taskCount(docker: EngineClient, id: string): Promise<number> {
   try {
-    return (await docker.listTasks({ filters: { service: [id], 'desired-state': ['running'] } })).length;
+    return (await desiredTasks(docker, id)).length;
   } catch {
     return 1;
   }
