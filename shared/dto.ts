@@ -14,6 +14,7 @@ import type {
   RuntimeStateSchema,
   EngineRuntimeStateSchema,
   SavedRuntimeSchema,
+  ImageFactsSchema,
   NOTIFY_KINDS,
 } from './schemas.js';
 
@@ -31,6 +32,30 @@ export type RetryPlan = z.infer<typeof RetryPlanSchema>;
 export type RuntimeState = z.infer<typeof RuntimeStateSchema>;
 export type EngineRuntimeState = z.infer<typeof EngineRuntimeStateSchema>;
 export type SavedRuntime = z.infer<typeof SavedRuntimeSchema>;
+export type ImageFacts = z.infer<typeof ImageFactsSchema>;
+
+/**
+ * A version as people read it, and where the text came from: the image's version label, the
+ * tag (when it looks like a version), or the short digest when the image says nothing.
+ */
+export interface VersionLabel {
+  text: string;
+  from: 'label' | 'tag' | 'digest';
+}
+
+/** What the tag names now and what runs, as versions, with what changed. */
+export interface VersionView {
+  /** The image the tag names now. */
+  latest: VersionLabel;
+  /** What the engine runs, when known and not the latest. */
+  running?: VersionLabel;
+  /** The release notes of the latest (opened in the system browser). */
+  link?: string;
+  /** When the latest was built. */
+  created?: string;
+  /** The source revision the latest was built from. */
+  revision?: string;
+}
 
 export type CheckOutcome = 'seeded' | 'unchanged' | 'moved' | 'error';
 
@@ -101,6 +126,8 @@ export function lastCheckFailed(state: Pick<RuntimeState, 'lastError' | 'lastChe
 /** One runtime on one engine, as the window shows it per engine. */
 export type EngineRuntimeSummary = EngineRuntimeState & {
   engine: string;
+  /** What this engine runs, as a version, when known. */
+  running?: VersionLabel;
   /** The engine does not answer: these are its last known values. */
   stale?: { since: string; error: string };
 };
@@ -111,7 +138,7 @@ export type EngineRuntimeSummary = EngineRuntimeState & {
  * when one does not know), the newest refresh and failure, the next retry, and `engines`, each
  * engine's own.
  */
-export type RuntimeSummary = Omit<RuntimeState, 'history'> & { historyLength: number; engines?: EngineRuntimeSummary[] };
+export type RuntimeSummary = Omit<RuntimeState, 'history'> & { historyLength: number; engines?: EngineRuntimeSummary[]; versions?: VersionView };
 
 export function summarize(state: RuntimeState): RuntimeSummary {
   const { history, ...rest } = state;
@@ -201,6 +228,15 @@ export interface CheckReport {
   engines?: Array<{ engine: string; updateAvailable: boolean | null; appliedDigest: string | null }>;
   refresh?: RefreshResult;
   error?: string;
+  /** The version the tag names now (its label, else the tag or the short digest: see versionFrom). */
+  version?: string;
+  versionFrom?: VersionLabel['from'];
+  /** The version before the move, or what the engine runs. */
+  previousVersion?: string;
+  /** The release notes of `version`. */
+  link?: string;
+  /** When the image the tag names was built. */
+  created?: string;
 }
 
 /** A notification channel as the window sees it: masked, never its URL. */

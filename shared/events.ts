@@ -2,14 +2,23 @@
 // several engines, what happens on one engine names it (`engine`); with one, no event does.
 import type { RefreshProgress, RuntimeRefreshDetail, RuntimeSummary } from './dto.js';
 
+/** A new image as people read it: versions (label, tag or short digest), its release notes, its build time. */
+export interface VersionFields {
+  version?: string;
+  previousVersion?: string;
+  link?: string;
+  created?: string;
+}
+
 export type CoreEvent =
   | { type: 'state-changed'; runtime: string; state: RuntimeSummary }
   /** `engines`: with several engines, those the runtime is on (each gets the new version). */
-  | { type: 'digest-moved'; runtime: string; image: string; from: string; to: string; engines?: string[] }
+  | ({ type: 'digest-moved'; runtime: string; image: string; from: string; to: string; engines?: string[] } & VersionFields)
   /** The engine's image differs from the tag's digest, found without the digest moving (first check, engine back). */
-  | { type: 'update-found'; runtime: string; image: string; digest: string; engine?: string }
+  | ({ type: 'update-found'; runtime: string; image: string; digest: string; engine?: string } & VersionFields)
   | { type: 'refresh-started'; runtime: string; engine?: string }
   | { type: 'refresh-progress'; progress: RefreshProgress }
-  | { type: 'refresh-finished'; runtime: string; detail: RuntimeRefreshDetail; engine?: string }
+  /** `version`: what now runs, when the image says (its label) or its tag is a version. */
+  | { type: 'refresh-finished'; runtime: string; detail: RuntimeRefreshDetail; engine?: string; version?: string }
   | { type: 'check-started' }
   | { type: 'check-finished' };

@@ -37,6 +37,12 @@ export const RuntimeMatchSchema = z
   })
   .strict();
 
+/** A release link template: an http(s) URL, with `${version}`-style names filled in when shown. */
+export const LinkTemplateSchema = z
+  .string()
+  .max(2000)
+  .regex(/^https?:\/\/\S+$/i, 'an http(s) URL such as https://github.com/owner/repo/releases/tag/v${version}');
+
 export const RuntimeConfigSchema = z
   .object({
     name: RuntimeNameSchema,
@@ -55,6 +61,11 @@ export const RuntimeConfigSchema = z
     warmStart: z.boolean().optional(),
     /** Only these engines (by name); every engine when absent. */
     engines: z.array(EngineNameSchema).min(1).max(64).optional(),
+    /**
+     * The release notes of a version: `https://…/${version}` (also `${revision}`, `${major}`,
+     * `${minor}`, `${patch}`); built from the image's source label when absent.
+     */
+    link: LinkTemplateSchema.optional(),
   })
   .strict();
 
@@ -192,6 +203,10 @@ export const HistoryEntrySchema = z
     containers: z.array(z.string()).optional(),
     /** The engine an entry is about, when imagewatch acts on several (absent for the runtime's own entries). */
     engine: z.string().optional(),
+    /** The version `digest` is (its label, else the tag, else absent), as people read it. */
+    version: z.string().optional(),
+    /** The version `previousDigest` is. */
+    previousVersion: z.string().optional(),
   })
   .strict();
 
@@ -250,12 +265,34 @@ export const SavedRuntimeSchema = RuntimeStateSchema.pick({ seenDigest: true, la
   .strict();
 
 /**
+ * What an image says about itself (its config's OCI or label-schema labels), kept per digest:
+ * a digest's config never changes, so it is read once. `from`: the registry (the image config),
+ * or an engine's copy of the image (what runs, read at first sight without a registry request).
+ * A failed read keeps its reason and is tried again a day later.
+ */
+export const ImageFactsSchema = z
+  .object({
+    version: z.string().max(500).optional(),
+    revision: z.string().max(500).optional(),
+    source: z.string().max(500).optional(),
+    created: z.string().max(500).optional(),
+    title: z.string().max(500).optional(),
+    url: z.string().max(500).optional(),
+    documentation: z.string().max(500).optional(),
+    from: z.enum(['registry', 'engine']),
+    readAt: IsoDate,
+    error: z.string().max(500).optional(),
+  })
+  .strict();
+
+/**
  * 2: `updateAvailable` may be null (unknown), and registries' 429 waits are kept.
  * 3: the platform's image digest inside an index (`seenPlatformDigest`), and `index-moved` history.
  * 4: `notify-failed` history (a notification given up, with the reason).
  * 5: several engines: per runtime the remote side, per runtime and engine the rest (`engines`).
+ * 6: what each image says about itself, by digest (`images`), and versions in history entries.
  */
-export const STATE_SCHEMA_VERSION = 5;
+export const STATE_SCHEMA_VERSION = 6;
 
 export const PersistedStateSchema = z
   .object({
@@ -263,6 +300,8 @@ export const PersistedStateSchema = z
     runtimes: z.record(z.string(), SavedRuntimeSchema),
     /** Registry → the time a 429 said to wait until, so the next run (a cron `check`) waits too. */
     rateLimits: z.record(z.string(), IsoDate).optional(),
+    /** Digest → what that image says about itself (kept while a runtime or its history names the digest). */
+    images: z.record(Digest, ImageFactsSchema).optional(),
   })
   .strict();
 

@@ -12,6 +12,7 @@ import { JsonSettingsFile } from '../core/app/settings-store.js';
 import { chosenLogFormat, makeLog } from './log-format.js';
 import { Notifier, parseChannels } from '../core/notify/notifier.js';
 import type { CoreMetrics } from '../core/metrics/metrics.js';
+import { changeText } from '../../shared/versions.js';
 import { shortDigest } from '../../shared/digest.js';
 import { JsonFileStateStore } from '../core/state/store.js';
 import { parseCommand, USAGE, UsageError, type Command } from './args.js';
@@ -40,7 +41,10 @@ function humanCheck(run: CheckRun): string {
     const status = r.outcome === 'error' ? `error: ${r.error}` : r.outcome;
     const update = r.updateAvailable ? ' (update available)' : '';
     const refresh = r.refresh ? ` refresh: ${r.refresh.failed.length ? 'failed' : `ok, recreated ${r.refresh.recreated.length}`}` : '';
-    return `${r.name.padEnd(16)} ${shortDigest(r.remoteDigest).padEnd(20)} ${status}${update}${refresh}`;
+    // The version people read, when the image (or its tag) says more than the digest shown beside it.
+    const version = r.version && r.versionFrom !== 'digest' ? ` ${changeText(r.version, r.previousVersion)}` : '';
+    const link = r.link && r.updateAvailable ? `\n${''.padEnd(17)}what changed: ${r.link}` : '';
+    return `${r.name.padEnd(16)} ${shortDigest(r.remoteDigest).padEnd(20)} ${status}${version}${update}${refresh}${link}`;
   });
   const unwatched = (run.unwatched ?? []).map((u) => `${u.image} (${u.containers.join(', ')}): ${u.detail}`);
   const notChecked = unwatched.length ? `not watched:\n${unwatched.map((line) => `  ${line}`).join('\n')}\n` : '';

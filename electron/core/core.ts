@@ -9,7 +9,8 @@ import type { ResolvedConfig } from './config/load.js';
 import { connectDocker } from './engines/connect.js';
 import { endpointFor, findEngine, type EngineEndpoint } from './engines/endpoint/find-endpoint.js';
 import type { EngineInUse } from '../../shared/dto.js';
-import { imageHasDigest, localTagImage } from './docker/images.js';
+import { imageHasDigest, localTagImage, repoDigestFor } from './docker/images.js';
+import { readImageFacts } from './versions/read.js';
 import { EngineJournal, FileJournal, MemoryJournal, type ReplaceJournal } from './update/journal.js';
 import { Engine } from './engines/engine.js';
 import { EngineSet, type EngineMember } from './engines/engine-set.js';
@@ -169,7 +170,14 @@ export function createCore(options: CoreOptions): Core {
     refresher: member.refresher,
     localView: async (ref, digest) => {
       const image = await localTagImage(member.engine.client, ref);
-      return { present: image !== null, hasDigest: image !== null && imageHasDigest(image, ref, digest) };
+      if (image === null) return { present: false, hasDigest: false };
+      const held = repoDigestFor(image, ref);
+      return {
+        present: true,
+        hasDigest: imageHasDigest(image, ref, digest),
+        ...(held ? { digest: held } : {}),
+        ...(image.defaults.Labels ? { labels: image.defaults.Labels } : {}),
+      };
     },
     platformImage: (ref, digest, signal) => platforms.platformImage(ref, digest, signal, () => member.engine.platform()),
   });
@@ -187,6 +195,18 @@ export function createCore(options: CoreOptions): Core {
     stale: (name) => engines.get(name).engine.health.down,
     discover: () => watchlist.update(),
     lookupDigest: (ref, signal) => platforms.digest(ref, signal),
+    // Labels are the same on each platform in practice; the first engine's platform is read when the move's index read found none.
+    readFacts: async (ref, digest, platformImage, signal) =>
+      readImageFacts(registry, ref, digest, {
+        platformImage,
+        platform: platformImage
+          ? null
+          : await first()
+              .engine.platform()
+              .catch(() => null),
+        ...(signal ? { signal } : {}),
+        ...(options.now ? { now: options.now } : {}),
+      }),
     prepareLookups: (refs, signal) => registry.prepareTokens(refs, signal),
     store: options.store,
     restoreRateLimits: (until) => registry.restoreRateLimits(until),

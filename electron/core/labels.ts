@@ -7,12 +7,20 @@
 //   temporary left by an older run is still recognised);
 // - the engine's orchestrators and compose, whose labels say who else owns a container.
 
+import { LinkTemplateSchema } from '../../shared/schemas.js';
+
 /** `imagewatch.enable=true` opts a container in (discovery's opt-in mode); `false` opts it out. */
 export const ENABLE_LABEL = 'imagewatch.enable';
 /** `imagewatch.overlap=true`: the new copy may start beside the old one even though they share volumes. */
 export const OVERLAP_LABEL = 'imagewatch.overlap';
 /** `imagewatch.warm-start=false` opts out of the warm start; `true` allows it despite writable mounts. */
 export const WARM_START_LABEL = 'imagewatch.warm-start';
+
+/**
+ * A release link template (`https://…/${version}`), for the window's "What changed". What's Up
+ * Docker's name is honoured too, with its ${major}/${minor}/${patch}, since its users set it.
+ */
+export const LINK_TEMPLATE_LABELS = ['imagewatch.link.template', 'wud.link.template'] as const;
 
 const OPT_OUT: ReadonlyArray<readonly [label: string, value: string]> = [
   [ENABLE_LABEL, 'false'],
@@ -60,4 +68,13 @@ export function optedOutBy(labels: Record<string, string> | null | undefined): s
 
 export function optedIn(labels: Record<string, string> | null | undefined): boolean {
   return flag(labels, ENABLE_LABEL) === 'true';
+}
+
+/** The first release link template a container's labels set that is an http(s) URL; one that is not is ignored. */
+export function linkTemplate(labels: Record<string, string> | null | undefined): string | undefined {
+  for (const label of LINK_TEMPLATE_LABELS) {
+    const value = labels?.[label]?.trim();
+    if (value && LinkTemplateSchema.safeParse(value).success) return value;
+  }
+  return undefined;
 }

@@ -15,6 +15,7 @@ import { ElectronSettingsStore, ElectronStateStore, SafeStorageChannels, SafeSto
 import type { TrayAction } from './tray-menu.js';
 import { TrayController } from './tray.js';
 import { WindowManager } from './window.js';
+import { isWebLink } from './web-link.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererDir = path.join(here, '../../renderer');
@@ -56,7 +57,11 @@ async function start(): Promise<void> {
   });
   const windows = new WindowManager(rendererDir, preloadPath);
   const login = loginItem(app, process.platform, process.env, process.execPath);
-  const notifier = new Notifier((runtime) => windows.show(runtime));
+  // Release links come from image labels and templates: only web pages open, in the system browser.
+  const openLink = (url: string): void => {
+    if (isWebLink(url)) void shell.openExternal(url);
+  };
+  const notifier = new Notifier((runtime) => windows.show(runtime), openLink);
   const report = (err: unknown): void => {
     console.error(`imagewatch: ${(err as Error).message}`);
     logFile.log((err as Error).message, { level: 'error' });
@@ -82,6 +87,9 @@ async function start(): Promise<void> {
         return;
       case 'open-logs':
         void shell.openPath(logFile.dir);
+        return;
+      case 'open-link':
+        openLink(action.url);
         return;
       case 'quit':
         app.quit();

@@ -1,6 +1,16 @@
 // What the tray shows, as pure functions of the app state, so every state is unit-testable.
 import type { AppState } from '../../shared/api.js';
 import { STATUS_TEXT } from '../../shared/status.js';
+import { versionChange } from '../../shared/versions.js';
+
+type Row = AppState['runtimes'][number];
+
+/** " 0.86.0 → 0.87.1" when the image (or its tag) says more than its digest; empty otherwise. */
+function versionText(r: Row): string {
+  const versions = r.state.versions;
+  if (!versions || (versions.latest.from === 'digest' && versions.running?.from !== 'label')) return '';
+  return ` ${versionChange(versions)}`;
+}
 
 export interface TrayMenuItem {
   label?: string;
@@ -19,6 +29,8 @@ export type TrayAction =
   | { kind: 'open'; runtime?: string }
   | { kind: 'set-start-at-login'; enabled: boolean }
   | { kind: 'open-logs' }
+  /** A release link, opened in the system browser. */
+  | { kind: 'open-link'; url: string }
   | { kind: 'quit' };
 
 /** With several engines: each engine that needs attention, and why (it does not answer, or a refresh failed there). */
@@ -41,7 +53,7 @@ function enginesText(state: AppState): string | null {
 }
 
 export function trayTooltip(state: AppState): string {
-  const updates = state.runtimes.filter((r) => r.state.updateAvailable).map((r) => r.config.name);
+  const updates = state.runtimes.filter((r) => r.state.updateAvailable).map((r) => `${r.config.name}${versionText(r)}`);
   const failed = state.runtimes.filter((r) => r.state.lastError).map((r) => r.config.name);
   const refreshing = state.runtimes.filter((r) => r.refreshing).map((r) => r.config.name);
   const parts = [`imagewatch: ${STATUS_TEXT[state.status]}`];
@@ -54,12 +66,12 @@ export function trayTooltip(state: AppState): string {
   return parts.join(' · ');
 }
 
-function runtimeLine(r: AppState['runtimes'][number]): string {
+function runtimeLine(r: Row): string {
   if (r.refreshing) return `${r.config.name}: refreshing…`;
   if (r.state.lastError) return `${r.config.name}: ${r.state.lastError.phase === 'check' ? 'check failed' : 'refresh failed'}`;
-  if (r.state.updateAvailable) return `${r.config.name}: update available`;
+  if (r.state.updateAvailable) return `${r.config.name}: update available${versionText(r)}`;
   if (!r.state.seenDigest) return `${r.config.name}: not checked yet`;
-  return `${r.config.name}: up to date`;
+  return `${r.config.name}: up to date${versionText(r)}`;
 }
 
 export function buildTrayMenu(state: AppState, startAtLogin: boolean): TrayMenuItem[] {
@@ -69,6 +81,9 @@ export function buildTrayMenu(state: AppState, startAtLogin: boolean): TrayMenuI
     submenu: [
       { label: 'Refresh now', enabled: !r.refreshing, action: { kind: 'refresh', runtime: r.config.name } },
       { label: 'Show in window', action: { kind: 'open', runtime: r.config.name } },
+      ...(r.state.versions?.link
+        ? [{ label: `What changed in ${r.state.versions.latest.text}`, action: { kind: 'open-link', url: r.state.versions.link } } satisfies TrayMenuItem]
+        : []),
     ],
   }));
   const engines = enginesText(state);

@@ -3,6 +3,7 @@
 import { BrowserWindow, session, shell } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isWebLink } from './web-link.js';
 
 export class WindowManager {
   private window: BrowserWindow | null = null;
@@ -37,7 +38,7 @@ export class WindowManager {
     });
     const contents = window.webContents;
     contents.setWindowOpenHandler(({ url }) => {
-      if (url.startsWith('https://')) void shell.openExternal(url);
+      if (isWebLink(url)) void shell.openExternal(url);
       return { action: 'deny' };
     });
     contents.on('will-navigate', (event) => event.preventDefault());

@@ -42,7 +42,7 @@ export const app = new FakeApp();
 export class FakeNotification extends EventEmitter {
   static shown: FakeNotification[] = [];
   static supported = true;
-  constructor(readonly options: { title: string; body: string }) {
+  constructor(readonly options: { title: string; body: string; actions?: Array<{ type: 'button'; text: string }> }) {
     super();
   }
   static isSupported(): boolean {

@@ -3,7 +3,7 @@
 // count of a move's read is counted at the registry client.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReference } from '../../electron/core/image/reference.js';
-import { imageVersion } from '../../electron/core/image/version-labels.js';
+import { imageVersion } from '../../electron/core/versions/labels.js';
 import { RegistryClient } from '../../electron/core/registry/client.js';
 import { CredentialChain, DockerConfigCredentials } from '../../electron/core/registry/credentials.js';
 import { imageLabels } from '../../electron/core/registry/image-config.js';

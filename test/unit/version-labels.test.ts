@@ -2,8 +2,8 @@
 // OCI labels first, label-schema where they are missing, nothing a browser should not open;
 // templates with What's Up Docker's names; release pages of GitHub, GitLab and Gitea-style hosts.
 import { describe, expect, it } from 'vitest';
-import { imageVersion } from '../../electron/core/image/version-labels.js';
-import { fillTemplate, releaseLink } from '../../electron/core/image/release-link.js';
+import { imageVersion } from '../../electron/core/versions/labels.js';
+import { fillTemplate, releaseLink } from '../../electron/core/versions/release-link.js';
 
 describe('an image version from its labels', () => {
   it('reads the OCI labels, and the label-schema ones only where those are missing', () => {

@@ -4,6 +4,7 @@
 import { changedContainers } from '../../../shared/dto.js';
 import type { CoreEvent } from '../../../shared/events.js';
 import type { NotifyKind, RuntimeRefreshDetail } from '../../../shared/dto.js';
+import { builtAgo, changeText } from '../../../shared/versions.js';
 
 export type { NotifyKind };
 
@@ -19,6 +20,13 @@ export interface NotifyMessage {
   engine?: string;
   /** A new version with several engines: the engines the runtime is on. */
   engines?: string[];
+  /** The version as people read it (the image's label, else a version tag, else absent), and the one it replaces. */
+  version?: string;
+  previousVersion?: string;
+  /** The release notes of `version`. */
+  link?: string;
+  /** When the new image was built. */
+  created?: string;
   at: string;
 }
 
@@ -43,6 +51,10 @@ export function messageFields(message: NotifyMessage): Record<string, unknown> {
     ...(message.containers ? { containers: message.containers } : {}),
     ...(message.engine ? { engine: message.engine } : {}),
     ...(message.engines ? { engines: message.engines } : {}),
+    ...(message.version ? { version: message.version } : {}),
+    ...(message.previousVersion ? { previousVersion: message.previousVersion } : {}),
+    ...(message.link ? { link: message.link } : {}),
+    ...(message.created ? { created: message.created } : {}),
     at: message.at,
   };
 }
@@ -63,13 +75,19 @@ export class MessageMaker {
       const key = `${event.runtime}@${digest}`;
       if (this.announced.has(key)) return null;
       this.announced.add(key);
+      const change = event.version ? changeText(event.version, event.previousVersion) : null;
+      const built = builtAgo(event.created, this.now());
       return {
         kind: 'new-version',
-        title: `New version of ${event.runtime}`,
-        body: `${event.image} now points at ${digest.slice(0, 19)}`,
+        title: change ? `New version of ${event.runtime}: ${change}` : `New version of ${event.runtime}`,
+        body: [`${event.image} now points at ${digest.slice(0, 19)}`, built, event.link ? `what changed: ${event.link}` : null].filter(Boolean).join(' · '),
         runtime: event.runtime,
         image: event.image,
         digest,
+        ...(event.version ? { version: event.version } : {}),
+        ...(event.previousVersion ? { previousVersion: event.previousVersion } : {}),
+        ...(event.link ? { link: event.link } : {}),
+        ...(event.created ? { created: event.created } : {}),
         ...(event.type === 'digest-moved' && event.engines ? { engines: event.engines } : {}),
         ...(event.type === 'update-found' && event.engine ? { engine: event.engine } : {}),
         at: this.at(),
@@ -83,6 +101,7 @@ export class MessageMaker {
         runtime: event.runtime,
         image: detail.image,
         ...(detail.digest ? { digest: detail.digest } : {}),
+        ...(event.version ? { version: event.version } : {}),
         containers,
         ...(event.engine ? { engine: event.engine } : {}),
         at: this.at(),
@@ -90,7 +109,7 @@ export class MessageMaker {
       if (detail.ok) {
         return {
           kind: 'refreshed',
-          title: `Refreshed ${who}`,
+          title: event.version ? `Refreshed ${who} to ${event.version}` : `Refreshed ${who}`,
           body: refreshedBody(detail, containers),
           ...base,
         };

@@ -12,6 +12,8 @@ const TIMEOUT_MS = 10_000;
 interface Versions {
   installed: string;
   latest: string;
+  /** Home Assistant's "release notes" link, for the latest. */
+  link?: string;
 }
 
 const short = (digest: string | undefined): string => (digest ? digest.replace(/^sha256:/, '').slice(0, 12) : 'unknown');
@@ -57,9 +59,13 @@ export function mqttChannel(url: URL, label: string, secrets: string[]): Channel
           const key = engine ? `${runtime!}@${engine}` : runtime!;
           const id = entityId(engine ? `${runtime!}_${engine}` : runtime!);
           const state = `${prefix}/${id}/state`;
-          const known = versions.get(key) ?? { installed: 'unknown', latest: 'unknown' };
-          const next =
-            message.kind === 'refreshed' ? { installed: short(message.digest), latest: short(message.digest) } : { ...known, latest: short(message.digest) };
+          // Versions as people read them when the image says (its label, a version tag), else the short digest.
+          const latest = message.version ?? short(message.digest);
+          const known = versions.get(key) ?? { installed: message.previousVersion ?? 'unknown', latest: 'unknown' };
+          const next: Versions =
+            message.kind === 'refreshed'
+              ? { installed: latest, latest, ...(known.link && known.latest === latest ? { link: known.link } : {}) }
+              : { ...known, latest, ...(message.link ? { link: message.link } : {}) };
           versions.set(key, next);
           const config = {
             name: engine ? `${runtime!} on ${engine}` : runtime!,
@@ -71,7 +77,8 @@ export function mqttChannel(url: URL, label: string, secrets: string[]): Channel
             device: { identifiers: ['imagewatch'], name: 'imagewatch', manufacturer: 'imagewatch' },
           };
           await client.publishAsync(`${discovery}/update/imagewatch_${id}/config`, JSON.stringify(config), { qos: 1, retain: true });
-          await client.publishAsync(state, JSON.stringify({ installed_version: next.installed, latest_version: next.latest }), { qos: 1, retain: true });
+          const payload = { installed_version: next.installed, latest_version: next.latest, ...(next.link ? { release_url: next.link } : {}) };
+          await client.publishAsync(state, JSON.stringify(payload), { qos: 1, retain: true });
         }
         return 'published';
       } finally {

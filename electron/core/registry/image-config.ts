@@ -14,7 +14,18 @@ function parse<T>(body: Buffer, what: string): T {
   }
 }
 
-/** The labels in the config of the image `digest` names for `platform` (an index needs one). */
+/**
+ * An index's first image for a real platform (attestations say `unknown/unknown`): with no
+ * engine platform known yet, an image's labels are the same on each platform in practice.
+ */
+function firstImage(body: Buffer, name: string): string | null {
+  const doc = parse<{ manifests?: Array<{ digest?: unknown; platform?: { os?: unknown } }> }>(body, `${name}: the image index`);
+  const entry = (Array.isArray(doc.manifests) ? doc.manifests : []).find((m) => typeof m.digest === 'string' && m.platform?.os !== 'unknown');
+  const digest = entry?.digest;
+  return typeof digest === 'string' && /^sha256:[a-f0-9]{64}$/.test(digest) ? digest : null;
+}
+
+/** The labels in the config of the image `digest` names for `platform` (any real one when null). */
 export async function imageLabels(
   registry: Pick<RegistryClient, 'getManifest' | 'getBlob'>,
   ref: ImageReference,
@@ -25,9 +36,8 @@ export async function imageLabels(
   const name = formatReference(ref);
   let manifest = await registry.getManifest(ref, digest, signal);
   if (isIndex(manifest.mediaType)) {
-    if (!platform) throw new RegistryError(`${name}: ${digest} is a multi-platform index and the engine's platform is not known`);
-    const image = platformManifest(manifest.body, platform, name);
-    if (!image) throw new RegistryError(`${name}: ${digest} has no image for ${formatPlatform(platform)}`);
+    const image = platform ? platformManifest(manifest.body, platform, name) : firstImage(manifest.body, name);
+    if (!image) throw new RegistryError(`${name}: ${digest} has no image for ${platform ? formatPlatform(platform) : 'any platform'}`);
     manifest = await registry.getManifest(ref, image, signal);
   }
   const config = parse<{ config?: { digest?: unknown } }>(manifest.body, `${name}: the manifest of ${digest}`).config?.digest;

@@ -4,7 +4,7 @@
 // document. The watcher reads one runtime on one engine as a RuntimeState (the runtime's side
 // with that engine's part) and hands back the next one (see watch/transitions.ts), which is
 // split again here: so the transitions stay pure functions of one RuntimeState.
-import type { EngineRuntimeState, RuntimeError, RuntimeState, SavedRuntime } from '../../../shared/dto.js';
+import type { EngineRuntimeState, ImageFacts, RuntimeError, RuntimeState, SavedRuntime } from '../../../shared/dto.js';
 import type { PersistedState } from '../../../shared/schemas.js';
 import { emptyRuntimeState, UNNAMED_ENGINE, type StateStore } from './store.js';
 
@@ -145,8 +145,38 @@ export class SavedState {
     this.loaded.rateLimits = Object.fromEntries([...kept, [registry, new Date(untilMs).toISOString()]]);
   }
 
+  /** What the image a digest names says about itself, when it has been read. */
+  imageFacts(digest: string): ImageFacts | undefined {
+    return this.loaded.images?.[digest];
+  }
+
+  /** Keeps what an image says about itself (saved with the next save). */
+  keepImageFacts(digest: string, facts: ImageFacts): void {
+    this.loaded.images = { ...this.loaded.images, [digest]: facts };
+  }
+
+  /**
+   * Drops the facts of digests no runtime names any more (not its tag, not what an engine runs,
+   * not its history), so the file stays bounded by the history limit.
+   */
+  private pruneImageFacts(): void {
+    const images = this.loaded.images;
+    if (!images) return;
+    const named = new Set<string>();
+    for (const runtime of Object.values(this.loaded.runtimes)) {
+      if (runtime.seenDigest) named.add(runtime.seenDigest);
+      for (const part of Object.values(runtime.engines)) if (part.appliedDigest) named.add(part.appliedDigest);
+      for (const entry of runtime.history) {
+        if (entry.digest) named.add(entry.digest);
+        if (entry.previousDigest) named.add(entry.previousDigest);
+      }
+    }
+    for (const digest of Object.keys(images)) if (!named.has(digest)) delete images[digest];
+  }
+
   /** Saves a snapshot; writes are chained so an older snapshot never lands after a newer one. */
   save(): Promise<void> {
+    this.pruneImageFacts();
     const snapshot = this.snapshot();
     this.saving = this.saving.catch(() => undefined).then(() => this.store.save(snapshot));
     return this.saving;

@@ -46,6 +46,8 @@ const MIGRATIONS: Record<number, Migration> = {
   3: (old) => old,
   // 4 → 5 split each runtime into its remote side and its one engine's part, kept under "" until
   // SavedState gives it to the first engine (the migration does not know the engines' names).
+  // 5 → 6 added the image facts and history versions, all optional: version 5 documents are valid version 6 ones.
+  5: (old) => old,
   4: (old) => ({ ...old, runtimes: Object.fromEntries(Object.entries(asRecord(old.runtimes)).map(([name, r]) => [name, splitRuntime(asRecord(r))])) }),
 };
 

@@ -10,7 +10,7 @@ import { DOCKER_HUB, followsTag, formatReference, tryParseReference, type ImageR
 import { ContainerListError } from '../errors.js';
 import { engineMessage } from '../engines/connect.js';
 import { safeText } from '../util/safe-text.js';
-import { ENABLE_LABEL, optedIn, optedOutBy } from '../labels.js';
+import { ENABLE_LABEL, linkTemplate, optedIn, optedOutBy } from '../labels.js';
 import { containerName, IMAGE_ID, isTemporary, orchestratorOf } from './select.js';
 import { managedServices, serviceFollowsTag, serviceImage, serviceName } from './services.js';
 import type { ContainerSummary, EngineClient } from '../engines/client.js';
@@ -28,6 +28,8 @@ interface Found {
   /** The reference as the first container wrote it, for display. */
   written: string;
   containers: string[];
+  /** A release link template set as a label on one of them. */
+  link?: string;
 }
 
 export async function discoverContainers(docker: EngineClient, mode: Exclude<DiscoverMode, false>, configured: readonly RuntimeConfig[]): Promise<Discovery> {
@@ -112,8 +114,11 @@ export async function discoverContainers(docker: EngineClient, mode: Exclude<Dis
     const key = formatReference(tagged);
     if (configuredRefs.some((watched) => followsTag(key, watched))) continue; // a configured runtime watches it already
     const seen = found.get(key);
-    if (seen) seen.containers.push(name);
-    else found.set(key, { ref: tagged, written, containers: [name] });
+    const link = linkTemplate(entry.Labels);
+    if (seen) {
+      seen.containers.push(name);
+      seen.link ??= link;
+    } else found.set(key, { ref: tagged, written, containers: [name], ...(link ? { link } : {}) });
   }
 
   for (const service of services ?? []) {
@@ -132,8 +137,11 @@ export async function discoverContainers(docker: EngineClient, mode: Exclude<Dis
       const key = formatReference(tagged);
       if (configuredRefs.some((watched) => serviceFollowsTag(key, watched))) continue;
       const seen = found.get(key);
-      if (seen) seen.containers.push(name);
-      else found.set(key, { ref: tagged, written: written.replace(/@sha256:[a-f0-9]{64}$/, ''), containers: [name] });
+      const link = linkTemplate(service.Spec?.Labels);
+      if (seen) {
+        seen.containers.push(name);
+        seen.link ??= link;
+      } else found.set(key, { ref: tagged, written: written.replace(/@sha256:[a-f0-9]{64}$/, ''), containers: [name], ...(link ? { link } : {}) });
     }
   }
 
@@ -143,7 +151,12 @@ export async function discoverContainers(docker: EngineClient, mode: Exclude<Dis
   for (const [, item] of [...found.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     const name = runtimeName(item.ref, taken);
     taken.add(name);
-    runtimes.push({ name, image: item.written, ...(mode === 'opt-in' ? { match: { label: `${ENABLE_LABEL}=true` } } : {}) });
+    runtimes.push({
+      name,
+      image: item.written,
+      ...(mode === 'opt-in' ? { match: { label: `${ENABLE_LABEL}=true` } } : {}),
+      ...(item.link ? { link: item.link } : {}),
+    });
   }
   return { runtimes, unwatched: [...unwatched.values()].sort((a, b) => a.image.localeCompare(b.image)) };
 }

@@ -1,7 +1,9 @@
 // What a check of one runtime tells once it has an answer: the log line for what it saw
 // (moved, seeded, the engine back) and the events the window and the channels act on.
 import type { CoreEvent } from '../../../shared/events.js';
-import type { CheckOutcome, RuntimeConfig, RuntimeState } from '../../../shared/dto.js';
+import type { CheckOutcome, RuntimeConfig, RuntimeState, VersionView } from '../../../shared/dto.js';
+import type { VersionFields } from '../../../shared/events.js';
+import { versionChange } from '../../../shared/versions.js';
 import { shortDigest } from '../../../shared/digest.js';
 import type { Log } from '../log.js';
 
@@ -17,6 +19,8 @@ export interface Observation {
   autoRefresh: boolean;
   /** A refresh starts now. */
   refresh: boolean;
+  /** The versions of the latest and of what it replaces (the previous digest, or what the engine runs). */
+  versions?: VersionView;
   /** With several engines: the engine this is about, and whether it is the runtime's first (which tells the move). */
   engine?: string;
   first?: boolean;
@@ -24,8 +28,29 @@ export interface Observation {
   engines?: string[];
 }
 
+/** An event's version fields: the texts people read, the release notes, the build time. */
+function versionFields(view: VersionView | undefined): VersionFields {
+  if (!view) return {};
+  // Digests alone are already in the event (from, to, digest): versions only when there is one to read.
+  const readable = view.latest.from !== 'digest' || (view.running !== undefined && view.running.from !== 'digest');
+  return {
+    ...(readable ? { version: view.latest.text } : {}),
+    ...(readable && view.running ? { previousVersion: view.running.text } : {}),
+    ...(view.link ? { link: view.link } : {}),
+    ...(view.created ? { created: view.created } : {}),
+  };
+}
+
+/** " (0.86.0 → 0.87.1)" for a log line, when the image says more than its digest. */
+function versionNote(view: VersionView | undefined): string {
+  if (!view || (view.latest.from === 'digest' && view.running?.from !== 'label')) return '';
+  return ` (${versionChange(view)})`;
+}
+
 export function announce(o: Observation, log: Log, emit: ((event: CoreEvent) => void) | undefined): void {
   const { runtime, state, remote } = o;
+  const versions = versionFields(o.versions);
+  const note = versionNote(o.versions);
   // With several engines, what is about one engine names it: "app on nas".
   const who = o.engine ? `${runtime.name} on ${o.engine}` : runtime.name;
   const tag = o.engine ? { engine: o.engine } : {};
@@ -40,11 +65,12 @@ export function announce(o: Observation, log: Log, emit: ((event: CoreEvent) => 
         from: o.previousDigest!,
         to: remote,
         ...(o.engines ? { engines: o.engines } : {}),
+        ...versions,
       });
-    if (!o.engine) log(`image-auto-refresh: ${runtime.name} digest moved ${shortDigest(o.previousDigest)} → ${shortDigest(remote)}, ${action}`, fields);
+    if (!o.engine) log(`image-auto-refresh: ${runtime.name} digest moved ${shortDigest(o.previousDigest)} → ${shortDigest(remote)}${note}, ${action}`, fields);
     else {
       if (o.first)
-        log(`image-auto-refresh: ${runtime.name} digest moved ${shortDigest(o.previousDigest)} → ${shortDigest(remote)}`, {
+        log(`image-auto-refresh: ${runtime.name} digest moved ${shortDigest(o.previousDigest)} → ${shortDigest(remote)}${note}`, {
           runtime: runtime.name,
           image: runtime.image,
           digest: remote,
@@ -52,16 +78,16 @@ export function announce(o: Observation, log: Log, emit: ((event: CoreEvent) => 
       log(`image-auto-refresh: ${who}: ${action}`, fields);
     }
   } else if (o.outcome === 'seeded' && state.updateAvailable) {
-    log(`image-auto-refresh: ${who} seeded at ${shortDigest(remote)}; local image differs, update available`, fields);
-    emit?.({ type: 'update-found', runtime: runtime.name, image: runtime.image, digest: remote, ...tag });
+    log(`image-auto-refresh: ${who} seeded at ${shortDigest(remote)}${note}; local image differs, update available`, fields);
+    emit?.({ type: 'update-found', runtime: runtime.name, image: runtime.image, digest: remote, ...tag, ...versions });
   } else if (o.outcome === 'seeded' && state.updateAvailable === null) {
     log(`image-auto-refresh: ${who} seeded at ${shortDigest(remote)}; engine unreachable, update unknown until it answers`, {
       level: 'warn',
       ...fields,
     });
   } else if (o.wasUnknown && state.updateAvailable) {
-    log(`image-auto-refresh: ${who} engine reachable again; local image differs from ${shortDigest(remote)}, update available`, fields);
-    emit?.({ type: 'update-found', runtime: runtime.name, image: runtime.image, digest: remote, ...tag });
+    log(`image-auto-refresh: ${who} engine reachable again; local image differs from ${shortDigest(remote)}${note}, update available`, fields);
+    emit?.({ type: 'update-found', runtime: runtime.name, image: runtime.image, digest: remote, ...tag, ...versions });
   }
   if (o.refresh && o.outcome !== 'moved') {
     log(`image-auto-refresh: ${who} retrying refresh to ${shortDigest(remote)} (attempt ${(state.retry?.attempt ?? 0) + 1})`, fields);

@@ -2,7 +2,7 @@
 // part: what it holds (until it has answered once), whether the move is a new version for its
 // platform, and (with auto-refresh) its refresh, started and not awaited. An engine that does
 // not answer fails only its own part; the others go on.
-import type { CheckOutcome, CheckReport, RuntimeConfig, RuntimeState } from '../../../shared/dto.js';
+import type { CheckOutcome, CheckReport, RuntimeConfig, RuntimeState, VersionView } from '../../../shared/dto.js';
 import type { CoreEvent } from '../../../shared/events.js';
 import { shortDigest } from '../../../shared/digest.js';
 import { RateLimitedError } from '../errors.js';
@@ -17,6 +17,8 @@ import type { RefreshRecorder } from './recorder.js';
 import type { TickLookups } from './tick-lookups.js';
 import { observe, observeIndexMove, recordCheckError, wantsRefresh, type LocalView } from './transitions.js';
 import { anyUpdate, type WatchedEngine } from './watched-engine.js';
+import { engineFacts, factsDue, failedFacts } from '../versions/read.js';
+import { versionView } from '../versions/view.js';
 
 export interface CheckContext {
   state: SavedState;
@@ -93,6 +95,11 @@ export async function checkRuntime(
       }
     }
   }
+  await learnFacts(ctx, runtime, ref, lookups, remote, previousDigest, platforms, signal);
+  if (signal?.aborted) {
+    report.error = INTERRUPTED;
+    return { report };
+  }
   const indexOnly = (engine: WatchedEngine): PlatformImage | null => {
     const platform = platforms.get(engine.name);
     return previousDigest !== null && platform?.digest && befores.get(engine.name)!.seenPlatformDigest === platform.digest ? platform : null;
@@ -110,6 +117,7 @@ export async function checkRuntime(
     );
     report.outcome = 'unchanged';
     report.remoteDigest = remote;
+    Object.assign(report, reportVersions(runtime, state, remote, state.get(runtime.name, engines[0]!.name).appliedDigest));
     report.updateAvailable = anyUpdate(engines.map((e) => state.get(runtime.name, e.name).updateAvailable));
     return { report };
   }
@@ -134,10 +142,14 @@ export async function checkRuntime(
       }
     }
     const wasUnknown = previousDigest !== null && before.updateAvailable === null;
+    // What the engine holds, read from its own copy: the version that runs, at no registry cost.
+    if (local?.digest && local.digest !== remote && !state.imageFacts(local.digest)) state.keepImageFacts(local.digest, engineFacts(local.labels, ctx.now()));
     const observed = observe(before, remote, local, at);
     outcome = observed.outcome;
+    const versions = versionView(runtime, (d) => state.imageFacts(d), remote, outcome === 'moved' ? previousDigest : observed.state.appliedDigest);
     // A new digest: remember this engine's platform image (null for a single image or an unread index).
-    const next = remote !== previousDigest ? { ...observed.state, seenPlatformDigest: platforms.get(engine.name)?.digest ?? null } : observed.state;
+    const seenNow = remote !== previousDigest ? { ...observed.state, seenPlatformDigest: platforms.get(engine.name)?.digest ?? null } : observed.state;
+    const next = withEntryVersions(seenNow, at, versions);
     ctx.update(runtime.name, engine.name, next);
     const refresh = autoRefresh && wantsRefresh(next, outcome, ctx.now());
     if (refresh) refreshing.push(engine);
@@ -151,6 +163,7 @@ export async function checkRuntime(
         wasUnknown,
         autoRefresh,
         refresh,
+        ...(versions ? { versions } : {}),
         ...(ctx.several ? { engine: engine.name, first: engine === engines[0], engines: engines.map((e) => e.name) } : {}),
       },
       ctx.log,
@@ -160,6 +173,7 @@ export async function checkRuntime(
   report.outcome = outcome;
   report.remoteDigest = remote;
   report.updateAvailable = anyUpdate(engines.map((e) => state.get(runtime.name, e.name).updateAvailable));
+  Object.assign(report, reportVersions(runtime, state, remote, outcome === 'moved' ? previousDigest : state.get(runtime.name, engines[0]?.name).appliedDigest));
   if (refreshing.length === 0) return { report };
 
   // Not awaited here: a slow or stalled pull must not hold up the other runtimes' checks. Engines refresh in parallel.
@@ -172,6 +186,71 @@ export async function checkRuntime(
   });
   running.catch(() => undefined);
   return { report, refresh: running };
+}
+
+/**
+ * What the image the tag names says about itself, read once per digest: when the tag moved (or
+ * is first seen), and once for a digest seen before this was kept. A move of an index whose
+ * platform image stayed the same keeps the facts it had. A failed read is said in the log and
+ * tried again a day later; it never fails the check.
+ */
+async function learnFacts(
+  ctx: CheckContext,
+  runtime: RuntimeConfig,
+  ref: ImageReference,
+  lookups: TickLookups,
+  remote: string,
+  previousDigest: string | null,
+  platforms: ReadonlyMap<string, PlatformImage | null>,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const { state } = ctx;
+  if (!factsDue(state.imageFacts(remote), ctx.now())) return;
+  const first = ctx.engines[0];
+  const platform = first ? platforms.get(first.name) : undefined;
+  const before = previousDigest ? state.imageFacts(previousDigest) : undefined;
+  if (before && !before.error && platform?.digest && first && state.get(runtime.name, first.name).seenPlatformDigest === platform.digest) {
+    state.keepImageFacts(remote, before);
+    return;
+  }
+  try {
+    const facts = await lookups.facts(ref, remote, platform?.digest ?? null);
+    if (facts) state.keepImageFacts(remote, facts);
+  } catch (err) {
+    if (signal?.aborted) return;
+    const failed = failedFacts(err, ctx.now());
+    state.keepImageFacts(remote, failed);
+    ctx.log(`image-auto-refresh: ${runtime.name} could not read the image's version labels: ${failed.error}; shown by tag or digest, tried again in a day`, {
+      level: 'warn',
+      runtime: runtime.name,
+      image: runtime.image,
+    });
+  }
+}
+
+/** The check report's versions (`check --json`): the latest and what it replaces or what runs. */
+function reportVersions(runtime: RuntimeConfig, state: SavedState, remote: string, before: string | null): Partial<CheckReport> {
+  const view = versionView(runtime, (d) => state.imageFacts(d), remote, before);
+  if (!view) return {};
+  return {
+    version: view.latest.text,
+    versionFrom: view.latest.from,
+    ...(view.running ? { previousVersion: view.running.text } : {}),
+    ...(view.link ? { link: view.link } : {}),
+    ...(view.created ? { created: view.created } : {}),
+  };
+}
+
+/** The entry this check added (moved, seeded) with the versions people read, when they are more than a digest. */
+function withEntryVersions(state: RuntimeState, at: string, view: VersionView | undefined): RuntimeState {
+  const last = state.history.at(-1);
+  if (!view || !last || last.at !== at || (last.kind !== 'moved' && last.kind !== 'seeded')) return state;
+  const named = {
+    ...(view.latest.from !== 'digest' ? { version: view.latest.text } : {}),
+    ...(view.running && view.running.from !== 'digest' && last.kind === 'moved' ? { previousVersion: view.running.text } : {}),
+  };
+  if (Object.keys(named).length === 0) return state;
+  return { ...state, history: [...state.history.slice(0, -1), { ...last, ...named }] };
 }
 
 /** Only an engine's part moves on: the runtime's side was told by another engine's entry. */

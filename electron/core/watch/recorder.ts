@@ -2,7 +2,9 @@
 // first's outcome), its result turned into the runtime's next state on that engine, the
 // origin's log lines, and the events the window and notifications follow.
 import type { Log } from '../log.js';
-import { changedContainers, type RuntimeConfig, type RuntimeRefreshDetail, type RuntimeState } from '../../../shared/dto.js';
+import { changedContainers, type HistoryEntry, type RuntimeConfig, type RuntimeRefreshDetail, type RuntimeState } from '../../../shared/dto.js';
+import { tryParseReference } from '../image/reference.js';
+import { versionLabel } from '../versions/view.js';
 import type { CoreEvent } from '../../../shared/events.js';
 import { ContainerListError } from '../errors.js';
 import type { RefreshOptions } from '../refresh/service.js';
@@ -97,7 +99,14 @@ export class RefreshRecorder {
       return { detail };
     }
     const recordedState = recordRefresh(state.get(runtime.name, engine.name), target, detail, now(), options.retry ? this.deps.retry : null);
-    const next = several ? tagLastEntry(recordedState, engine.name) : recordedState;
+    // What runs now, as people read it, when the image (or its tag) says more than its digest.
+    const ran =
+      detail.ok && recordedState.appliedDigest
+        ? versionLabel(state.imageFacts(recordedState.appliedDigest), recordedState.appliedDigest, tagOf(runtime))
+        : null;
+    const version = ran && ran.from !== 'digest' ? ran.text : undefined;
+    const named = version ? withLastEntry(recordedState, { version }) : recordedState;
+    const next = several ? withLastEntry(named, { engine: engine.name }) : named;
     this.deps.update(runtime.name, engine.name, next);
     const recorded = next.history.at(-1);
     if (detail.ok && recorded?.kind === 'refreshed' && recorded.message)
@@ -117,15 +126,17 @@ export class RefreshRecorder {
       });
     }
     done();
-    this.deps.emit?.({ type: 'refresh-finished', runtime: runtime.name, detail, ...tag });
+    this.deps.emit?.({ type: 'refresh-finished', runtime: runtime.name, detail, ...tag, ...(version ? { version } : {}) });
     await state.save();
     return listError ? { detail, listError } : { detail };
   }
 }
 
-/** The state with its newest history entry naming the engine it is about. */
-function tagLastEntry(state: RuntimeState, engine: string): RuntimeState {
+/** The state with more said in its newest history entry (the engine it is about, the version it brought). */
+function withLastEntry(state: RuntimeState, more: Partial<HistoryEntry>): RuntimeState {
   const last = state.history.at(-1);
   if (!last) return state;
-  return { ...state, history: [...state.history.slice(0, -1), { ...last, engine }] };
+  return { ...state, history: [...state.history.slice(0, -1), { ...last, ...more }] };
 }
+
+const tagOf = (runtime: RuntimeConfig): string | undefined => tryParseReference(runtime.image)?.tag;

@@ -5,6 +5,7 @@
 import { formatReference, type ImageReference } from '../image/reference.js';
 import type { PlatformImage } from '../registry/platform-lookup.js';
 import type { LocalView } from './transitions.js';
+import type { ImageFacts } from '../../../shared/dto.js';
 import { Semaphore } from '../util/limit.js';
 import type { WatchedEngine } from './watched-engine.js';
 
@@ -13,12 +14,18 @@ export interface LookupFunctions {
   localView?: (ref: ImageReference, digest: string) => Promise<LocalView>;
   lookupDigest: (ref: ImageReference, signal?: AbortSignal) => Promise<string>;
   platformImage?: (ref: ImageReference, digest: string, signal?: AbortSignal) => Promise<PlatformImage | null>;
+  /**
+   * What the image `digest` names says about itself (its config's labels). `platformImage`: the
+   * engine platform's image in it, when the move's index read found one. Absent: not read.
+   */
+  readFacts?: (ref: ImageReference, digest: string, platformImage: string | null, signal?: AbortSignal) => Promise<ImageFacts>;
 }
 
 export class TickLookups {
   private readonly limits = new Map<string, Semaphore>();
   private readonly digests = new Map<string, Promise<string>>();
   private readonly platforms = new Map<string, Promise<PlatformImage | null>>();
+  private readonly factReads = new Map<string, Promise<ImageFacts | null>>();
   /** Per engine, set once it failed to answer in this tick: the other runtimes do not ask it again. */
   private readonly engineDown = new Map<string, Error>();
 
@@ -43,6 +50,13 @@ export class TickLookups {
     const read = engine ? engine.platformImage : this.fns.platformImage;
     if (!read) return Promise.resolve(null);
     return this.once(ref.registry, this.platforms, `${formatReference(ref)}@${digest}@${engine?.name ?? ''}`, () => read(ref, digest, this.signal));
+  }
+
+  /** What the image a digest names says about itself, read once in a tick however many runtimes follow it; null when not read. */
+  facts(ref: ImageReference, digest: string, platformImage: string | null): Promise<ImageFacts | null> {
+    const read = this.fns.readFacts;
+    if (!read) return Promise.resolve(null);
+    return this.once(ref.registry, this.factReads, `${ref.registry}/${ref.repository}@${digest}`, () => read(ref, digest, platformImage, this.signal));
   }
 
   /** An engine's view of a tag; after one failure in this tick, the same failure without asking. */

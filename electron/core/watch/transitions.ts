@@ -10,6 +10,10 @@ export interface LocalView {
   present: boolean;
   /** That image records the given remote digest for the watched repository. */
   hasDigest: boolean;
+  /** The registry digest that image records for the watched repository (what the engine holds), when it records one. */
+  digest?: string;
+  /** That image's labels, for the version of what runs. */
+  labels?: Readonly<Record<string, string>>;
 }
 
 export interface RetryPolicy {
@@ -33,7 +37,9 @@ function withHistory(state: RuntimeState, entry: HistoryEntry): HistoryEntry[] {
 /** What the engine holds decides `updateAvailable`; with no answer it stays unknown (null). */
 function fromLocal(remote: string, local: LocalView | null): Pick<RuntimeState, 'updateAvailable'> & Partial<Pick<RuntimeState, 'appliedDigest'>> {
   if (local === null) return { updateAvailable: null };
-  return { updateAvailable: local.present && !local.hasDigest, ...(local.hasDigest ? { appliedDigest: remote } : {}) };
+  // An engine holding an older image from the registry: that digest is what it runs (its version is shown).
+  const held = local.hasDigest ? remote : local.present ? local.digest : undefined;
+  return { updateAvailable: local.present && !local.hasDigest, ...(held ? { appliedDigest: held } : {}) };
 }
 
 /**

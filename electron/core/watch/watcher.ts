@@ -19,6 +19,7 @@ import type { Log } from '../log.js';
 import { checkRuntime } from './check-runtime.js';
 import { dueRetries, retryNowOn, type RetryView } from './retries.js';
 import type { WatchedEngine } from './watched-engine.js';
+import { withVersions } from '../versions/summary.js';
 
 export interface WatchSettings {
   runtimes: RuntimeConfig[];
@@ -49,6 +50,8 @@ export interface WatcherDeps {
   /** Brings the runtime list up to date (discovery mode) before a check or a refresh. */
   discover?: () => Promise<void>;
   lookupDigest: LookupFunctions['lookupDigest'];
+  /** Reads what an image says about itself (its labels), once per digest; versions show as tags or digests without it. */
+  readFacts?: LookupFunctions['readFacts'];
   /** Before a tick's lookups: anything that lets them share work (the registries' tokens). */
   prepareLookups?: (refs: ImageReference[], signal?: AbortSignal) => Promise<void>;
   store: StateStore;
@@ -139,12 +142,13 @@ export class Watcher {
 
   /** A runtime as the window shows it: with several engines, summed up and per engine. */
   summaryOf(runtime: RuntimeConfig): RuntimeSummary {
-    return summarizeRuntime(
+    const summary = summarizeRuntime(
       this.state,
       runtime.name,
       this.enginesFor(runtime).map((e) => e.name),
       this.deps.stale,
     );
+    return withVersions(summary, runtime, (digest) => this.state.imageFacts(digest));
   }
 
   /** The runtimes being refreshed now, on any engine. */

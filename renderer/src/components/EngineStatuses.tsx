@@ -36,6 +36,7 @@ export function EngineStatuses({
         {parts.map((part) => (
           <li key={part.engine} className={part.stale ? 'stale' : undefined}>
             <strong>{part.engine}</strong>: {refreshingOn.includes(part.engine) ? 'refreshing…' : engineText(part)}
+            {part.running && part.running.from !== 'digest' ? <span className="muted"> (runs {part.running.text})</span> : null}
             {part.stale ? (
               <span className="muted" title={part.stale.error}>
                 {' '}

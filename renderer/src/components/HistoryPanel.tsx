@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import type { HistoryEntry } from '../../../shared/dto.js';
 import { useServices } from '../context.js';
 import { shortHex } from '../../../shared/digest.js';
+import { changeText } from '../../../shared/versions.js';
 import { exactTime } from '../format.js';
 import { RelativeTime } from './RelativeTime.js';
 import { useStoreValue } from '../hydration.js';
@@ -53,6 +54,7 @@ export function HistoryPanel({ name, onClose }: { name: string; onClose: () => v
             <li key={`${entry.at}-${index}`} className={`event ${entry.kind}`} aria-label={`${KIND_TEXT[entry.kind]} ${exactTime(entry.at)}`}>
               <span className="kind">{KIND_TEXT[entry.kind]}</span>
               <RelativeTime iso={entry.at} />
+              {entry.version ? <strong className="version">{changeText(entry.version, entry.previousVersion)}</strong> : null}
               {entry.digest ? (
                 <code title={entry.digest}>
                   {entry.previousDigest ? `${shortHex(entry.previousDigest)} → ` : ''}

@@ -10,6 +10,7 @@ import { RelativeTime } from './RelativeTime.js';
 import { useStoreValue } from '../hydration.js';
 import { EngineStatuses } from './EngineStatuses.js';
 import { readableFailure, shortImage } from '../failure.js';
+import { Versions } from './Versions.js';
 
 const STEP_TEXT: Record<RecreateStep, string> = {
   create: 'creating replacement',
@@ -132,6 +133,7 @@ export const RuntimeRow = memo(function RuntimeRow({ name, onHistory }: { name: 
         ) : (
           <span className="muted">Up to date</span>
         )}
+        <Versions runtime={name} versions={state.versions} />
       </td>
       <td>
         <RelativeTime iso={state.lastCheckAt} />
