@@ -9,6 +9,8 @@ import type { AddressInfo, Socket } from 'node:net';
 
 export interface ProxyCounts {
   manifests: number;
+  /** Blob GETs (an image's config, read for its labels when a tag moves). */
+  blobs: number;
   tokens: number;
   unauthorized: number;
   connections: number;
@@ -29,7 +31,7 @@ export interface ProxyServer {
 
 /** The proxy itself; `startLatencyProxy` (latency-proxy.ts) runs it in a process of its own. */
 export async function serveLatencyProxy(options: ProxyOptions): Promise<ProxyServer> {
-  const counts: ProxyCounts = { manifests: 0, tokens: 0, unauthorized: 0, connections: 0 };
+  const counts: ProxyCounts = { manifests: 0, blobs: 0, tokens: 0, unauthorized: 0, connections: 0 };
   const tokens = new Map<string, { scopes: Set<string>; until: number }>();
   const fresh = new WeakSet<Socket>();
   const upstream = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -66,6 +68,7 @@ export async function serveLatencyProxy(options: ProxyOptions): Promise<ProxySer
       }
       counts.manifests++;
     }
+    if (/^\/v2\/.+\/blobs\//.test(url.pathname)) counts.blobs++;
     const headers = { ...req.headers, host: options.upstream };
     delete headers.authorization;
     const forward = http.request(
@@ -97,7 +100,7 @@ export async function serveLatencyProxy(options: ProxyOptions): Promise<ProxySer
   return {
     host,
     counts,
-    reset: () => Object.assign(counts, { manifests: 0, tokens: 0, unauthorized: 0, connections: 0 }),
+    reset: () => Object.assign(counts, { manifests: 0, blobs: 0, tokens: 0, unauthorized: 0, connections: 0 }),
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();

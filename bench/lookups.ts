@@ -8,10 +8,13 @@ import { MemoryStateStore } from '../electron/core/state/store.js';
 import { startLatencyProxy } from './latency-proxy.js';
 import { originCheck } from './origin.js';
 import { median } from './stats.js';
+import { seedRepositories } from './seed.js';
 import type { Settings } from '../shared/schemas.js';
 
 export interface LookupResults {
   requestsPerRefPerTick: { interval60: number; interval300: number };
+  /** The check right after every tag moved: requests per moved image (its lookup, then its labels' manifest and config, once). */
+  requestsPerMovedRef: number;
   newConnectionsPerRefPerTick: number;
   tick: { refs: number; rttMs: number; oursMs: number; originMs: number; limitMs: number; speedupVsOrigin: number; overLimit: number };
 }
@@ -20,7 +23,16 @@ export interface LookupResults {
 export type BenchEngines = { dockerHost: string } | { engines: Settings['engines']; env: NodeJS.ProcessEnv };
 
 /** Steady checks of `repos` through a proxy `rttMs` away, the clock moved `intervalS` (plus jitter) between them. */
-export async function steadyChecks(upstream: string, repos: readonly string[], rttMs: number, intervalS: number, checks: number, on: BenchEngines) {
+export async function steadyChecks(
+  upstream: string,
+  repos: readonly string[],
+  rttMs: number,
+  intervalS: number,
+  checks: number,
+  on: BenchEngines,
+  /** Moves every tag after the steady checks; the next check's requests are counted apart. */
+  move?: () => Promise<void>,
+) {
   const proxy = await startLatencyProxy({ upstream, rttMs, tokenLifetimeS: 300 });
   let clock = Date.now();
   const env = 'env' in on ? on.env : {};
@@ -44,12 +56,21 @@ export async function steadyChecks(upstream: string, repos: readonly string[], r
     await core.watcher.tick();
     durations.push(performance.now() - started);
     const seen = await proxy.counts();
-    counts.push({ requests: seen.manifests + seen.tokens + seen.unauthorized, connections: seen.connections });
+    counts.push({ requests: seen.manifests + seen.blobs + seen.tokens + seen.unauthorized, connections: seen.connections });
+  }
+  let moved = 0;
+  if (move) {
+    await move();
+    clock += intervalS * 1000 + 7_000;
+    await proxy.reset();
+    await core.watcher.tick();
+    const seen = await proxy.counts();
+    moved = (seen.manifests + seen.blobs + seen.tokens + seen.unauthorized) / repos.length;
   }
   await core.close();
   await proxy.close();
   const perRef = (key: 'requests' | 'connections'): number => counts.reduce((sum, c) => sum + c[key], 0) / (checks * repos.length);
-  return { requests: perRef('requests'), connections: perRef('connections'), ms: median(durations), concurrency: config.concurrency };
+  return { requests: perRef('requests'), connections: perRef('connections'), ms: median(durations), concurrency: config.concurrency, moved };
 }
 
 export async function measureLookups(options: {
@@ -61,7 +82,11 @@ export async function measureLookups(options: {
 }): Promise<LookupResults> {
   const { upstream, repos, rttMs, checks, dockerHost } = options;
   // Request counts do not depend on latency: measured without it, so the run stays short.
-  const at300 = await steadyChecks(upstream, repos, 0, 300, checks, { dockerHost });
+  // Every tag moves once after the steady checks, and is put back (the same content, so the same digest) for what follows.
+  const at300 = await steadyChecks(upstream, repos, 0, 300, checks, { dockerHost }, async () => {
+    await seedRepositories(upstream, repos, 'v1-moved');
+  });
+  await seedRepositories(upstream, repos, 'v1');
   const at60 = await steadyChecks(upstream, repos, 0, 60, checks, { dockerHost });
   // Timing: tokens expired (300 s), so a check pays its token requests too.
   const timed = await steadyChecks(upstream, repos, rttMs, 300, Math.max(1, Math.min(checks, 3)), { dockerHost });
@@ -71,6 +96,7 @@ export async function measureLookups(options: {
   const limitMs = Math.ceil(repos.length / timed.concurrency) * rttMs;
   return {
     requestsPerRefPerTick: { interval60: at60.requests, interval300: at300.requests },
+    requestsPerMovedRef: at300.moved,
     newConnectionsPerRefPerTick: at60.connections,
     tick: {
       refs: repos.length,

@@ -44,6 +44,7 @@ function table(r: BenchResult, staticMs: number): string {
   const rows: Array<[string, string, string]> = [
     ['registry requests per image per check, 300 s interval', f(r.requestsPerRefPerTick.interval300, 3), 'target ≤ 1.01'],
     ['registry requests per image per check, 60 s interval', f(r.requestsPerRefPerTick.interval60, 3), 'target ≤ 1.01'],
+    ['registry requests per image, the check after its tag moved (lookup + labels)', f(r.requestsPerMovedRef, 3), 'target ≤ 4 (1 + 3, once)'],
     ['new connections per image per check, 60 s interval', f(r.newConnectionsPerRefPerTick, 3), 'target ≤ 0.05'],
     [
       `check of ${r.tick.refs} images at ${r.tick.rttMs} ms round trip`,

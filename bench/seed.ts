@@ -25,7 +25,12 @@ export async function seedRepositories(registry: string, repos: readonly string[
       ...(await Promise.all(
         batch.map(async (repo) => {
           const config = Buffer.from(
-            JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Labels: { repo, version } }, rootfs: { type: 'layers', diff_ids: [] } }),
+            JSON.stringify({
+              architecture: 'amd64',
+              os: 'linux',
+              config: { Labels: { repo, version, 'org.opencontainers.image.version': version } },
+              rootfs: { type: 'layers', diff_ids: [] },
+            }),
           );
           const configDigest = await putBlob(registry, repo, config);
           const manifest = JSON.stringify({

@@ -36,7 +36,8 @@ function statePath(cmd: { state?: string }, env: NodeJS.ProcessEnv): string {
   return cmd.state ?? (env.IMAGEWATCH_STATE || defaultStatePath(env));
 }
 
-function humanCheck(run: CheckRun): string {
+/** `imagewatch check` on a terminal: one line per runtime (exported for its test). */
+export function humanCheck(run: CheckRun): string {
   const rows = run.runtimes.map((r) => {
     const status = r.outcome === 'error' ? `error: ${r.error}` : r.outcome;
     const update = r.updateAvailable ? ' (update available)' : '';

@@ -13,6 +13,7 @@ const bed = requireBed();
 const SHAPE = {
   requestsPerRefPerTick: ['interval60', 'interval300'],
   newConnectionsPerRefPerTick: null,
+  requestsPerMovedRef: null,
   tick: ['refs', 'rttMs', 'oursMs', 'originMs', 'limitMs', 'speedupVsOrigin', 'overLimit'],
   downtime: ['oursMs', 'naiveMs', 'ratio', 'overlapFailedRequests'],
   idle: ['rssMb', 'rssGrowthMbPer1000Ticks', 'cpuMsPerTick', 'childrenPssMb'],

@@ -1,7 +1,8 @@
 // A multi-arch tag moves whenever any platform's image changes. A move that leaves the
 // engine's own platform (linux/amd64 on the bed) alone is no new version: no notification, no
 // refresh, and only one extra GET, of the new index. A real two-platform index is pushed to the
-// bed registry with manifest PUTs, behind a proxy that records every request.
+// bed registry with manifest PUTs, behind a proxy that records every request. Each platform's
+// image carries its own version label, so the version shown is the engine platform's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -24,7 +25,7 @@ describe.skipIf(bed === null)('multi-arch tags', () => {
 
   /** Builds and pushes one platform's image; its descriptor for an index. */
   const platformImage = async (tag: string, version: string): Promise<{ digest: string; size: number }> => {
-    await makeImage(b, `${repo}:${tag}`, { version });
+    await makeImage(b, `${repo}:${tag}`, { version, labels: { 'org.opencontainers.image.version': tag } });
     await push(b, `${repo}:${tag}`);
     const res = await fetch(`http://${b.registries.open}/v2/multi-${id}/app/manifests/${tag}`, { method: 'HEAD', headers: { accept: IMAGE } });
     return { digest: res.headers.get('docker-content-digest')!, size: Number(res.headers.get('content-length')) };
@@ -70,11 +71,17 @@ describe.skipIf(bed === null)('multi-arch tags', () => {
     await proxy.close();
   });
 
-  it('seeds from the index, reading it once to learn the engine platform image', async () => {
+  it("seeds from the index, reading it once to learn the engine platform image, and that image's version", async () => {
     proxy.seen.length = 0;
     const report = await check();
-    expect(report).toMatchObject({ outcome: 'seeded', remoteDigest: index1, updateAvailable: false });
-    expect(manifestRequests()).toEqual([`HEAD /v2/multi-${id}/app/manifests/latest`, `GET /v2/multi-${id}/app/manifests/${index1}`]);
+    expect(report).toMatchObject({ outcome: 'seeded', remoteDigest: index1, updateAvailable: false, version: 'amd64-1', versionFrom: 'label' });
+    // The lookup, the index, then the platform's manifest and its config: the labels cost two requests, once.
+    expect(manifestRequests()).toEqual([
+      `HEAD /v2/multi-${id}/app/manifests/latest`,
+      `GET /v2/multi-${id}/app/manifests/${index1}`,
+      `GET /v2/multi-${id}/app/manifests/${amd64v1.digest}`,
+    ]);
+    expect(proxy.seen.filter((line) => line.startsWith(`GET /v2/multi-${id}/app/blobs/`))).toHaveLength(1);
   });
 
   it('takes a move of another platform only as a new index: no update, no refresh, one GET', async () => {
@@ -82,7 +89,7 @@ describe.skipIf(bed === null)('multi-arch tags', () => {
     const index2 = await putIndex(amd64v1, await platformImage('arm64-2', 'arm-v2'));
     proxy.seen.length = 0;
     const report = await check();
-    expect(report).toMatchObject({ outcome: 'unchanged', remoteDigest: index2, previousDigest: index1, updateAvailable: false });
+    expect(report).toMatchObject({ outcome: 'unchanged', remoteDigest: index2, previousDigest: index1, updateAvailable: false, version: 'amd64-1' });
     expect(report.refresh).toBeUndefined();
     expect(manifestRequests()).toEqual([`HEAD /v2/multi-${id}/app/manifests/latest`, `GET /v2/multi-${id}/app/manifests/${index2}`]);
     expect(history().at(-1)).toMatchObject({
@@ -103,7 +110,7 @@ describe.skipIf(bed === null)('multi-arch tags', () => {
   it("takes a move of the engine's platform as a new version and refreshes onto it", async () => {
     const index3 = await putIndex(await platformImage('amd64-2', 'v2'), await platformImage('arm64-3', 'arm-v3'));
     const report = await check();
-    expect(report).toMatchObject({ outcome: 'moved', remoteDigest: index3 });
+    expect(report).toMatchObject({ outcome: 'moved', remoteDigest: index3, version: 'amd64-2', previousVersion: 'amd64-1' });
     expect(report.refresh?.recreated).toEqual([`multi-${id}`]);
     expect((await docker(b, ['exec', `multi-${id}`, 'cat', '/version'])).trim()).toBe('v2');
   });

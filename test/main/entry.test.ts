@@ -32,13 +32,16 @@ describe('desktop entry', () => {
     app.emit('second-instance');
     expect(window.visible).toBe(true);
 
-    // Navigation, new windows and permissions are refused; only https links leave, to the browser.
+    // Navigation, new windows and permissions are refused; only web links leave, to the browser.
     let navigationPrevented = false;
     window.webContents.emit('will-navigate', { preventDefault: () => (navigationPrevented = true) });
     expect(navigationPrevented).toBe(true);
     expect(window.webContents.openHandler!({ url: 'https://example.com/docs' })).toEqual({ action: 'deny' });
     expect(window.webContents.openHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
-    expect(shell.opened).toEqual(['https://example.com/docs']);
+    expect(window.webContents.openHandler!({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
+    // A release link on a plain-http forge opens too; only web pages leave.
+    expect(window.webContents.openHandler!({ url: 'http://gitea.lan/o/r/releases' })).toEqual({ action: 'deny' });
+    expect(shell.opened).toEqual(['https://example.com/docs', 'http://gitea.lan/o/r/releases']);
     let granted: boolean | null = null;
     (session.defaultSession.permissionHandler as (c: unknown, p: string, cb: (ok: boolean) => void) => void)({}, 'media', (ok) => (granted = ok));
     expect(granted).toBe(false);

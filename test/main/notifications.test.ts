@@ -68,6 +68,41 @@ describe('notifications', () => {
     ]);
   });
 
+  it('says the versions, the age, and opens the release notes from its action', () => {
+    const links: string[] = [];
+    const opened: string[] = [];
+    const notifier = new Notifier(
+      (runtime) => opened.push(runtime),
+      (url) => links.push(url),
+      () => Date.parse('2026-12-07T10:00:00Z'),
+    );
+    const link = 'https://github.com/o/crewai/releases/tag/v0.87.1';
+    notifier.handle({
+      type: 'digest-moved',
+      runtime: 'crewai',
+      image: 'ghcr.io/o/crewai:latest',
+      from: A,
+      to: B,
+      version: 'v0.87.1',
+      previousVersion: 'v0.86.0',
+      link,
+      created: '2026-12-07T08:00:00Z',
+    });
+    notifier.handle({ type: 'update-found', runtime: 'hermes', image: 'x', digest: B, version: '2.1' });
+    const [moved, found] = FakeNotification.shown;
+    expect(moved!.options).toEqual({
+      title: 'New version of crewai: v0.86.0 → v0.87.1',
+      body: `ghcr.io/o/crewai:latest now points at ${B.slice(0, 19)} (built 2 h ago)`,
+      actions: [{ type: 'button', text: 'What changed' }],
+    });
+    expect(found!.options.title).toBe('Update available for hermes: 2.1');
+    expect(found!.options.actions).toBeUndefined();
+    moved!.emit('action');
+    expect(links).toEqual([link]);
+    moved!.emit('click');
+    expect(opened).toEqual(['crewai']);
+  });
+
   it('shows nothing where notifications are unsupported', () => {
     FakeNotification.supported = false;
     new Notifier(() => undefined).handle({ type: 'digest-moved', runtime: 'a', image: 'x', from: A, to: B });

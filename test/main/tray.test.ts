@@ -4,6 +4,7 @@ import { appStatus } from '../../shared/status.js';
 import { emptyRuntimeState } from '../../electron/core/state/store.js';
 import { buildTrayMenu, trayTooltip, type TrayMenuItem } from '../../electron/main/tray-menu.js';
 import { TrayController } from '../../electron/main/tray.js';
+import { isWebLink } from '../../electron/main/web-link.js';
 import { Tray } from '../fakes/electron.js';
 import { appState } from '../fixtures/runtime-state.js';
 
@@ -50,6 +51,24 @@ describe('tray menu, built from state', () => {
       'Open logs',
       'Quit',
     ]);
+  });
+
+  it('shows versions in the lines and the tooltip, and a "What changed" entry that opens the link', () => {
+    const link = 'https://github.com/o/crewai/releases/tag/v0.87.1';
+    const withVersions = (name: string, patch: Partial<RuntimeView['state']>, versions: RuntimeView['state']['versions']): RuntimeView => {
+      const v = view(name, patch);
+      return { ...v, state: { ...v.state, ...(versions ? { versions } : {}) } };
+    };
+    const s = state([
+      withVersions('crewai', { updateAvailable: true }, { latest: { text: 'v0.87.1', from: 'label' }, running: { text: 'v0.86.0', from: 'label' }, link }),
+      withVersions('hermes', {}, { latest: { text: '2.1', from: 'tag' } }),
+      withVersions('plain', {}, { latest: { text: 'sha256:aaaaaaaaaaaa', from: 'digest' } }),
+    ]);
+    const menu = buildTrayMenu(s, false);
+    expect(labels(menu).slice(2, 5)).toEqual(['crewai: update available v0.86.0 → v0.87.1', 'hermes: up to date 2.1', 'plain: up to date']);
+    expect(menu[2]!.submenu!.at(-1)).toEqual({ label: 'What changed in v0.87.1', action: { kind: 'open-link', url: link } });
+    expect(menu[3]!.submenu!.some((i) => i.action?.kind === 'open-link')).toBe(false);
+    expect(trayTooltip(s)).toContain('update for crewai v0.86.0 → v0.87.1');
   });
 
   it('puts "Refresh now" under each runtime, disabled while that runtime refreshes', () => {
@@ -128,5 +147,18 @@ describe('tray with several engines', () => {
     s.engines = [engine('local', false)];
     expect(trayTooltip(s)).not.toMatch(/engines/);
     expect(labels(buildTrayMenu(s, false))[1]).toBe('---');
+  });
+});
+
+describe('links handed to the system browser', () => {
+  it.each([
+    ['https://github.com/o/r/releases/tag/v1', true],
+    ['http://gitea.lan/o/r/releases', true],
+    ['javascript:alert(1)', false],
+    ['file:///etc/passwd', false],
+    ['vscode://file/x', false],
+    ['not a url', false],
+  ])('%s opens: %s', (url, expected) => {
+    expect(isWebLink(url)).toBe(expected);
   });
 });

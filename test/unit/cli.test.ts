@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCommand, UsageError } from '../../electron/cli/args.js';
-import { runCli, type Io } from '../../electron/cli/run.js';
+import { humanCheck, runCli, type Io } from '../../electron/cli/run.js';
 import { logLine } from '../../electron/cli/log-format.js';
 import { backoffDelay, formatGoDuration } from '../../electron/core/util/time.js';
 
@@ -135,5 +135,42 @@ describe('formatting', () => {
     expect([1, 2, 3, 4].map((a) => backoffDelay(a, 1000, 5000, () => 0.5))).toEqual([1000, 2000, 4000, 5000]);
     expect(backoffDelay(1, 1000, 5000, () => 0)).toBe(900);
     expect(backoffDelay(1, 1000, 5000, () => 1)).toBe(1100);
+  });
+});
+
+describe('check on a terminal', () => {
+  it('says the versions beside the digest, and what changed when there is an update', () => {
+    const digest = `sha256:${'b'.repeat(64)}`;
+    const text = humanCheck({
+      engine: { host: 'unix:///var/run/docker.sock', source: 'default', description: 'unix:///var/run/docker.sock', tried: [] },
+      runtimes: [
+        {
+          name: 'app',
+          image: 'ghcr.io/o/app:latest',
+          outcome: 'moved',
+          remoteDigest: digest,
+          previousDigest: null,
+          updateAvailable: true,
+          version: 'v1.1.0',
+          versionFrom: 'label',
+          previousVersion: 'v1.0.0',
+          link: 'https://github.com/o/app/releases/tag/v1.1.0',
+        },
+        {
+          name: 'plain',
+          image: 'o/plain:latest',
+          outcome: 'unchanged',
+          remoteDigest: digest,
+          previousDigest: digest,
+          updateAvailable: false,
+          version: 'sha256:bbbbbbbbbbbb',
+          versionFrom: 'digest',
+        },
+      ],
+    });
+    expect(text).toContain(
+      'app              sha256:bbbbbbbbbbbb  moved v1.0.0 → v1.1.0 (update available)\n                 what changed: https://github.com/o/app/releases/tag/v1.1.0',
+    );
+    expect(text).toContain('plain            sha256:bbbbbbbbbbbb  unchanged\n');
   });
 });

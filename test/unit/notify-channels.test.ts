@@ -2,7 +2,7 @@
 // bad one refused with its place named and its secret left out.
 import { describe, expect, it } from 'vitest';
 import { parseChannel } from '../../electron/core/notify/channels.js';
-import { MessageMaker } from '../../electron/core/notify/message.js';
+import { MessageMaker, messageFields } from '../../electron/core/notify/message.js';
 
 describe('notification channel URLs', () => {
   it('masks every secret in the label', () => {
@@ -60,6 +60,28 @@ describe('notification channel URLs', () => {
     expect(maker.fromEvent(moved)).toMatchObject({ kind: 'new-version', runtime: 'app', digest: moved.to });
     expect(maker.fromEvent(moved)).toBeNull();
     expect(maker.fromEvent({ type: 'update-found', runtime: 'app', image: moved.image, digest: moved.to })).toBeNull();
+  });
+
+  it('tells a new version as people read it, with what changed and its age', () => {
+    const maker = new MessageMaker(() => Date.parse('2026-12-07T10:00:00Z'));
+    const message = maker.fromEvent({
+      type: 'digest-moved',
+      runtime: 'app',
+      image: 'ghcr.io/o/app:latest',
+      from: `sha256:${'a'.repeat(64)}`,
+      to: `sha256:${'b'.repeat(64)}`,
+      version: '0.87.1',
+      previousVersion: '0.86.0',
+      link: 'https://github.com/o/app/releases/tag/v0.87.1',
+      created: '2026-12-07T08:00:00Z',
+    })!;
+    expect(message.title).toBe('New version of app: 0.86.0 → 0.87.1');
+    expect(message.body).toBe(
+      `ghcr.io/o/app:latest now points at sha256:bbbbbbbbbbbb · built 2 h ago · what changed: https://github.com/o/app/releases/tag/v0.87.1`,
+    );
+    expect(messageFields(message)).toMatchObject({ version: '0.87.1', previousVersion: '0.86.0', link: 'https://github.com/o/app/releases/tag/v0.87.1' });
+    const refreshed = maker.fromEvent({ type: 'refresh-finished', runtime: 'app', version: '0.87.1', detail: { image: 'x', ok: true, containers: [] } })!;
+    expect(refreshed).toMatchObject({ title: 'Refreshed app to 0.87.1', version: '0.87.1' });
   });
 
   it('says Swarm services apart from containers in a refresh', () => {
