@@ -15,6 +15,7 @@ import type {
   EngineRuntimeStateSchema,
   SavedRuntimeSchema,
   ImageFactsSchema,
+  NewerTagSchema,
   NOTIFY_KINDS,
 } from './schemas.js';
 
@@ -33,6 +34,7 @@ export type RuntimeState = z.infer<typeof RuntimeStateSchema>;
 export type EngineRuntimeState = z.infer<typeof EngineRuntimeStateSchema>;
 export type SavedRuntime = z.infer<typeof SavedRuntimeSchema>;
 export type ImageFacts = z.infer<typeof ImageFactsSchema>;
+export type NewerTag = z.infer<typeof NewerTagSchema>;
 
 /**
  * A version as people read it, and where the text came from: the image's version label, the
@@ -138,7 +140,13 @@ export type EngineRuntimeSummary = EngineRuntimeState & {
  * when one does not know), the newest refresh and failure, the next retry, and `engines`, each
  * engine's own.
  */
-export type RuntimeSummary = Omit<RuntimeState, 'history'> & { historyLength: number; engines?: EngineRuntimeSummary[]; versions?: VersionView };
+export type RuntimeSummary = Omit<RuntimeState, 'history'> & {
+  historyLength: number;
+  engines?: EngineRuntimeSummary[];
+  versions?: VersionView;
+  /** A newer version tag of the same shape, found by listing the repository's tags. */
+  newerTag?: NewerTag;
+};
 
 export function summarize(state: RuntimeState): RuntimeSummary {
   const { history, ...rest } = state;
@@ -173,6 +181,8 @@ export interface RuntimeRefreshDetail {
   image: string;
   ok: boolean;
   error?: string;
+  /** Nothing was tried: the request cannot be done as asked (a move of compose-managed containers); `error` says why. */
+  refused?: true;
   /** Digest of the tag as pulled, when the engine reported one. */
   digest?: string;
   imageIdBefore?: string;
@@ -237,6 +247,8 @@ export interface CheckReport {
   link?: string;
   /** When the image the tag names was built. */
   created?: string;
+  /** A newer version tag of the same shape (never moved to by itself). */
+  newerTag?: string;
 }
 
 /** A notification channel as the window sees it: masked, never its URL. */

@@ -16,6 +16,8 @@ export type CoreEvent =
   | ({ type: 'digest-moved'; runtime: string; image: string; from: string; to: string; engines?: string[] } & VersionFields)
   /** The engine's image differs from the tag's digest, found without the digest moving (first check, engine back). */
   | ({ type: 'update-found'; runtime: string; image: string; digest: string; engine?: string } & VersionFields)
+  /** A newer version tag of the same shape as the watched one (announced once; never moved to by itself). */
+  | { type: 'new-tag'; runtime: string; image: string; current: string; tag: string }
   | { type: 'refresh-started'; runtime: string; engine?: string }
   | { type: 'refresh-progress'; progress: RefreshProgress }
   /** `version`: what now runs, when the image says (its label) or its tag is a version. */

@@ -37,6 +37,53 @@ export const RuntimeMatchSchema = z
   })
   .strict();
 
+/** How far a newer version tag may be: the same major and minor (`patch`), the same major (`minor`), any (`major`); false: not looked for. */
+export const NewerTagsSchema = z.union([z.enum(['patch', 'minor', 'major']), z.literal(false)]);
+
+/** A regex setting: compiled when read, so a bad one is a config error naming it, not a failure at the next listing. */
+const RegexSchema = z
+  .string()
+  .min(1)
+  .max(500)
+  .refine(
+    (source) => {
+      try {
+        new RegExp(source);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'not a valid regular expression' },
+  );
+
+/** Which tags count when looking for newer ones (What's Up Docker's wud.tag.* in settings form). */
+export const TagFiltersSchema = z
+  .object({
+    /** Only tags this regex matches. */
+    include: RegexSchema.optional(),
+    /** Never tags this regex matches. */
+    exclude: RegexSchema.optional(),
+    /** `regex => replacement`: each tag is rewritten so before it is compared (the real tag is the one announced). */
+    transform: z
+      .string()
+      .max(600)
+      .refine((text) => {
+        const at = text.indexOf('=>');
+        if (at < 0) return false;
+        try {
+          new RegExp(text.slice(0, at).trim());
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be "regex => replacement" with a valid regular expression')
+      .optional(),
+    /** Count pre-releases (rc, beta…); off unless asked. */
+    prerelease: z.boolean().optional(),
+  })
+  .strict();
+
 /** A release link template: an http(s) URL, with `${version}`-style names filled in when shown. */
 export const LinkTemplateSchema = z
   .string()
@@ -66,6 +113,10 @@ export const RuntimeConfigSchema = z
      * `${minor}`, `${patch}`); built from the image's source label when absent.
      */
     link: LinkTemplateSchema.optional(),
+    /** Look for newer version tags of the same shape, up to this level (overrides the global setting). */
+    newerTags: NewerTagsSchema.optional(),
+    /** Which tags count when looking for newer ones. */
+    tags: TagFiltersSchema.optional(),
   })
   .strict();
 
@@ -75,7 +126,7 @@ export const CredentialSettingSchema = z.union([
 ]);
 
 /** What notification channels can be told; a channel may filter on these. */
-export const NOTIFY_KINDS = ['new-version', 'refreshed', 'refresh-failed', 'recovered', 'engine-unreachable', 'engine-back', 'test'] as const;
+export const NOTIFY_KINDS = ['new-version', 'new-tag', 'refreshed', 'refresh-failed', 'recovered', 'engine-unreachable', 'engine-back', 'test'] as const;
 
 /** A channel with filters: its URL (shoutrrr or Apprise syntax), and what it is told. */
 export const ChannelInputSchema = z
@@ -134,6 +185,18 @@ export const SettingsSchema = z
     discover: z.union([z.boolean(), z.literal('opt-in')]).optional(),
     /** Notification channels (see README "Notifications"). */
     notify: z.array(NotifyChannelSchema).max(50).optional(),
+    /**
+     * Look for newer version tags of each runtime whose tag is a version: false for configured
+     * runtimes and `minor` for discovered ones unless set here (or per runtime).
+     */
+    newerTags: NewerTagsSchema.optional(),
+    /** A repository's tags are listed at most this often (they are never listed on every check). */
+    tagsIntervalSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(30 * 24 * 3600)
+      .optional(),
     /** `imagewatch serve`'s /metrics: `public: true` serves it without the token. */
     metrics: z.object({ public: z.boolean().optional() }).strict().optional(),
   })
@@ -161,10 +224,14 @@ export const SETTING_DEFAULTS = {
   // against Docker Hub's pull limit), and a self-hosted registry hardly notices eight.
   concurrency: 8,
   discover: false,
-} as const satisfies Required<Omit<Settings, 'runtimes' | 'dockerHost' | 'engines' | 'metrics' | 'notify'>>;
+  tagsIntervalSeconds: 6 * 3600,
+} as const satisfies Required<Omit<Settings, 'runtimes' | 'dockerHost' | 'engines' | 'metrics' | 'notify' | 'newerTags'>>;
 
 /** What the window may change in the settings (`updateSettings`): a part of the config's shape. */
 export const SettingsPatchSchema = SettingsSchema.pick({ intervalSeconds: true, recreate: true, autoRefresh: true, discover: true });
+
+/** A tag as the distribution spec writes it. */
+export const TagSchema = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, 'a tag such as 1.27.0');
 
 export const RefreshRequestSchema = z
   .object({
@@ -172,6 +239,8 @@ export const RefreshRequestSchema = z
     pullOnly: z.boolean().optional(),
     /** On this engine only; on every engine of the runtime when absent. */
     engine: EngineNameSchema.optional(),
+    /** Move the runtime's containers to this tag of the same repository (a newer version tag). */
+    toTag: TagSchema.optional(),
   })
   .strict();
 
@@ -196,7 +265,9 @@ export const HistoryEntrySchema = z
   .object({
     at: IsoDate,
     /** index-moved: a multi-arch index moved while this platform's image stayed the same (not a new version). */
-    kind: z.enum(['seeded', 'moved', 'index-moved', 'refreshed', 'refresh-failed', 'check-failed', 'notify-failed']),
+    kind: z.enum(['seeded', 'moved', 'index-moved', 'refreshed', 'refresh-failed', 'check-failed', 'notify-failed', 'new-tag']),
+    /** new-tag: the newer version tag found. */
+    tag: z.string().max(128).optional(),
     digest: z.string().optional(),
     previousDigest: z.string().optional(),
     message: z.string().optional(),
@@ -260,9 +331,15 @@ export const EngineRuntimeStateSchema = RuntimeStateSchema.pick({
  * check, a lookup's failure, the history, and each engine's part by engine name. The key ""
  * holds what a one-engine imagewatch (schema 4) kept; it goes to the first engine at load.
  */
+/** A newer version tag of the watched one, found by listing the repository's tags; announced once. */
+export const NewerTagSchema = z.object({ tag: z.string().min(1).max(128), foundAt: IsoDate }).strict();
+
 export const SavedRuntimeSchema = RuntimeStateSchema.pick({ seenDigest: true, lastCheckAt: true, lastError: true, history: true })
-  .extend({ engines: z.record(z.string(), EngineRuntimeStateSchema) })
+  .extend({ engines: z.record(z.string(), EngineRuntimeStateSchema), newerTag: NewerTagSchema.optional() })
   .strict();
+
+/** When a repository's tags were last listed, and why that failed (a refusal is not asked again until the next interval). */
+export const TagListingSchema = z.object({ listedAt: IsoDate, error: z.string().max(500).optional() }).strict();
 
 /**
  * What an image says about itself (its config's OCI or label-schema labels), kept per digest:
@@ -290,7 +367,8 @@ export const ImageFactsSchema = z
  * 3: the platform's image digest inside an index (`seenPlatformDigest`), and `index-moved` history.
  * 4: `notify-failed` history (a notification given up, with the reason).
  * 5: several engines: per runtime the remote side, per runtime and engine the rest (`engines`).
- * 6: what each image says about itself, by digest (`images`), and versions in history entries.
+ * 6: what each image says about itself, by digest (`images`), versions in history entries, and
+ *    newer version tags (`newerTag`, `tagListings`, `new-tag` history).
  */
 export const STATE_SCHEMA_VERSION = 6;
 
@@ -302,10 +380,14 @@ export const PersistedStateSchema = z
     rateLimits: z.record(z.string(), IsoDate).optional(),
     /** Digest → what that image says about itself (kept while a runtime or its history names the digest). */
     images: z.record(Digest, ImageFactsSchema).optional(),
+    /** `registry/repository` → its last tag listing. */
+    tagListings: z.record(z.string(), TagListingSchema).optional(),
   })
   .strict();
 
 export type PersistedState = z.infer<typeof PersistedStateSchema>;
+export type NewerTag = z.infer<typeof NewerTagSchema>;
+export type TagListing = z.infer<typeof TagListingSchema>;
 
 /** `where: path.to[2].key: message` lines, one per problem, for humans. */
 export function describeIssues(error: z.ZodError, where: string): string {

@@ -1,6 +1,6 @@
 // Command-line parsing for the headless CLI. Usage errors exit 2 with one line.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { EngineNameSchema } from '../../shared/schemas.js';
+import { EngineNameSchema, TagSchema } from '../../shared/schemas.js';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -12,6 +12,7 @@ export class UsageError extends Error {
 export const USAGE = `usage:
   imagewatch check   [--engine NAME]... [--config F] [--state F] [--auto-refresh] [--json]
   imagewatch refresh [--runtime NAME]... [--engine NAME]... [--no-recreate] [--config F] [--state F] [--json]
+  imagewatch refresh --runtime NAME --to-tag TAG   move its containers to a newer tag (not compose's)
   imagewatch watch   [--config F] [--state F]
   imagewatch serve   [--config F] [--state F] [--port N] [--host ADDR] [--allow-host NAME]...
   imagewatch notify-test [--config F]   (a test message to each notification channel)
@@ -26,7 +27,7 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
   | ({ kind: 'check'; autoRefresh: boolean; json: boolean; engines?: string[] } & CommonFlags)
-  | ({ kind: 'refresh'; runtimes: string[]; pullOnly: boolean; json: boolean; engines?: string[] } & CommonFlags)
+  | ({ kind: 'refresh'; runtimes: string[]; pullOnly: boolean; json: boolean; engines?: string[]; toTag?: string } & CommonFlags)
   | ({ kind: 'watch' } & CommonFlags)
   | ({ kind: 'serve'; port: number; host: string; allowHosts: string[] } & CommonFlags)
   | ({ kind: 'notify-test' } & CommonFlags);
@@ -105,12 +106,19 @@ export function parseCommand(argv: string[]): Command {
         runtime: { type: 'string', multiple: true },
         engine: { type: 'string', multiple: true },
         'no-recreate': { type: 'boolean' },
+        'to-tag': { type: 'string' },
         json: { type: 'boolean' },
       });
       if (v.help) return { kind: 'help' };
       const runtimes = (v.runtime ?? []).map((r) => nonEmpty('runtime', r)!);
+      const toTag = v['to-tag'] === undefined ? undefined : nonEmpty('to-tag', v['to-tag'])!;
+      if (toTag !== undefined) {
+        if (runtimes.length !== 1) throw new UsageError('--to-tag moves one runtime: name it with exactly one --runtime');
+        if (!TagSchema.safeParse(toTag).success) throw new UsageError(`--to-tag "${toTag.slice(0, 130)}" is not a tag (letters, digits, _ . -, at most 128)`);
+        if (v['no-recreate'] === true) throw new UsageError('--to-tag moves the containers; it cannot be used with --no-recreate');
+      }
       return withCommon<Extract<Command, { kind: 'refresh' }>>(
-        { kind: 'refresh', runtimes, pullOnly: v['no-recreate'] === true, json: v.json === true, ...engineNames(v.engine) },
+        { kind: 'refresh', runtimes, pullOnly: v['no-recreate'] === true, json: v.json === true, ...engineNames(v.engine), ...(toTag ? { toTag } : {}) },
         v,
       );
     }

@@ -44,8 +44,9 @@ export function humanCheck(run: CheckRun): string {
     const refresh = r.refresh ? ` refresh: ${r.refresh.failed.length ? 'failed' : `ok, recreated ${r.refresh.recreated.length}`}` : '';
     // The version people read, when the image (or its tag) says more than the digest shown beside it.
     const version = r.version && r.versionFrom !== 'digest' ? ` ${changeText(r.version, r.previousVersion)}` : '';
+    const newer = r.newerTag ? `, tag ${r.newerTag} available` : '';
     const link = r.link && r.updateAvailable ? `\n${''.padEnd(17)}what changed: ${r.link}` : '';
-    return `${r.name.padEnd(16)} ${shortDigest(r.remoteDigest).padEnd(20)} ${status}${version}${update}${refresh}${link}`;
+    return `${r.name.padEnd(16)} ${shortDigest(r.remoteDigest).padEnd(20)} ${status}${version}${update}${newer}${refresh}${link}`;
   });
   const unwatched = (run.unwatched ?? []).map((u) => `${u.image} (${u.containers.join(', ')}): ${u.detail}`);
   const notChecked = unwatched.length ? `not watched:\n${unwatched.map((line) => `  ${line}`).join('\n')}\n` : '';
@@ -260,7 +261,7 @@ async function execute(cmd: Command, io: Io): Promise<number> {
       return onOwner(cmd, io, async (target) => {
         let result: RefreshResult;
         try {
-          result = await target.refresh(cmd.runtimes, cmd.pullOnly, cmd.engines);
+          result = await target.refresh(cmd.runtimes, cmd.pullOnly, cmd.engines, cmd.toTag);
         } catch (err) {
           if (err instanceof RefreshListError) {
             io.stdout(`${JSON.stringify({ error: err.message, partial_result: err.partial }, null, 2)}\n`);

@@ -187,6 +187,7 @@ export function createCore(options: CoreOptions): Core {
     intervalMs: config.intervalMs,
     autoRefresh: config.autoRefresh,
     concurrency: config.concurrency,
+    tagsIntervalMs: config.tagsIntervalMs,
   });
   const watcher = new Watcher({
     settings,
@@ -208,6 +209,12 @@ export function createCore(options: CoreOptions): Core {
         ...(options.now ? { now: options.now } : {}),
       }),
     prepareLookups: (refs, signal) => registry.prepareTokens(refs, signal),
+    listTags: (ref, signal) => registry.listTags(ref, undefined, signal),
+    // Configured runtimes look for newer tags only when asked; discovered ones at `minor`, the setting aside.
+    newerTagsOf: (runtime) => {
+      const level = runtime.newerTags ?? config.newerTags ?? (watchlist.isDiscovered(runtime.name) ? 'minor' : false);
+      return level ? { level, filters: runtime.tags ?? {} } : null;
+    },
     store: options.store,
     restoreRateLimits: (until) => registry.restoreRateLimits(until),
     ...(options.emit ? { emit: options.emit } : {}),

@@ -8,6 +8,7 @@
 // - the engine's orchestrators and compose, whose labels say who else owns a container.
 
 import { LinkTemplateSchema } from '../../shared/schemas.js';
+import type { TagFilters } from './versions/tags/newer.js';
 
 /** `imagewatch.enable=true` opts a container in (discovery's opt-in mode); `false` opts it out. */
 export const ENABLE_LABEL = 'imagewatch.enable';
@@ -21,6 +22,17 @@ export const WARM_START_LABEL = 'imagewatch.warm-start';
  * Docker's name is honoured too, with its ${major}/${minor}/${patch}, since its users set it.
  */
 export const LINK_TEMPLATE_LABELS = ['imagewatch.link.template', 'wud.link.template'] as const;
+
+/**
+ * Which tags count when looking for newer ones: a regex to include, one to exclude, and a
+ * `regex => replacement` transform. What's Up Docker's `wud.tag.*` are honoured, since its
+ * users already set them; ours win where both are set.
+ */
+const TAG_FILTER_LABELS = {
+  include: ['imagewatch.tag.include', 'wud.tag.include'],
+  exclude: ['imagewatch.tag.exclude', 'wud.tag.exclude'],
+  transform: ['imagewatch.tag.transform', 'wud.tag.transform'],
+} as const;
 
 const OPT_OUT: ReadonlyArray<readonly [label: string, value: string]> = [
   [ENABLE_LABEL, 'false'],
@@ -77,4 +89,17 @@ export function linkTemplate(labels: Record<string, string> | null | undefined):
     if (value && LinkTemplateSchema.safeParse(value).success) return value;
   }
   return undefined;
+}
+
+/**
+ * The tag filters a container's labels set, as written: one that does not compile is said when
+ * newer tags are looked for (and none are then), never taken for another filter.
+ */
+export function tagFilters(labels: Record<string, string> | null | undefined): TagFilters | undefined {
+  const filters: TagFilters = {};
+  for (const [key, names] of Object.entries(TAG_FILTER_LABELS) as Array<[keyof typeof TAG_FILTER_LABELS, readonly string[]]>) {
+    const label = names.find((name) => labels?.[name]?.trim());
+    if (label) filters[key] = labels![label]!.trim().slice(0, 600);
+  }
+  return Object.keys(filters).length ? filters : undefined;
 }

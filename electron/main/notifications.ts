@@ -66,7 +66,14 @@ export class Notifier {
       );
       return;
     }
-    if (event.type === 'refresh-finished') {
+    if (event.type === 'new-tag') {
+      const key = `${event.runtime}#${event.tag}`;
+      if (this.announced.has(key)) return;
+      this.announced.add(key);
+      this.show(`${event.runtime} ${event.current} → ${event.tag} available`, `A newer tag of ${event.image}; move to it from the window`, event.runtime);
+      return;
+    }
+    if (event.type === 'refresh-finished' && !event.detail.refused) {
       const { detail } = event;
       if (detail.ok) {
         const replaced = changedContainers(detail).length;

@@ -67,6 +67,11 @@ export function trayTooltip(state: AppState): string {
 }
 
 function runtimeLine(r: Row): string {
+  const newer = r.state.newerTag ? ` · ${r.state.newerTag.tag} available` : '';
+  return `${statusLine(r)}${newer}`;
+}
+
+function statusLine(r: Row): string {
   if (r.refreshing) return `${r.config.name}: refreshing…`;
   if (r.state.lastError) return `${r.config.name}: ${r.state.lastError.phase === 'check' ? 'check failed' : 'refresh failed'}`;
   if (r.state.updateAvailable) return `${r.config.name}: update available${versionText(r)}`;

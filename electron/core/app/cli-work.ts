@@ -8,7 +8,10 @@ import { enginesOf } from './app-state.js';
 export interface CliWorkDeps {
   core: () => Core;
   check: (options: { autoRefresh?: boolean; signal?: AbortSignal; engines?: readonly string[] }) => Promise<CheckReport[]>;
-  refresh: (names: readonly string[], options: { pullOnly?: boolean; signal?: AbortSignal; engines?: readonly string[] }) => Promise<RefreshResult>;
+  refresh: (
+    names: readonly string[],
+    options: { pullOnly?: boolean; signal?: AbortSignal; engines?: readonly string[]; toTag?: string },
+  ) => Promise<RefreshResult>;
   checkEngine: () => Promise<EngineHealth>;
 }
 
@@ -25,6 +28,6 @@ export function cliWork(deps: CliWorkDeps, signal?: AbortSignal): HandoffTarget 
       const run = { engine: core.engineInUse, engines: enginesOf(core), runtimes };
       return core.config.discover === false ? run : { ...run, unwatched: core.watchlist.unwatched() };
     },
-    refresh: (runtimes, pullOnly, engines) => deps.refresh(runtimes, { pullOnly, ...only(engines), ...cut }),
+    refresh: (runtimes, pullOnly, engines, toTag) => deps.refresh(runtimes, { pullOnly, ...only(engines), ...cut, ...(toTag ? { toTag } : {}) }),
   };
 }

@@ -20,6 +20,8 @@ import { Broadcast } from './broadcast.js';
 import type { HandoffHandler } from '../owner/channel.js';
 import { handoffHandler, type HandoffTarget } from '../owner/handoff.js';
 import { UnknownRuntimeError } from '../errors.js';
+import { InvalidArgumentError } from '../../../shared/api-schemas.js';
+import { withTag } from '../image/reference.js';
 
 export type { AppControllerOptions };
 
@@ -197,11 +199,19 @@ export class AppController {
     names: readonly string[],
     options: RefreshRequestOptions & { signal?: AbortSignal; engines?: readonly string[] } = {},
   ): Promise<RefreshResult> {
+    if (options.toTag !== undefined && names.length !== 1) throw new InvalidArgumentError('toTag moves one runtime: name it');
+    const moving = options.toTag !== undefined ? this.runtime(names[0]!) : null;
     const result = await this.core.watcher.refresh(names, {
       ...(options.pullOnly ? { pullOnly: true } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.engines ? { engines: options.engines } : {}),
+      ...(options.toTag ? { toTag: options.toTag } : {}),
     });
+    // A configured runtime moved to another tag watches that tag from now on (a discovered one follows its containers).
+    if (moving && result.details[moving.name]?.ok && !this.core.watchlist.isDiscovered(moving.name)) {
+      const image = withTag(moving.image, options.toTag!);
+      await this.saveSettings({ ...this.settings, runtimes: this.core.config.runtimes.map((r) => (r.name === moving.name ? { ...r, image } : r)) });
+    }
     this.changed();
     return result;
   }

@@ -31,6 +31,9 @@ export interface ResolvedConfig {
   metricsPublic: boolean;
   /** Notification channels, checked at load. */
   notify: NonNullable<Settings['notify']>;
+  /** Newer version tags for every runtime, unless a runtime says otherwise; undefined: false for configured runtimes, minor for discovered ones. */
+  newerTags: Settings['newerTags'];
+  tagsIntervalMs: number;
 }
 
 /** Validates the image references the schema can only see as strings. */
@@ -87,6 +90,8 @@ export function resolveSettings(settings: Settings, source: string, env: NodeJS.
     discover,
     metricsPublic: settings.metrics?.public === true,
     notify: settings.notify ?? [],
+    newerTags: settings.newerTags,
+    tagsIntervalMs: (settings.tagsIntervalSeconds ?? SETTING_DEFAULTS.tagsIntervalSeconds) * 1000,
   };
 }
 

@@ -169,3 +169,13 @@ export function repoDigestsContain(repoDigests: readonly string[], watched: Imag
     return ref !== null && ref.digest === digest && repositoryKey(ref) === repositoryKey(watched);
   });
 }
+
+/**
+ * The reference as the user wrote it, with another tag (`nginx:1.25.3` → `nginx:1.27.0`): what a
+ * container moved to a newer tag is created from, and what a configured runtime then watches.
+ */
+export function withTag(written: string, tag: string): string {
+  const colon = written.lastIndexOf(':');
+  const slash = written.lastIndexOf('/');
+  return colon > slash ? `${written.slice(0, colon)}:${tag}` : `${written}:${tag}`;
+}

@@ -93,7 +93,23 @@ export class MessageMaker {
         at: this.at(),
       };
     }
-    if (event.type === 'refresh-finished') {
+    if (event.type === 'new-tag') {
+      const key = `${event.runtime}#${event.tag}`;
+      if (this.announced.has(key)) return null;
+      this.announced.add(key);
+      return {
+        kind: 'new-tag',
+        title: `${event.runtime} ${event.current} → ${event.tag} available`,
+        body: `${event.image} has a newer tag, ${event.tag}. imagewatch does not move to another tag by itself: use "Move to ${event.tag}" in the window, or imagewatch refresh --runtime ${event.runtime} --to-tag ${event.tag}`,
+        runtime: event.runtime,
+        image: event.image,
+        version: event.tag,
+        previousVersion: event.current,
+        at: this.at(),
+      };
+    }
+    // A refused request (a move compose would undo) is the asker's answer, not news for the channels.
+    if (event.type === 'refresh-finished' && !event.detail.refused) {
       const { detail } = event;
       const containers = changedContainers(detail);
       const who = event.engine ? `${event.runtime} on ${event.engine}` : event.runtime;

@@ -11,7 +11,7 @@ import { z } from 'zod/v3';
 import type { CheckRun, RefreshResult } from '../../../shared/dto.js';
 import { ChannelUnreachableError } from '../errors.js';
 import { sameSecret } from '../util/same-secret.js';
-import { EngineNameSchema } from '../../../shared/schemas.js';
+import { EngineNameSchema, TagSchema } from '../../../shared/schemas.js';
 
 /** A request is a few hundred bytes; anything past this is not a client of ours. */
 const MAX_REQUEST = 64 * 1024;
@@ -27,7 +27,14 @@ const HandoffEngines = z.array(EngineNameSchema).max(32).optional();
 export const HandoffRequestSchema = z.discriminatedUnion('method', [
   z.object({ token: z.string(), method: z.literal('check'), autoRefresh: z.boolean(), engines: HandoffEngines }).strict(),
   z
-    .object({ token: z.string(), method: z.literal('refresh'), runtimes: z.array(z.string().min(1)).max(1000), pullOnly: z.boolean(), engines: HandoffEngines })
+    .object({
+      token: z.string(),
+      method: z.literal('refresh'),
+      runtimes: z.array(z.string().min(1)).max(1000),
+      pullOnly: z.boolean(),
+      engines: HandoffEngines,
+      toTag: TagSchema.optional(),
+    })
     .strict(),
 ]);
 export type HandoffRequest = z.infer<typeof HandoffRequestSchema>;

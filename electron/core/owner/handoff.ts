@@ -9,14 +9,15 @@ import { RefreshListError, UnknownEngineError, UnknownRuntimeError } from '../er
 export interface HandoffTarget {
   /** `engines`: only these (the CLI's --engine); every engine when absent or empty. */
   check(autoRefresh: boolean, engines?: string[]): Promise<CheckRun>;
-  refresh(runtimes: string[], pullOnly: boolean, engines?: string[]): Promise<RefreshResult>;
+  /** `toTag`: move the one runtime's containers to that tag (refresh --to-tag). */
+  refresh(runtimes: string[], pullOnly: boolean, engines?: string[], toTag?: string): Promise<RefreshResult>;
 }
 
 export function handoffHandler(target: HandoffTarget): HandoffHandler {
   return async (work: HandoffWork): Promise<HandoffResponse> => {
     try {
       if (work.method === 'check') return { ok: true, result: await target.check(work.autoRefresh, work.engines) };
-      return { ok: true, result: await target.refresh(work.runtimes, work.pullOnly, work.engines) };
+      return { ok: true, result: await target.refresh(work.runtimes, work.pullOnly, work.engines, work.toTag) };
     } catch (err) {
       if (err instanceof UnknownRuntimeError)
         return { ok: false, failure: { kind: 'unknown-runtime', message: err.message, runtime: err.runtime, known: err.known } };
@@ -47,7 +48,9 @@ function unwrap(response: HandoffResponse): CheckRun | RefreshResult {
 export function remoteTarget(client: ClientClaim): HandoffTarget {
   return {
     check: async (autoRefresh, engines) => unwrap(await client.send({ method: 'check', autoRefresh, ...(engines?.length ? { engines } : {}) })) as CheckRun,
-    refresh: async (runtimes, pullOnly, engines) =>
-      unwrap(await client.send({ method: 'refresh', runtimes, pullOnly, ...(engines?.length ? { engines } : {}) })) as RefreshResult,
+    refresh: async (runtimes, pullOnly, engines, toTag) =>
+      unwrap(
+        await client.send({ method: 'refresh', runtimes, pullOnly, ...(engines?.length ? { engines } : {}), ...(toTag ? { toTag } : {}) }),
+      ) as RefreshResult,
   };
 }

@@ -2,7 +2,7 @@
 // container onto the new image with the configured strategy. Returns the origin's
 // `{pulled, failed, recreated}` shape plus per-runtime details.
 import { type ContainerOutcome, type RecreateStrategy, type RefreshProgress, type RuntimeConfig, type RuntimeRefreshDetail } from '../../../shared/dto.js';
-import { engineName, parseReference } from '../image/reference.js';
+import { engineName, parseReference, withTag } from '../image/reference.js';
 import { engineAuthConfig, type Credential } from '../registry/credentials.js';
 import type { ImageReference } from '../image/reference.js';
 import { engineMessage } from '../engines/connect.js';
@@ -20,6 +20,7 @@ import type { FollowOptions } from '../update/services/follow.js';
 import { selectServices, serviceName, type SelectedService } from '../targets/services.js';
 import { Mutex } from '../util/limit.js';
 import { InFlight } from './in-flight.js';
+import { moveRefusal } from './move-tag.js';
 import { safeText } from '../util/safe-text.js';
 import type { ContainerInspect, ContainerSummary, EngineClient } from '../engines/client.js';
 
@@ -52,6 +53,8 @@ export interface RefreshServiceOptions {
 export interface RefreshOptions {
   /** Pull the new image and leave every container as it is (the CLI's --no-recreate). */
   pullOnly?: boolean;
+  /** Move the containers to this tag of the same repository (refresh --to-tag): pulled, then each replaced as usual. */
+  toTag?: string;
   signal?: AbortSignal;
 }
 
@@ -141,14 +144,21 @@ export class RefreshService {
   }
 
   private async run(runtime: RuntimeConfig, options: RefreshOptions): Promise<RuntimeRefreshDetail> {
-    const ref = parseReference(runtime.image);
-    const detail: RuntimeRefreshDetail = { image: runtime.image, ok: false, containers: [] };
+    const watched = parseReference(runtime.image);
+    // Moving to another tag: the containers are found by the tag they run, then get the new one.
+    const moveTo = options.toTag ? withTag(runtime.image, options.toTag) : null;
+    const ref = moveTo ? parseReference(moveTo) : watched;
+    const detail: RuntimeRefreshDetail = { image: moveTo ?? runtime.image, ok: false, containers: [] };
     const { docker } = this.options;
     const strategy = strategyFor(runtime, this.options.strategy, options.pullOnly === true);
 
     await this.recover();
-    const selection = await selectContainers(docker, ref, runtime.match);
-    const services = await selectServices(docker, ref, runtime.match);
+    const selection = await selectContainers(docker, watched, runtime.match);
+    const services = await selectServices(docker, watched, runtime.match);
+    if (moveTo) {
+      const refusal = moveRefusal(selection.containers, services.length, runtime.image, moveTo);
+      if (refusal) return { ...detail, error: refusal, refused: true };
+    }
     // Only services (their tasks' containers are Swarm's): the nodes pull, each for its own platform; the manager need not.
     const ownContainers = selection.containers.filter((c) => !orchestratorOf(c.Config.Labels));
     if (services.length && !ownContainers.length && strategy !== 'none' && this.options.resolveDigest) {
@@ -190,7 +200,9 @@ export class RefreshService {
     if (strategy !== 'none') {
       // Containers of this refresh are replaced (fresh starts) anyway: never restarted as dependents.
       const selected = new Set(selection.containers.map((c) => c.Id));
-      for (const info of dependenciesFirst(selection.containers)) {
+      for (const found of dependenciesFirst(selection.containers)) {
+        // A move writes the new tag into the replacement's config, as `docker run` would have.
+        const info = moveTo ? { ...found, Config: { ...found.Config, Image: withTag(found.Config.Image, options.toTag!) } } : found;
         const outcome = await this.bring(runtime, info, selection.all, detail.imageIdAfter!, strategy, options.signal);
         detail.containers.push(outcome);
         if (outcome.action === 'replaced') await this.restartDependents(info, selection.all, selected, detail);

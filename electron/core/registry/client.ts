@@ -6,7 +6,8 @@ import { Connections, type Pool } from './connections.js';
 import { formatReference, isSha256Digest, type ImageReference } from '../image/reference.js';
 import { RegistryAuth } from './auth.js';
 import type { Credential, CredentialSource } from './credentials.js';
-import { fetchBlob } from './blobs.js';
+import { fetchBlob, type BlobDeps } from './blobs.js';
+import { fetchTags, type TagList, type TagPage } from './tags.js';
 import { header, makeSend, type RegistryResponse, type Send } from './http.js';
 import { TransportPolicy } from './transport.js';
 import { RateLimitedError, RegistryError } from '../errors.js';
@@ -211,17 +212,23 @@ export class RegistryClient {
   /** A blob (an image's config), followed through the registry's redirect to its storage; see blobs.ts. */
   getBlob(ref: ImageReference, digest: string, signal?: AbortSignal): Promise<Buffer> {
     this.checkBlocked(ref.registry);
-    return fetchBlob(
-      {
-        send: this.send,
-        baseUrl: (registry) => this.transport.baseUrl(registry),
-        authorization: (registry, scope, s) => this.auth.authorization(registry, scope, s),
-        rechallenged: (registry, scope, res) => this.auth.rechallenged(registry, scope, res),
-      },
-      ref,
-      digest,
-      signal,
-    );
+    return fetchBlob(this.authorizedGet(), ref, digest, signal);
+  }
+
+  /** The repository's tags, page by page (see tags.ts); made at most once per tagsIntervalSeconds per repository. */
+  listTags(ref: ImageReference, options?: TagPage, signal?: AbortSignal): Promise<TagList> {
+    this.checkBlocked(ref.registry);
+    return fetchTags(this.authorizedGet(), ref, options, signal);
+  }
+
+  /** What a GET outside the manifest path needs: the transport and the registry's authentication. */
+  private authorizedGet(): BlobDeps {
+    return {
+      send: this.send,
+      baseUrl: (registry) => this.transport.baseUrl(registry),
+      authorization: (registry, scope, s) => this.auth.authorization(registry, scope, s),
+      rechallenged: (registry, scope, res) => this.auth.rechallenged(registry, scope, res),
+    };
   }
 
   /** One manifest request, through authentication and 429 waits; answers only a 200. */

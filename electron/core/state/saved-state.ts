@@ -4,8 +4,8 @@
 // document. The watcher reads one runtime on one engine as a RuntimeState (the runtime's side
 // with that engine's part) and hands back the next one (see watch/transitions.ts), which is
 // split again here: so the transitions stay pure functions of one RuntimeState.
-import type { EngineRuntimeState, ImageFacts, RuntimeError, RuntimeState, SavedRuntime } from '../../../shared/dto.js';
-import type { PersistedState } from '../../../shared/schemas.js';
+import type { EngineRuntimeState, HistoryEntry, ImageFacts, RuntimeError, RuntimeState, SavedRuntime } from '../../../shared/dto.js';
+import type { NewerTag, PersistedState, TagListing } from '../../../shared/schemas.js';
 import { emptyRuntimeState, UNNAMED_ENGINE, type StateStore } from './store.js';
 
 /** The last this many history events are kept per runtime. */
@@ -103,6 +103,7 @@ export class SavedState {
       lastError: next.lastError?.phase === 'check' ? next.lastError : null,
       history: next.history,
       engines: { ...runtime.engines, [engine]: enginePart(next, next.lastError?.phase === 'refresh' ? next.lastError : null) },
+      ...(runtime.newerTag ? { newerTag: runtime.newerTag } : {}),
     };
   }
 
@@ -143,6 +144,24 @@ export class SavedState {
   rateLimited(registry: string, untilMs: number): void {
     const kept = Object.entries(this.rateLimits()).map(([r, at]) => [r, new Date(at).toISOString()] as const);
     this.loaded.rateLimits = Object.fromEntries([...kept, [registry, new Date(untilMs).toISOString()]]);
+  }
+
+  /** A newer version tag found for a runtime (null: none), kept with a history entry when it is new. */
+  setNewerTag(name: string, newer: NewerTag | null, entry?: HistoryEntry): void {
+    const runtime = this.loaded.runtimes[name];
+    if (!runtime) return;
+    const { newerTag: _dropped, ...rest } = runtime;
+    const history = entry ? [...runtime.history, entry].slice(-HISTORY_LIMIT) : runtime.history;
+    this.loaded.runtimes[name] = { ...rest, history, ...(newer ? { newerTag: newer } : {}) };
+  }
+
+  /** When a repository's tags were last listed (and why that failed). */
+  tagListing(repository: string): TagListing | undefined {
+    return this.loaded.tagListings?.[repository];
+  }
+
+  keepTagListing(repository: string, listing: TagListing): void {
+    this.loaded.tagListings = { ...this.loaded.tagListings, [repository]: listing };
   }
 
   /** What the image a digest names says about itself, when it has been read. */

@@ -10,7 +10,8 @@ import { DOCKER_HUB, followsTag, formatReference, tryParseReference, type ImageR
 import { ContainerListError } from '../errors.js';
 import { engineMessage } from '../engines/connect.js';
 import { safeText } from '../util/safe-text.js';
-import { ENABLE_LABEL, linkTemplate, optedIn, optedOutBy } from '../labels.js';
+import { ENABLE_LABEL, linkTemplate, optedIn, optedOutBy, tagFilters } from '../labels.js';
+import type { TagFilters } from '../versions/tags/newer.js';
 import { containerName, IMAGE_ID, isTemporary, orchestratorOf } from './select.js';
 import { managedServices, serviceFollowsTag, serviceImage, serviceName } from './services.js';
 import type { ContainerSummary, EngineClient } from '../engines/client.js';
@@ -30,6 +31,8 @@ interface Found {
   containers: string[];
   /** A release link template set as a label on one of them. */
   link?: string;
+  /** Tag filters (include, exclude, transform) set as labels on one of them. */
+  tags?: TagFilters;
 }
 
 export async function discoverContainers(docker: EngineClient, mode: Exclude<DiscoverMode, false>, configured: readonly RuntimeConfig[]): Promise<Discovery> {
@@ -115,10 +118,12 @@ export async function discoverContainers(docker: EngineClient, mode: Exclude<Dis
     if (configuredRefs.some((watched) => followsTag(key, watched))) continue; // a configured runtime watches it already
     const seen = found.get(key);
     const link = linkTemplate(entry.Labels);
+    const tags = tagFilters(entry.Labels);
     if (seen) {
       seen.containers.push(name);
       seen.link ??= link;
-    } else found.set(key, { ref: tagged, written, containers: [name], ...(link ? { link } : {}) });
+      seen.tags ??= tags;
+    } else found.set(key, { ref: tagged, written, containers: [name], ...(link ? { link } : {}), ...(tags ? { tags } : {}) });
   }
 
   for (const service of services ?? []) {
@@ -138,10 +143,19 @@ export async function discoverContainers(docker: EngineClient, mode: Exclude<Dis
       if (configuredRefs.some((watched) => serviceFollowsTag(key, watched))) continue;
       const seen = found.get(key);
       const link = linkTemplate(service.Spec?.Labels);
+      const tags = tagFilters(service.Spec?.Labels);
       if (seen) {
         seen.containers.push(name);
         seen.link ??= link;
-      } else found.set(key, { ref: tagged, written: written.replace(/@sha256:[a-f0-9]{64}$/, ''), containers: [name], ...(link ? { link } : {}) });
+        seen.tags ??= tags;
+      } else
+        found.set(key, {
+          ref: tagged,
+          written: written.replace(/@sha256:[a-f0-9]{64}$/, ''),
+          containers: [name],
+          ...(link ? { link } : {}),
+          ...(tags ? { tags } : {}),
+        });
     }
   }
 
@@ -156,6 +170,7 @@ export async function discoverContainers(docker: EngineClient, mode: Exclude<Dis
       image: item.written,
       ...(mode === 'opt-in' ? { match: { label: `${ENABLE_LABEL}=true` } } : {}),
       ...(item.link ? { link: item.link } : {}),
+      ...(item.tags ? { tags: item.tags } : {}),
     });
   }
   return { runtimes, unwatched: [...unwatched.values()].sort((a, b) => a.image.localeCompare(b.image)) };

@@ -74,7 +74,8 @@ export class RefreshRecorder {
     const who = several ? `${runtime.name} on ${engine.name}` : runtime.name;
     const tag = several ? { engine: engine.name } : {};
     const fields = { runtime: runtime.name, image: runtime.image, ...tag };
-    const target = state.get(runtime.name, engine.name).seenDigest;
+    // A move to another tag aims at that tag's digest, which the pull says; not at the watched tag's.
+    const target = options.toTag ? null : state.get(runtime.name, engine.name).seenDigest;
     let detail: RuntimeRefreshDetail;
     let listError: ContainerListError | undefined;
     this.deps.emit?.({ type: 'refresh-started', runtime: runtime.name, ...tag });
@@ -86,6 +87,13 @@ export class RefreshRecorder {
     }
     if (several) detail = { ...detail, engine: engine.name };
     const recreated = changedContainers(detail);
+    if (detail.refused) {
+      // Nothing was tried (a move compose would undo): said, and nothing recorded as a failure of the runtime.
+      this.deps.log(`image-auto-refresh: ${who} ${detail.error}`, { level: 'warn', ...fields });
+      done();
+      this.deps.emit?.({ type: 'refresh-finished', runtime: runtime.name, detail, ...tag });
+      return { detail };
+    }
     if (!detail.ok && options.signal?.aborted && recreated.length === 0) {
       // Cut short by a shutdown before any container changed: not a failure; the next start retries.
       if (options.retry) this.deps.update(runtime.name, engine.name, planRetryNow(state.get(runtime.name, engine.name), target, now()));
@@ -98,16 +106,19 @@ export class RefreshRecorder {
       await state.save();
       return { detail };
     }
-    const recordedState = recordRefresh(state.get(runtime.name, engine.name), target, detail, now(), options.retry ? this.deps.retry : null);
+    const refreshed = recordRefresh(state.get(runtime.name, engine.name), target, detail, now(), options.retry ? this.deps.retry : null);
+    const recordedState = options.toTag && detail.ok ? movedToTag(refreshed, runtime, options.toTag, detail) : refreshed;
     // What runs now, as people read it, when the image (or its tag) says more than its digest.
     const ran =
       detail.ok && recordedState.appliedDigest
-        ? versionLabel(state.imageFacts(recordedState.appliedDigest), recordedState.appliedDigest, tagOf(runtime))
+        ? versionLabel(state.imageFacts(recordedState.appliedDigest), recordedState.appliedDigest, options.toTag ?? tagOf(runtime))
         : null;
     const version = ran && ran.from !== 'digest' ? ran.text : undefined;
     const named = version ? withLastEntry(recordedState, { version }) : recordedState;
     const next = several ? withLastEntry(named, { engine: engine.name }) : named;
     this.deps.update(runtime.name, engine.name, next);
+    // Moved to the newer tag: it is no longer newer than what is watched.
+    if (options.toTag && detail.ok) state.setNewerTag(runtime.name, null);
     const recorded = next.history.at(-1);
     if (detail.ok && recorded?.kind === 'refreshed' && recorded.message)
       this.deps.log(`image-auto-refresh: ${who} warning: ${recorded.message}`, { level: 'warn', ...fields });
@@ -130,6 +141,22 @@ export class RefreshRecorder {
     await state.save();
     return listError ? { detail, listError } : { detail };
   }
+}
+
+/**
+ * After a move to another tag: that tag's digest is what the runtime now follows and runs, so
+ * the next check of the new tag finds nothing moved; the history says the move.
+ */
+function movedToTag(state: RuntimeState, runtime: RuntimeConfig, tag: string, detail: RuntimeRefreshDetail): RuntimeState {
+  const from = tagOf(runtime) ?? 'latest';
+  const seenDigest = detail.digest ?? state.seenDigest;
+  return {
+    ...withLastEntry(state, { message: `moved from tag ${from} to ${tag}` }),
+    seenDigest,
+    appliedDigest: seenDigest,
+    updateAvailable: false,
+    seenPlatformDigest: null,
+  };
 }
 
 /** The state with more said in its newest history entry (the engine it is about, the version it brought). */

@@ -20,12 +20,18 @@ import { checkRuntime } from './check-runtime.js';
 import { dueRetries, retryNowOn, type RetryView } from './retries.js';
 import type { WatchedEngine } from './watched-engine.js';
 import { withVersions } from '../versions/summary.js';
+import { watchTags, type NewerTagsOf, type TagWatchDeps } from '../versions/tags/watch.js';
+
+/** Tags listed at most every 6 h per repository, unless the settings say otherwise. */
+const DEFAULT_TAGS_INTERVAL_MS = 6 * 3600_000;
 
 export interface WatchSettings {
   runtimes: RuntimeConfig[];
   intervalMs: number;
   autoRefresh: boolean;
   concurrency: number;
+  /** A repository's tags are listed at most this often (newer version tags); 6 h when not given. */
+  tagsIntervalMs?: number;
 }
 
 export interface WatcherDeps {
@@ -52,6 +58,9 @@ export interface WatcherDeps {
   lookupDigest: LookupFunctions['lookupDigest'];
   /** Reads what an image says about itself (its labels), once per digest; versions show as tags or digests without it. */
   readFacts?: LookupFunctions['readFacts'];
+  /** Lists a repository's tags (newer version tags); with `newerTagsOf`, what each runtime wants. */
+  listTags?: TagWatchDeps['listTags'];
+  newerTagsOf?: NewerTagsOf;
   /** Before a tick's lookups: anything that lets them share work (the registries' tokens). */
   prepareLookups?: (refs: ImageReference[], signal?: AbortSignal) => Promise<void>;
   store: StateStore;
@@ -148,7 +157,8 @@ export class Watcher {
       this.enginesFor(runtime).map((e) => e.name),
       this.deps.stale,
     );
-    return withVersions(summary, runtime, (digest) => this.state.imageFacts(digest));
+    const newer = this.state.runtime(runtime.name)?.newerTag;
+    return { ...withVersions(summary, runtime, (digest) => this.state.imageFacts(digest)), ...(newer ? { newerTag: newer } : {}) };
   }
 
   /** The runtimes being refreshed now, on any engine. */
@@ -207,12 +217,37 @@ export class Watcher {
         reports.push(checked.report);
         if (checked.refresh) refreshes.push(checked.refresh);
       }
+      await this.newerTags(runtimes, reports, options.signal);
       await this.state.save();
       if (options.awaitRefreshes !== false) await Promise.all(refreshes);
     } finally {
       this.deps.emit?.({ type: 'check-finished' });
     }
     return reports;
+  }
+
+  /** Newer version tags: the repositories due are listed (at most once per interval each); the reports say each runtime's. */
+  private async newerTags(runtimes: readonly RuntimeConfig[], reports: CheckReport[], signal: AbortSignal | undefined): Promise<void> {
+    const { listTags, newerTagsOf } = this.deps;
+    if (!listTags || !newerTagsOf) return;
+    const changed = await watchTags(
+      {
+        state: this.state,
+        listTags,
+        newerTagsOf,
+        intervalMs: this.deps.settings().tagsIntervalMs ?? DEFAULT_TAGS_INTERVAL_MS,
+        now: this.now,
+        log: this.log,
+        ...(this.deps.emit ? { emit: this.deps.emit } : {}),
+      },
+      runtimes,
+      signal,
+    );
+    for (const name of changed) this.changed(name);
+    for (const report of reports) {
+      const newer = this.state.runtime(report.name)?.newerTag;
+      if (newer) report.newerTag = newer.tag;
+    }
   }
 
   private checkEngineNames(names: readonly string[] | undefined): void {

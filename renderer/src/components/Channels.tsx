@@ -10,6 +10,7 @@ import { useStoreValue } from '../hydration.js';
 /** What a channel can be told, in the words the window uses (`test` is the button's, not a filter). */
 const KIND_TEXT: Record<Exclude<NotifyKind, 'test'>, string> = {
   'new-version': 'New version',
+  'new-tag': 'Newer tag',
   refreshed: 'Refreshed',
   'refresh-failed': 'Refresh failed',
   recovered: 'Recovered after a crash',

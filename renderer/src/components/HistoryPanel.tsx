@@ -15,6 +15,7 @@ const KIND_TEXT: Record<HistoryEntry['kind'], string> = {
   'refresh-failed': 'Refresh failed',
   'check-failed': 'Check failed',
   'notify-failed': 'Notification not delivered',
+  'new-tag': 'Newer tag available',
 };
 
 export function HistoryPanel({ name, onClose }: { name: string; onClose: () => void }): ReactElement {

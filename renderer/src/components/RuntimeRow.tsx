@@ -90,6 +90,15 @@ export const RuntimeRow = memo(function RuntimeRow({ name, onHistory }: { name: 
   const refresh = (): void => {
     api.refresh(name).catch(report);
   };
+  // Moving to another tag changes what the containers run: the answer (done, or refused with the reason) is shown.
+  const moveToTag = (): void => {
+    const tag = state.newerTag?.tag;
+    if (!tag) return;
+    api.refresh(name, { toTag: tag }).then((result) => {
+      const detail = result.details[name];
+      if (detail && !detail.ok) report(new Error(detail.error ?? `not moved to ${tag}`));
+    }, report);
+  };
   const remove = (): void => {
     if (!confirmRemove) {
       setConfirmRemove(true);
@@ -134,6 +143,16 @@ export const RuntimeRow = memo(function RuntimeRow({ name, onHistory }: { name: 
           <span className="muted">Up to date</span>
         )}
         <Versions runtime={name} versions={state.versions} />
+        {state.newerTag ? (
+          <div className="newer-tag">
+            <span className="badge" title="A newer version tag of the same shape; imagewatch never moves to another tag by itself">
+              {state.newerTag.tag} available
+            </span>{' '}
+            <button type="button" className="secondary small" disabled={refreshing} onClick={moveToTag}>
+              Move to {state.newerTag.tag}
+            </button>
+          </div>
+        ) : null}
       </td>
       <td>
         <RelativeTime iso={state.lastCheckAt} />
