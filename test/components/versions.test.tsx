@@ -81,4 +81,31 @@ describe('versions in the window', () => {
     const panel = await screen.findByRole('dialog', { name: 'History of app' });
     expect(within(panel).getByText('1.9.0 → 2.0.0')).toBeTruthy();
   });
+
+  it('shows a newer tag with "Move to", which asks to move and shows a refusal', async () => {
+    const r = view('web', { latest: { text: '1.25.3', from: 'tag' } });
+    r.state.newerTag = { tag: '1.27.0', foundAt: new Date().toISOString() };
+    const refresh = vi.fn(async () => ({
+      pulled: [],
+      failed: ['web'],
+      recreated: [],
+      details: {
+        web: {
+          image: 'x',
+          ok: false,
+          refused: true as const,
+          error: 'not moved to x:1.27.0: web is managed by compose (project shop); edit the tag in your compose file',
+          containers: [],
+        },
+      },
+    }));
+    const client = { ...api(appState([r])), refresh } as unknown as ImagewatchApi;
+    render(<App api={client} />);
+    const row = await screen.findByRole('row', { name: 'web' });
+    expect(within(row).getByText('1.27.0 available')).toBeTruthy();
+    within(row).getByRole('button', { name: 'Move to 1.27.0' }).click();
+    expect(refresh).toHaveBeenCalledWith('web', { toTag: '1.27.0' });
+    const alert = await screen.findByRole('alert');
+    await vi.waitFor(() => expect(alert.textContent).toContain('managed by compose (project shop); edit the tag in your compose file'));
+  });
 });

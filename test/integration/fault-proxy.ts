@@ -14,7 +14,12 @@ export type Fault =
   /** Requests without a Bearer token get a 401 sending them to this realm; others pass, token stripped. */
   | { kind: 'bearer-challenge'; realm: string }
   /** A 401 from upstream gets these WWW-Authenticate lines before its own (an SSO front end's). */
-  | { kind: 'extra-challenges'; before: string[] };
+  | { kind: 'extra-challenges'; before: string[] }
+  /**
+   * The tags API paged as Docker Hub, GHCR and distribution 3 page it (`n=`, `last=`, and a
+   * `Link: <…>; rel="next"`), which the bed's registry 2.8 does not: upstream's list, sorted, cut.
+   */
+  | { kind: 'page-tags' };
 
 export interface FaultProxy {
   host: string;
@@ -22,14 +27,15 @@ export interface FaultProxy {
   seen: string[];
   /** The same requests with who sent them (User-Agent), to tell imagewatch's lookups from an engine's pulls. */
   requests: Array<{ method: string; path: string; agent: string }>;
-  setFault(match: (method: string, path: string) => boolean, fault: Fault | null): void;
+  /** `agent`: the request's User-Agent, to fault an engine's pulls and not imagewatch's own reads. */
+  setFault(match: (method: string, path: string, agent: string) => boolean, fault: Fault | null): void;
   close(): Promise<void>;
 }
 
 export function startFaultProxy(target: string): Promise<FaultProxy> {
   const seen: string[] = [];
   const requests: FaultProxy['requests'] = [];
-  let rule: { match: (method: string, path: string) => boolean; fault: Fault } | null = null;
+  let rule: { match: (method: string, path: string, agent: string) => boolean; fault: Fault } | null = null;
   const hanging = new Set<http.ServerResponse>();
 
   const server = http.createServer((req, res) => {
@@ -37,7 +43,7 @@ export function startFaultProxy(target: string): Promise<FaultProxy> {
     const path = req.url ?? '/';
     seen.push(`${method} ${path}`);
     requests.push({ method, path, agent: req.headers['user-agent'] ?? '' });
-    const fault = rule && rule.match(method, path) ? rule.fault : null;
+    const fault = rule && rule.match(method, path, req.headers['user-agent'] ?? '') ? rule.fault : null;
     if (fault?.kind === 'hang') {
       hanging.add(res);
       return;
@@ -61,6 +67,28 @@ export function startFaultProxy(target: string): Promise<FaultProxy> {
       }
       res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
       res.end(JSON.stringify({ errors: [{ code: 'INJECTED', message: `injected ${fault.status}` }] }));
+      return;
+    }
+    if (fault?.kind === 'page-tags') {
+      const url = new URL(path, 'http://proxy');
+      const whole = http.request({ host: target.split(':')[0], port: Number(target.split(':')[1]), method, path: url.pathname, headers: req.headers }, (up) => {
+        let body = '';
+        up.on('data', (d: Buffer) => (body += d.toString()));
+        up.on('end', () => {
+          const doc = JSON.parse(body) as { name: string; tags: string[] };
+          const n = Number(url.searchParams.get('n') ?? '100');
+          const last = url.searchParams.get('last');
+          const sorted = [...doc.tags].sort();
+          const from = last === null ? 0 : sorted.findIndex((t) => t > last);
+          const page = from < 0 ? [] : sorted.slice(from, from + n);
+          const more = from >= 0 && from + n < sorted.length;
+          const headers: Record<string, string> = { 'content-type': 'application/json' };
+          if (more) headers.link = `<${url.pathname}?n=${n}&last=${encodeURIComponent(page.at(-1)!)}>; rel="next"`;
+          res.writeHead(200, headers);
+          res.end(JSON.stringify({ name: doc.name, tags: page }));
+        });
+      });
+      whole.end();
       return;
     }
     const upstream = http.request({ host: target.split(':')[0], port: Number(target.split(':')[1]), method, path, headers: req.headers }, (up) => {

@@ -89,9 +89,11 @@ describe.skipIf(bed === null)('pull bounds', () => {
       await until('seeded state', () => existsSync(statePath) && readFileSync(statePath, 'utf8').includes('"seenDigest": "sha256:'));
       await publish(b, image, { version: 'v2' });
       await docker(b, ['rmi', image]);
-      const blobs = (): number => proxy.seen.filter((s) => s.includes(`/stall/quit-${id}/blobs/`)).length;
+      // The engine's pull stalls; imagewatch's own read of the new image's labels goes through.
+      const pulling = (agent: string): boolean => !agent.startsWith('imagewatch');
+      const blobs = (): number => proxy.requests.filter((r) => pulling(r.agent) && r.path.includes(`/stall/quit-${id}/blobs/`)).length;
       const before = blobs();
-      proxy.setFault((method, p) => method === 'GET' && p.includes(`/stall/quit-${id}/blobs/`), { kind: 'stall-body', bytes: 10 });
+      proxy.setFault((method, p, agent) => method === 'GET' && pulling(agent) && p.includes(`/stall/quit-${id}/blobs/`), { kind: 'stall-body', bytes: 10 });
       await until('the pull to stall', () => blobs() > before, 30_000);
       proc.kill('SIGTERM');
       // The stall bound is 600s: ending now means the shutdown aborted the pull.

@@ -33,7 +33,7 @@ describe.skipIf(bed === null)('refresh modes and failures (real dockerd)', () =>
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('with auto-refresh off, a move is reported and nothing is pulled (HEAD requests only)', async () => {
+  it("with auto-refresh off, a move is reported and nothing is pulled (its HEAD, then the new image's labels once)", async () => {
     const image = `${proxy.host}/modes/monitor-${id}:latest`;
     await publish(b, image, { version: 'v1' });
     await docker(b, ['run', '-d', '--name', `monitor-${id}`, image]);
@@ -48,7 +48,12 @@ describe.skipIf(bed === null)('refresh modes and failures (real dockerd)', () =>
     expect(report).toMatchObject({ outcome: 'moved', updateAvailable: true });
     expect(report!.refresh).toBeUndefined();
     const requests = proxy.seen.slice(seenBefore);
-    expect(requests).toEqual([`HEAD /v2/modes/monitor-${id}/manifests/latest`]);
+    // The lookup, then the new image's manifest and its config (for its version labels); no layer.
+    expect(requests).toEqual([
+      `HEAD /v2/modes/monitor-${id}/manifests/latest`,
+      expect.stringMatching(new RegExp(`^GET /v2/modes/monitor-${id}/manifests/sha256:[a-f0-9]{64}$`)),
+      expect.stringMatching(new RegExp(`^GET /v2/modes/monitor-${id}/blobs/sha256:[a-f0-9]{64}$`)),
+    ]);
   });
 
   it('--no-recreate pulls the new image and touches no container', async () => {

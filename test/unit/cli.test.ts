@@ -6,6 +6,7 @@ import { parseCommand, UsageError } from '../../electron/cli/args.js';
 import { humanCheck, runCli, type Io } from '../../electron/cli/run.js';
 import { logLine } from '../../electron/cli/log-format.js';
 import { backoffDelay, formatGoDuration } from '../../electron/core/util/time.js';
+import { validateSettings } from '../../electron/core/config/load.js';
 
 function io(env: NodeJS.ProcessEnv = {}): Io & { out: string; err: string } {
   const captured = {
@@ -172,5 +173,32 @@ describe('check on a terminal', () => {
       'app              sha256:bbbbbbbbbbbb  moved v1.0.0 → v1.1.0 (update available)\n                 what changed: https://github.com/o/app/releases/tag/v1.1.0',
     );
     expect(text).toContain('plain            sha256:bbbbbbbbbbbb  unchanged\n');
+  });
+});
+
+describe('refresh --to-tag', () => {
+  it('takes one runtime and a tag', () => {
+    expect(parseCommand(['refresh', '--runtime', 'web', '--to-tag', '1.27.0'])).toMatchObject({ kind: 'refresh', runtimes: ['web'], toTag: '1.27.0' });
+  });
+
+  it.each([
+    [['refresh', '--to-tag', '1.27.0'], /exactly one --runtime/],
+    [['refresh', '--runtime', 'a', '--runtime', 'b', '--to-tag', '1.27.0'], /exactly one --runtime/],
+    [['refresh', '--runtime', 'a', '--to-tag', 'bad tag!'], /"bad tag!" is not a tag/],
+    [['refresh', '--runtime', 'a', '--to-tag', '1.27.0', '--no-recreate'], /cannot be used with --no-recreate/],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseCommand(argv)).toThrow(message);
+  });
+});
+
+describe('newer tag settings', () => {
+  it.each([
+    [{ runtimes: [{ name: 'a', image: 'x:1.0.0', newerTags: 'minr' }] }, /runtimes\[0\]\.newerTags/],
+    [{ runtimes: [{ name: 'a', image: 'x:1.0.0', tags: { include: '(' } }] }, /runtimes\[0\]\.tags\.include: not a valid regular expression/],
+    [{ runtimes: [{ name: 'a', image: 'x:1.0.0', tags: { transform: '^(\\d+)$' } }] }, /runtimes\[0\]\.tags\.transform: must be "regex => replacement"/],
+    [{ tagsIntervalSeconds: 5 }, /tagsIntervalSeconds/],
+    [{ runtimes: [{ name: 'a', image: 'x:1.0.0', link: 'javascript:alert(1)' }] }, /runtimes\[0\]\.link: an http\(s\) URL/],
+  ])('a bad value is a config error naming it: %j', (settings, message) => {
+    expect(() => validateSettings(settings, 'c.json')).toThrow(message);
   });
 });

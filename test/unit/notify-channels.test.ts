@@ -84,6 +84,22 @@ describe('notification channel URLs', () => {
     expect(refreshed).toMatchObject({ title: 'Refreshed app to 0.87.1', version: '0.87.1' });
   });
 
+  it('tells a newer tag once, saying it is never moved to by itself; a refused move tells no channel', () => {
+    const maker = new MessageMaker(() => 0);
+    const event = { type: 'new-tag' as const, runtime: 'nginx', image: 'nginx:1.25.3', current: '1.25.3', tag: '1.27.0' };
+    expect(maker.fromEvent(event)).toMatchObject({
+      kind: 'new-tag',
+      title: 'nginx 1.25.3 → 1.27.0 available',
+      version: '1.27.0',
+      previousVersion: '1.25.3',
+      body: expect.stringContaining('imagewatch refresh --runtime nginx --to-tag 1.27.0'),
+    });
+    expect(maker.fromEvent(event)).toBeNull();
+    expect(
+      maker.fromEvent({ type: 'refresh-finished', runtime: 'nginx', detail: { image: 'x', ok: false, refused: true, error: 'no', containers: [] } }),
+    ).toBeNull();
+  });
+
   it('says Swarm services apart from containers in a refresh', () => {
     const maker = new MessageMaker(() => 0);
     const refreshed = (containers: Array<{ name: string; action: 'replaced' | 'skipped'; kind?: 'service' }>) =>
