@@ -11,6 +11,8 @@ export interface ProxyCounts {
   manifests: number;
   /** Blob GETs (an image's config, read for its labels when a tag moves). */
   blobs: number;
+  /** Tag list pages (newer version tags). */
+  tagLists: number;
   tokens: number;
   unauthorized: number;
   connections: number;
@@ -31,7 +33,7 @@ export interface ProxyServer {
 
 /** The proxy itself; `startLatencyProxy` (latency-proxy.ts) runs it in a process of its own. */
 export async function serveLatencyProxy(options: ProxyOptions): Promise<ProxyServer> {
-  const counts: ProxyCounts = { manifests: 0, blobs: 0, tokens: 0, unauthorized: 0, connections: 0 };
+  const counts: ProxyCounts = { manifests: 0, blobs: 0, tagLists: 0, tokens: 0, unauthorized: 0, connections: 0 };
   const tokens = new Map<string, { scopes: Set<string>; until: number }>();
   const fresh = new WeakSet<Socket>();
   const upstream = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -55,7 +57,7 @@ export async function serveLatencyProxy(options: ProxyOptions): Promise<ProxySer
       });
       return;
     }
-    const repo = /^\/v2\/(.+)\/manifests\//.exec(url.pathname)?.[1];
+    const repo = /^\/v2\/(.+)\/(?:manifests\/|tags\/list$)/.exec(url.pathname)?.[1];
     if (repo) {
       const grant = tokens.get(req.headers.authorization?.replace(/^Bearer /, '') ?? '');
       if (!grant || grant.until < Date.now() || !grant.scopes.has(`repository:${repo}:pull`)) {
@@ -66,7 +68,8 @@ export async function serveLatencyProxy(options: ProxyOptions): Promise<ProxySer
         });
         return;
       }
-      counts.manifests++;
+      if (url.pathname.endsWith('/tags/list')) counts.tagLists++;
+      else counts.manifests++;
     }
     if (/^\/v2\/.+\/blobs\//.test(url.pathname)) counts.blobs++;
     const headers = { ...req.headers, host: options.upstream };
@@ -100,7 +103,7 @@ export async function serveLatencyProxy(options: ProxyOptions): Promise<ProxySer
   return {
     host,
     counts,
-    reset: () => Object.assign(counts, { manifests: 0, blobs: 0, tokens: 0, unauthorized: 0, connections: 0 }),
+    reset: () => Object.assign(counts, { manifests: 0, blobs: 0, tagLists: 0, tokens: 0, unauthorized: 0, connections: 0 }),
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();

@@ -14,6 +14,7 @@ import { seedRepositories } from './seed.js';
 import { measureUi, type UiResults } from './ui.js';
 import { measureEngines, measureScale, type EngineResults, type ScaleRow } from './engines.js';
 import { measureSwarm, type SwarmResults } from './swarm.js';
+import { measureTags, type TagResults } from './tags.js';
 
 type BenchResult = LookupResults & {
   downtime: DowntimeResults;
@@ -22,6 +23,7 @@ type BenchResult = LookupResults & {
   engines: EngineResults;
   scale: ScaleRow[];
   swarm: SwarmResults;
+  tags: TagResults;
 };
 
 const args = new Set(process.argv.slice(2));
@@ -85,6 +87,11 @@ function table(r: BenchResult, staticMs: number): string {
       `docker service update --image ${f(r.swarm.cliMs, 0)} ms, ×${f(r.swarm.ratio)} (target ≤ 1.1)`,
     ],
     [
+      `check of ${r.tags.refs} images with newerTags on, every tag listing due`,
+      `${f(r.tags.listingMs, 0)} ms`,
+      `${r.tags.listingRequests} requests; plain check ${f(r.tags.plainMs, 0)} ms, ${r.tags.plainRequests} requests; ×${f(r.tags.ratio)}`,
+    ],
+    [
       `daemon RSS, ${r.tick.refs} images on ${r.engines.engines} engines`,
       `${f(r.engines.rssMb, 1)} MB`,
       `target ≤ 70 MB; its ssh sessions (own processes, PSS) ${f(r.engines.sshPssMb, 1)} MB more`,
@@ -127,7 +134,8 @@ async function main(): Promise<void> {
     });
     const scale = await measureScale(bed, { cli: CLI, id, seeded: repos, sizes: sizes.scale, rttMs: sizes.rttMs, idleTicks: sizes.scaleTicks });
     const swarm = await measureSwarm(bed, { id, pairs: sizes.pairs });
-    const result: BenchResult = { ...lookups, downtime, idle, ui, engines, scale, swarm };
+    const tags = await measureTags({ upstream: bed.registries.open, repos, rttMs: sizes.rttMs, dockerHost: bed.dockerHost });
+    const result: BenchResult = { ...lookups, downtime, idle, ui, engines, scale, swarm, tags };
     if (args.has('--json')) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else process.stdout.write(`imagewatch bench, ${new Date().toISOString()}${smoke ? ' (smoke sizes)' : ''}\n\n${table(result, staticMs)}\n`);
   } finally {

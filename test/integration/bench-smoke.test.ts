@@ -21,6 +21,7 @@ const SHAPE = {
   engines: ['engines', 'requestsPerRefPerTick', 'oneEngineMs', 'threeEnginesMs', 'ratio', 'rssMb', 'sshPssMb'],
   scale: null,
   swarm: ['oursMs', 'cliMs', 'ratio'],
+  tags: ['refs', 'plainRequests', 'listingRequests', 'plainMs', 'listingMs', 'ratio'],
 } as const;
 
 describe.skipIf(bed === null)('the bench', () => {

@@ -165,4 +165,26 @@ describe('versions through the watcher', () => {
     const saved = await h.store.load();
     expect(Object.keys(saved.images ?? {})).toEqual([A]);
   });
+
+  it('reads the facts of many tags side by side on a first check, within the concurrency', async () => {
+    const runtimes = Array.from({ length: 10 }, (_, i) => ({ name: `r${i}`, image: `ghcr.io/example/app-${i}:latest` }));
+    let inFlight = 0;
+    let most = 0;
+    const watcher = new Watcher({
+      settings: () => ({ runtimes, intervalMs: 60_000, autoRefresh: false, concurrency: 4 }),
+      lookupDigest: async (ref) => dg(String(Number(ref.repository.split('-').pop()) % 10)),
+      localView: async () => ({ present: true, hasDigest: true }),
+      readFacts: async () => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 20));
+        inFlight--;
+        return facts('1.0.0');
+      },
+      refresher: { refreshOne: async (r) => ({ image: r.image, ok: true, containers: [] }), idle: async () => undefined },
+      store: new MemoryStateStore(),
+    });
+    const reports = await watcher.tick();
+    expect(reports.every((r) => r.version === '1.0.0')).toBe(true);
+    expect(most).toBe(4);
+  });
 });

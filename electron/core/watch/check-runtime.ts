@@ -189,13 +189,35 @@ export async function checkRuntime(
 }
 
 /**
+ * Starts what `checkRuntime` will need of a tag's image facts, so the reads of many tags (a
+ * first check, a platform rebuilt at once) run side by side, within each registry's limit,
+ * instead of one runtime after another. The lookups it makes are the ones the check then finds
+ * done (TickLookups shares them), so it costs no extra request.
+ */
+export async function prefetchFacts(
+  ctx: Pick<CheckContext, 'state' | 'engines' | 'now' | 'log'>,
+  runtime: RuntimeConfig,
+  ref: ImageReference,
+  lookups: TickLookups,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const remote = await lookups.digest(ref).catch(() => null);
+  if (remote === null || signal?.aborted || !factsDue(ctx.state.imageFacts(remote), ctx.now())) return;
+  const previousDigest = ctx.state.get(runtime.name, ctx.engines[0]?.name).seenDigest;
+  const first = ctx.engines[0];
+  const platforms = new Map<string, PlatformImage | null>();
+  if (first && remote !== previousDigest) platforms.set(first.name, await lookups.platform(ref, remote, first).catch(() => null));
+  await learnFacts(ctx, runtime, ref, lookups, remote, previousDigest, platforms, signal);
+}
+
+/**
  * What the image the tag names says about itself, read once per digest: when the tag moved (or
  * is first seen), and once for a digest seen before this was kept. A move of an index whose
  * platform image stayed the same keeps the facts it had. A failed read is said in the log and
  * tried again a day later; it never fails the check.
  */
 async function learnFacts(
-  ctx: CheckContext,
+  ctx: Pick<CheckContext, 'state' | 'engines' | 'now' | 'log'>,
   runtime: RuntimeConfig,
   ref: ImageReference,
   lookups: TickLookups,
@@ -217,7 +239,8 @@ async function learnFacts(
     const facts = await lookups.facts(ref, remote, platform?.digest ?? null);
     if (facts) state.keepImageFacts(remote, facts);
   } catch (err) {
-    if (signal?.aborted) return;
+    // Aborted, or the same failed read already told by the prefetch that shared it.
+    if (signal?.aborted || !factsDue(state.imageFacts(remote), ctx.now())) return;
     const failed = failedFacts(err, ctx.now());
     state.keepImageFacts(remote, failed);
     ctx.log(`image-auto-refresh: ${runtime.name} could not read the image's version labels: ${failed.error}; shown by tag or digest, tried again in a day`, {

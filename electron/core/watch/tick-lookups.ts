@@ -56,7 +56,8 @@ export class TickLookups {
   facts(ref: ImageReference, digest: string, platformImage: string | null): Promise<ImageFacts | null> {
     const read = this.fns.readFacts;
     if (!read) return Promise.resolve(null);
-    return this.once(ref.registry, this.factReads, `${ref.registry}/${ref.repository}@${digest}`, () => read(ref, digest, platformImage, this.signal));
+    // By digest alone: a digest names the same image in whichever repository it is read.
+    return this.once(ref.registry, this.factReads, digest, () => read(ref, digest, platformImage, this.signal));
   }
 
   /** An engine's view of a tag; after one failure in this tick, the same failure without asking. */

@@ -16,7 +16,7 @@ import { RefreshRecorder, type Refresher } from './recorder.js';
 import { DEFAULT_RETRY, withEntry, type RetryPolicy } from './transitions.js';
 import { TickLookups, type LookupFunctions } from './tick-lookups.js';
 import type { Log } from '../log.js';
-import { checkRuntime } from './check-runtime.js';
+import { checkRuntime, prefetchFacts } from './check-runtime.js';
 import { dueRetries, retryNowOn, type RetryView } from './retries.js';
 import type { WatchedEngine } from './watched-engine.js';
 import { withVersions } from '../versions/summary.js';
@@ -209,6 +209,10 @@ export class Watcher {
       update: (runtime: string, engine: string, next: RuntimeState) => this.update(runtime, engine, next),
       changed: (runtime: string) => this.changed(runtime),
     };
+    // Image facts due (a first check, many tags moved at once) are read side by side meanwhile.
+    const prefetching = runtimes.map((runtime) =>
+      prefetchFacts({ ...context, engines: this.enginesFor(runtime, options.engines) }, runtime, refs.get(runtime.name)!, lookups, options.signal),
+    );
     try {
       for (const runtime of runtimes) {
         if (options.signal?.aborted) break;
@@ -217,6 +221,7 @@ export class Watcher {
         reports.push(checked.report);
         if (checked.refresh) refreshes.push(checked.refresh);
       }
+      await Promise.allSettled(prefetching);
       await this.newerTags(runtimes, reports, options.signal);
       await this.state.save();
       if (options.awaitRefreshes !== false) await Promise.all(refreshes);
@@ -236,6 +241,7 @@ export class Watcher {
         listTags,
         newerTagsOf,
         intervalMs: this.deps.settings().tagsIntervalMs ?? DEFAULT_TAGS_INTERVAL_MS,
+        concurrency: this.deps.settings().concurrency,
         now: this.now,
         log: this.log,
         ...(this.deps.emit ? { emit: this.deps.emit } : {}),

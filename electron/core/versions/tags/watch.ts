@@ -10,6 +10,7 @@ import { tryParseReference, type ImageReference } from '../../image/reference.js
 import type { Log } from '../../log.js';
 import type { TagList } from '../../registry/tags.js';
 import type { SavedState } from '../../state/saved-state.js';
+import { Semaphore } from '../../util/limit.js';
 import { safeText } from '../../util/safe-text.js';
 import { newestTag, type TagFilters } from './newer.js';
 import type { NewerLevel } from './shape.js';
@@ -23,6 +24,8 @@ export interface TagWatchDeps {
   listTags: (ref: ImageReference, signal?: AbortSignal) => Promise<TagList>;
   newerTagsOf: NewerTagsOf;
   intervalMs: number;
+  /** Listings in flight at once per registry. */
+  concurrency: number;
   now: () => number;
   log: Log;
   emit?: (event: CoreEvent) => void;
@@ -43,14 +46,29 @@ export async function watchTags(deps: TagWatchDeps, runtimes: readonly RuntimeCo
   }
   const changed: string[] = [];
   const now = deps.now();
-  for (const [repository, list] of wanted) {
-    if (signal?.aborted) break;
+  // Repositories are listed side by side, a few at a time per registry, as lookups are.
+  const limits = new Map<string, Semaphore>();
+  const limitFor = (registry: string): Semaphore => {
+    let limit = limits.get(registry);
+    if (!limit) limits.set(registry, (limit = new Semaphore(deps.concurrency)));
+    return limit;
+  };
+  const due = [...wanted].filter(([repository]) => {
     const last = deps.state.tagListing(repository);
-    if (last && Date.parse(last.listedAt) + deps.intervalMs > now) continue;
+    return !last || Date.parse(last.listedAt) + deps.intervalMs <= now;
+  });
+  const listings = due.map(([, list]) => {
+    const ref = list[0]!.ref;
+    const listing = limitFor(ref.registry).run(() => (signal?.aborted ? Promise.reject(new Error('interrupted')) : deps.listTags(ref, signal)));
+    listing.catch(() => undefined);
+    return listing;
+  });
+  for (const [index, [repository, list]] of due.entries()) {
+    if (signal?.aborted) break;
     const at = new Date(now).toISOString();
     let listed: TagList;
     try {
-      listed = await deps.listTags(list[0]!.ref, signal);
+      listed = await listings[index]!;
     } catch (err) {
       if (signal?.aborted) break;
       const error = safeText((err as Error).message, { max: 300 });
