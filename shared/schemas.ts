@@ -150,7 +150,8 @@ export const SettingsSchema = z
     runtimes: z
       .array(RuntimeConfigSchema)
       .optional()
-      .refine((list) => !list || new Set(list.map((r) => r.name)).size === list.length, 'runtime names must be unique'),
+      // `--runtime a` must never be a trap between `a` and `A`.
+      .refine((list) => !list || new Set(list.map((r) => r.name.toLowerCase())).size === list.length, 'runtime names must be unique, letter case aside'),
     intervalSeconds: z
       .number()
       .int()

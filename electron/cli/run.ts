@@ -16,6 +16,7 @@ import { changeText } from '../../shared/versions.js';
 import { shortDigest } from '../../shared/digest.js';
 import { JsonFileStateStore } from '../core/state/store.js';
 import { parseCommand, USAGE, UsageError, type Command } from './args.js';
+import { tokenProblem } from '../serve/guard.js';
 import { claimStateDir, type OwnerClaim } from '../core/owner/claim.js';
 import { remoteTarget, type HandoffTarget } from '../core/owner/handoff.js';
 import type { OwnerInfo, OwnerKind } from '../core/owner/lock.js';
@@ -187,6 +188,9 @@ async function onOwner(cmd: Extract<Command, { kind: 'check' | 'refresh' }>, io:
 }
 
 async function serve(cmd: Extract<Command, { kind: 'serve' }>, io: Io): Promise<number> {
+  // Refused before anything starts: a short token would be the only guard of a reachable daemon.
+  const weak = io.env.IMAGEWATCH_TOKEN ? tokenProblem(io.env.IMAGEWATCH_TOKEN, cmd.host) : null;
+  if (weak) throw new UsageError(weak);
   const stamp = makeLog(chosenLogFormat(cmd.logFormat, io.env), io.stderr);
   const claim = await own(cmd, io, 'serve');
   // serve writes settings changed in the window back, so a named file may be created by it.
@@ -255,7 +259,11 @@ async function execute(cmd: Command, io: Io): Promise<number> {
             : humanCheck(run),
         );
         const failed = run.runtimes.some((r) => r.outcome === 'error' || (r.refresh && r.refresh.failed.length > 0));
-        return failed ? 1 : 0;
+        // A cron job must hear that an engine could not be asked: whether it runs the latest is then unknown, and nothing can be refreshed there.
+        const down = (run.engines ?? []).filter((e) => e.health && !e.health.reachable);
+        for (const engine of down)
+          io.stderr(`imagewatch: engine ${engine.name} cannot be reached: ${engine.health && !engine.health.reachable ? engine.health.error : ''}\n`);
+        return failed || down.length > 0 ? 1 : 0;
       });
     case 'refresh':
       return onOwner(cmd, io, async (target) => {

@@ -4,6 +4,17 @@ import type { IncomingMessage } from 'node:http';
 
 export const SESSION_COOKIE = 'iw_session';
 
+/** A token that guards a daemon reachable from other machines: at least this long (24 random bytes in base64url make 32). */
+export const MIN_REMOTE_TOKEN_LENGTH = 24;
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** Why a token the user set cannot guard a daemon bound to `host`, or null. */
+export function tokenProblem(token: string, host: string): string | null {
+  if (LOOPBACK_HOSTS.has(host) || token.length >= MIN_REMOTE_TOKEN_LENGTH) return null;
+  return `IMAGEWATCH_TOKEN is ${token.length} characters; serving on ${host}, reachable from other machines, needs at least ${MIN_REMOTE_TOKEN_LENGTH} (for example: openssl rand -base64 24)`;
+}
+
 export function allowedHosts(bindHost: string, port: number, extra: readonly string[] = []): Set<string> {
   const hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
   if (bindHost !== '0.0.0.0' && bindHost !== '::') hosts.add(bindHost.includes(':') ? `[${bindHost}]:${port}` : `${bindHost}:${port}`);

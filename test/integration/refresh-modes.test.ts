@@ -199,6 +199,22 @@ describe.skipIf(bed === null)('refresh modes and failures (real dockerd)', () =>
     expect(JSON.parse(run.stdout)).toMatchObject({ partial_result: { pulled: [], failed: ['a'], recreated: [] } });
   });
 
+  it('check exits 1 when the engine cannot be asked, naming it, with the registry part still reported', async () => {
+    const image = `${repo}-nodocker:latest`;
+    await publish(b, image, { version: 'v1' });
+    const run = await runCli([
+      'check',
+      '--config',
+      writeConfig(dir, { runtimes: [{ name: 'a', image }], dockerHost: `unix://${dir}/no.sock` }),
+      '--state',
+      path.join(dir, 'nodocker-state.json'),
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^imagewatch: engine \S+ cannot be reached: .*no\.sock/m);
+    const report = (JSON.parse(run.stdout) as { runtimes: Array<{ outcome: string; updateAvailable: boolean | null }> }).runtimes[0];
+    expect(report).toMatchObject({ outcome: 'seeded', updateAvailable: null });
+  });
+
   it('concurrent refreshes of one runtime share a single pull and result', async () => {
     const image = `${proxy.host}/modes/shared-${id}:latest`;
     await publish(b, image, { version: 'v1' });

@@ -7,6 +7,7 @@ import { humanCheck, runCli, type Io } from '../../electron/cli/run.js';
 import { logLine } from '../../electron/cli/log-format.js';
 import { backoffDelay, formatGoDuration } from '../../electron/core/util/time.js';
 import { validateSettings } from '../../electron/core/config/load.js';
+import { tokenProblem } from '../../electron/serve/guard.js';
 
 function io(env: NodeJS.ProcessEnv = {}): Io & { out: string; err: string } {
   const captured = {
@@ -200,5 +201,29 @@ describe('newer tag settings', () => {
     [{ runtimes: [{ name: 'a', image: 'x:1.0.0', link: 'javascript:alert(1)' }] }, /runtimes\[0\]\.link: an http\(s\) URL/],
   ])('a bad value is a config error naming it: %j', (settings, message) => {
     expect(() => validateSettings(settings, 'c.json')).toThrow(message);
+  });
+});
+
+describe('small things found by trying to break it', () => {
+  it('refuses a short IMAGEWATCH_TOKEN where the daemon listens beyond loopback, saying how long it must be', async () => {
+    const out = io({ IMAGEWATCH_TOKEN: '1' });
+    expect(await runCli(['serve', '--host', '0.0.0.0', '--port', '0'], out)).toBe(2);
+    expect(out.err).toMatch(/IMAGEWATCH_TOKEN is 1 characters; serving on 0\.0\.0\.0, reachable from other machines, needs at least 24/);
+    expect(tokenProblem('1', '127.0.0.1')).toBeNull();
+    expect(tokenProblem('x'.repeat(24), '0.0.0.0')).toBeNull();
+  });
+
+  it('refuses runtime names that differ only in letter case', () => {
+    expect(() =>
+      validateSettings(
+        {
+          runtimes: [
+            { name: 'a', image: 'x:1' },
+            { name: 'A', image: 'y:1' },
+          ],
+        },
+        'c.json',
+      ),
+    ).toThrow(/runtime names must be unique, letter case aside/);
   });
 });

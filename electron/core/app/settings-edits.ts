@@ -38,8 +38,13 @@ export async function updateSettings(edits: SettingsEdits, patch: SettingsPatch)
 }
 
 export async function addRuntime(edits: SettingsEdits, runtime: RuntimeConfig): Promise<AppState> {
-  if (edits.core.watchlist.runtimes().some((r) => r.name === runtime.name)) {
-    throw new ConflictError(`a runtime named "${runtime.name}" already exists`);
+  const taken = edits.core.watchlist.runtimes().find((r) => r.name.toLowerCase() === runtime.name.toLowerCase());
+  if (taken) {
+    throw new ConflictError(
+      taken.name === runtime.name
+        ? `a runtime named "${runtime.name}" already exists`
+        : `a runtime named "${taken.name}" already exists; names differ in more than letter case`,
+    );
   }
   try {
     checkRuntimeImages([runtime], 'addRuntime');
