@@ -7,6 +7,7 @@ import type {
   HistoryEntrySchema,
   RecreateStrategySchema,
   RetryPlanSchema,
+  WaitPlanSchema,
   RuntimeConfigSchema,
   EngineSettingSchema,
   RuntimeErrorSchema,
@@ -29,6 +30,7 @@ export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
 export type HistoryKind = HistoryEntry['kind'];
 export type RuntimeError = z.infer<typeof RuntimeErrorSchema>;
 export type RetryPlan = z.infer<typeof RetryPlanSchema>;
+export type WaitPlan = z.infer<typeof WaitPlanSchema>;
 /** One runtime on one engine: the runtime's remote side with that engine's part (see SavedState). */
 export type RuntimeState = z.infer<typeof RuntimeStateSchema>;
 export type EngineRuntimeState = z.infer<typeof EngineRuntimeStateSchema>;
@@ -249,6 +251,8 @@ export interface CheckReport {
   created?: string;
   /** A newer version tag of the same shape (never moved to by itself). */
   newerTag?: string;
+  /** An automatic refresh waiting for the update window or the cooling-off time: until when, and why. */
+  waiting?: WaitPlan;
 }
 
 /** A notification channel as the window sees it: masked, never its URL. */

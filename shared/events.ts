@@ -13,7 +13,17 @@ export interface VersionFields {
 export type CoreEvent =
   | { type: 'state-changed'; runtime: string; state: RuntimeSummary }
   /** `engines`: with several engines, those the runtime is on (each gets the new version). */
-  | ({ type: 'digest-moved'; runtime: string; image: string; from: string; to: string; engines?: string[] } & VersionFields)
+  /** `appliesAt`: an automatic refresh will apply it then (`appliesBecause`: the update window, or the cooling-off time). */
+  | ({
+      type: 'digest-moved';
+      runtime: string;
+      image: string;
+      from: string;
+      to: string;
+      engines?: string[];
+      appliesAt?: string;
+      appliesBecause?: 'window' | 'min-age';
+    } & VersionFields)
   /** The engine's image differs from the tag's digest, found without the digest moving (first check, engine back). */
   | ({ type: 'update-found'; runtime: string; image: string; digest: string; engine?: string } & VersionFields)
   /** A newer version tag of the same shape as the watched one (announced once; never moved to by itself). */

@@ -84,6 +84,17 @@ export const TagFiltersSchema = z
   })
   .strict();
 
+/**
+ * When automatic refreshes may happen: "HH:MM-HH:MM" in local time, or a 5-field cron expression
+ * and a duration ("0 2 * * 6 3h"). Read (and refused with the reason) when the settings load.
+ */
+export const UpdateWindowSchema = z.string().min(1).max(200);
+export const MinAgeSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(30 * 24 * 60);
+
 /** A release link template: an http(s) URL, with `${version}`-style names filled in when shown. */
 export const LinkTemplateSchema = z
   .string()
@@ -117,6 +128,10 @@ export const RuntimeConfigSchema = z
     newerTags: NewerTagsSchema.optional(),
     /** Which tags count when looking for newer ones. */
     tags: TagFiltersSchema.optional(),
+    /** When automatic refreshes may happen (overrides the global window); see UpdateWindowSchema. */
+    window: UpdateWindowSchema.optional(),
+    /** A new digest must have stood this long before an automatic refresh applies it (overrides the global). */
+    minAgeMinutes: MinAgeSchema.optional(),
   })
   .strict();
 
@@ -191,6 +206,10 @@ export const SettingsSchema = z
      * runtimes and `minor` for discovered ones unless set here (or per runtime).
      */
     newerTags: NewerTagsSchema.optional(),
+    /** When automatic refreshes may happen, for every runtime that sets none ("02:00-05:00", or cron and a duration). */
+    window: UpdateWindowSchema.optional(),
+    /** A new digest must have stood this many minutes before an automatic refresh applies it. */
+    minAgeMinutes: MinAgeSchema.optional(),
     /** A repository's tags are listed at most this often (they are never listed on every check). */
     tagsIntervalSeconds: z
       .number()
@@ -226,7 +245,8 @@ export const SETTING_DEFAULTS = {
   concurrency: 8,
   discover: false,
   tagsIntervalSeconds: 6 * 3600,
-} as const satisfies Required<Omit<Settings, 'runtimes' | 'dockerHost' | 'engines' | 'metrics' | 'notify' | 'newerTags'>>;
+  minAgeMinutes: 0,
+} as const satisfies Required<Omit<Settings, 'runtimes' | 'dockerHost' | 'engines' | 'metrics' | 'notify' | 'newerTags' | 'window'>>;
 
 /** What the window may change in the settings (`updateSettings`): a part of the config's shape. */
 export const SettingsPatchSchema = SettingsSchema.pick({ intervalSeconds: true, recreate: true, autoRefresh: true, discover: true });
@@ -293,6 +313,16 @@ export const RetryPlanSchema = z
   })
   .strict();
 
+/** An automatic refresh held back: by the update window, or until the new digest has stood its cooling-off time. */
+export const WaitPlanSchema = z
+  .object({
+    /** The remote digest the refresh will apply. */
+    digest: Digest,
+    until: IsoDate,
+    reason: z.enum(['window', 'min-age']),
+  })
+  .strict();
+
 export const RuntimeStateSchema = z
   .object({
     /** Last remote digest observed. */
@@ -310,6 +340,8 @@ export const RuntimeStateSchema = z
     /** null: not known yet, the engine has not answered since the tag was first seen. */
     updateAvailable: z.boolean().nullable(),
     retry: RetryPlanSchema.nullable(),
+    /** An automatic refresh waiting for the update window or the cooling-off time. */
+    waiting: WaitPlanSchema.nullable().optional(),
     history: z.array(HistoryEntrySchema),
   })
   .strict();
@@ -325,6 +357,7 @@ export const EngineRuntimeStateSchema = RuntimeStateSchema.pick({
   lastError: true,
   updateAvailable: true,
   retry: true,
+  waiting: true,
 }).strict();
 
 /**
@@ -368,8 +401,9 @@ export const ImageFactsSchema = z
  * 3: the platform's image digest inside an index (`seenPlatformDigest`), and `index-moved` history.
  * 4: `notify-failed` history (a notification given up, with the reason).
  * 5: several engines: per runtime the remote side, per runtime and engine the rest (`engines`).
- * 6: what each image says about itself, by digest (`images`), versions in history entries, and
- *    newer version tags (`newerTag`, `tagListings`, `new-tag` history).
+ * 6: what each image says about itself, by digest (`images`), versions in history entries,
+ *    newer version tags (`newerTag`, `tagListings`, `new-tag` history), and refreshes waiting
+ *    for the update window or the cooling-off time (`waiting`).
  */
 export const STATE_SCHEMA_VERSION = 6;
 

@@ -188,6 +188,8 @@ export function createCore(options: CoreOptions): Core {
     autoRefresh: config.autoRefresh,
     concurrency: config.concurrency,
     tagsIntervalMs: config.tagsIntervalMs,
+    window: config.window,
+    minAgeMinutes: config.minAgeMinutes,
   });
   const watcher = new Watcher({
     settings,

@@ -48,7 +48,7 @@ export class Notifier {
       this.announced.add(key);
       this.show(
         `New version of ${event.runtime}${change(event)}`,
-        `${event.image} now points at ${event.to.slice(0, 19)}${age(event, this.now())}`,
+        `${event.image} now points at ${event.to.slice(0, 19)}${age(event, this.now())}${event.appliesAt ? `; auto-refresh applies it at ${new Date(event.appliesAt).toLocaleString()}` : ''}`,
         event.runtime,
         event.link,
       );

@@ -8,6 +8,7 @@ import { readTextIfExists } from '../util/files.js';
 import { ConfigError, InvalidReferenceError } from '../errors.js';
 import { parseChannels } from '../notify/notifier.js';
 
+import { parseWindow } from '../update/when/window.js';
 export interface ResolvedConfig {
   /** Where the settings came from: a file path, or `built-in defaults`. */
   source: string;
@@ -34,6 +35,9 @@ export interface ResolvedConfig {
   /** Newer version tags for every runtime, unless a runtime says otherwise; undefined: false for configured runtimes, minor for discovered ones. */
   newerTags: Settings['newerTags'];
   tagsIntervalMs: number;
+  /** The update window of runtimes that set none (checked at load). */
+  window: string | undefined;
+  minAgeMinutes: number;
 }
 
 /** Validates the image references the schema can only see as strings. */
@@ -64,12 +68,27 @@ export function checkEngines(settings: Pick<Settings, 'engines' | 'dockerHost' |
   });
 }
 
+/** Update windows are read now, so a wrong one is a config error naming it, not a refresh that never comes. */
+export function checkWindows(settings: Pick<Settings, 'window' | 'runtimes'>, where: string): void {
+  const check = (text: string | undefined, key: string): void => {
+    if (text === undefined) return;
+    try {
+      parseWindow(text);
+    } catch (err) {
+      throw new ConfigError(`${where}: ${key}: ${(err as Error).message}`);
+    }
+  };
+  check(settings.window, 'window');
+  (settings.runtimes ?? []).forEach((runtime, index) => check(runtime.window, `runtimes[${index}].window (runtime "${runtime.name}")`));
+}
+
 export function resolveSettings(settings: Settings, source: string, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
   const discover = settings.discover ?? SETTING_DEFAULTS.discover;
   // In discovery mode the containers say what to watch; the origin's eight are the default only without it.
   const runtimes = settings.runtimes ?? (discover === false ? defaultRuntimes(env) : []);
   checkRuntimeImages(runtimes, source);
   checkEngines(settings, source);
+  checkWindows(settings, source);
   // A channel that cannot work is a config error now, not a silent loss at the first event.
   parseChannels(settings.notify ?? [], source, env);
   return {
@@ -92,6 +111,8 @@ export function resolveSettings(settings: Settings, source: string, env: NodeJS.
     notify: settings.notify ?? [],
     newerTags: settings.newerTags,
     tagsIntervalMs: (settings.tagsIntervalSeconds ?? SETTING_DEFAULTS.tagsIntervalSeconds) * 1000,
+    window: settings.window,
+    minAgeMinutes: settings.minAgeMinutes ?? SETTING_DEFAULTS.minAgeMinutes,
   };
 }
 
@@ -100,6 +121,7 @@ export function validateSettings(raw: unknown, where: string): Settings {
   if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, where));
   checkRuntimeImages(parsed.data.runtimes ?? [], where);
   checkEngines(parsed.data, where);
+  checkWindows(parsed.data, where);
   return parsed.data;
 }
 

@@ -27,6 +27,8 @@ export interface NotifyMessage {
   link?: string;
   /** When the new image was built. */
   created?: string;
+  /** When auto-refresh will apply it (the update window, the cooling-off time). */
+  appliesAt?: string;
   at: string;
 }
 
@@ -55,8 +57,14 @@ export function messageFields(message: NotifyMessage): Record<string, unknown> {
     ...(message.previousVersion ? { previousVersion: message.previousVersion } : {}),
     ...(message.link ? { link: message.link } : {}),
     ...(message.created ? { created: message.created } : {}),
+    ...(message.appliesAt ? { appliesAt: message.appliesAt } : {}),
     at: message.at,
   };
+}
+
+/** "applies at 2026-12-08T02:00:00.000Z (update window)" */
+function appliesText(at: string, because: 'window' | 'min-age' | undefined): string {
+  return `auto-refresh applies it at ${at} (${because === 'min-age' ? 'after its cooling-off time' : 'in the update window'})`;
 }
 
 export class MessageMaker {
@@ -80,7 +88,15 @@ export class MessageMaker {
       return {
         kind: 'new-version',
         title: change ? `New version of ${event.runtime}: ${change}` : `New version of ${event.runtime}`,
-        body: [`${event.image} now points at ${digest.slice(0, 19)}`, built, event.link ? `what changed: ${event.link}` : null].filter(Boolean).join(' · '),
+        body: [
+          `${event.image} now points at ${digest.slice(0, 19)}`,
+          built,
+          event.type === 'digest-moved' && event.appliesAt ? appliesText(event.appliesAt, event.appliesBecause) : null,
+          event.link ? `what changed: ${event.link}` : null,
+        ]
+          .filter(Boolean)
+          .join(' · '),
+        ...(event.type === 'digest-moved' && event.appliesAt ? { appliesAt: event.appliesAt } : {}),
         runtime: event.runtime,
         image: event.image,
         digest,

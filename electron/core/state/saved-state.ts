@@ -23,6 +23,7 @@ function enginePart(state: RuntimeState, lastError: RuntimeError | null): Engine
     lastError,
     updateAvailable: state.updateAvailable,
     retry: state.retry,
+    ...(state.waiting ? { waiting: state.waiting } : {}),
   };
 }
 

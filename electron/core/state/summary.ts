@@ -11,10 +11,17 @@ export type StaleEngines = (engine: string) => { since: string; error: string } 
 const newest = (values: ReadonlyArray<string | null>): string | null =>
   values.reduce<string | null>((a, b) => (b !== null && (a === null || Date.parse(b) > Date.parse(a)) ? b : a), null);
 
+/** The earliest wait among the engines, for the runtime's row. */
+function waitingOf(parts: readonly EngineRuntimeSummary[]): { waiting?: NonNullable<EngineRuntimeSummary['waiting']> } {
+  const waits = parts.map((p) => p.waiting).filter((w) => w !== null && w !== undefined);
+  const first = waits.sort((a, b) => Date.parse(a.until) - Date.parse(b.until))[0];
+  return first ? { waiting: first } : {};
+}
+
 export function summarizeRuntime(state: SavedState, name: string, engines: readonly string[], stale: StaleEngines = () => undefined): RuntimeSummary {
   if (engines.length <= 1) return summarize(state.get(name, engines[0]));
   const parts: EngineRuntimeSummary[] = engines.map((engine) => {
-    const { seenPlatformDigest, appliedDigest, lastRefreshAt, lastError, updateAvailable, retry } = state.get(name, engine);
+    const { seenPlatformDigest, appliedDigest, lastRefreshAt, lastError, updateAvailable, retry, waiting } = state.get(name, engine);
     const down = stale(engine);
     return {
       engine,
@@ -25,6 +32,7 @@ export function summarizeRuntime(state: SavedState, name: string, engines: reado
       lastError: lastError?.phase === 'refresh' ? lastError : null,
       updateAvailable,
       retry,
+      ...(waiting ? { waiting } : {}),
       ...(down ? { stale: down } : {}),
     };
   });
@@ -42,6 +50,7 @@ export function summarizeRuntime(state: SavedState, name: string, engines: reado
     lastError,
     updateAvailable: anyUpdate(parts.map((p) => p.updateAvailable)),
     retry: retries.sort((a, b) => Date.parse(a.nextAt) - Date.parse(b.nextAt))[0] ?? null,
+    ...waitingOf(parts),
     historyLength: runtime?.history.length ?? 0,
     engines: parts,
   });

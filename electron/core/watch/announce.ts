@@ -4,6 +4,7 @@ import type { CoreEvent } from '../../../shared/events.js';
 import type { CheckOutcome, RuntimeConfig, RuntimeState, VersionView } from '../../../shared/dto.js';
 import type { VersionFields } from '../../../shared/events.js';
 import { versionChange } from '../../../shared/versions.js';
+import type { Hold } from '../update/when/hold.js';
 import { shortDigest } from '../../../shared/digest.js';
 import type { Log } from '../log.js';
 
@@ -19,6 +20,8 @@ export interface Observation {
   autoRefresh: boolean;
   /** A refresh starts now. */
   refresh: boolean;
+  /** An automatic refresh held back: until when, and why. */
+  held?: Hold;
   /** The versions of the latest and of what it replaces (the previous digest, or what the engine runs). */
   versions?: VersionView;
   /** With several engines: the engine this is about, and whether it is the runtime's first (which tells the move). */
@@ -47,6 +50,12 @@ function versionNote(view: VersionView | undefined): string {
   return ` (${versionChange(view)})`;
 }
 
+/** "waiting for the update window (until 2026-12-08T02:00:00.000Z)" */
+function heldText(held: Hold): string {
+  const until = new Date(held.until).toISOString();
+  return held.reason === 'window' ? `waiting for the update window (opens ${until})` : `cooling off until ${until} before refreshing`;
+}
+
 export function announce(o: Observation, log: Log, emit: ((event: CoreEvent) => void) | undefined): void {
   const { runtime, state, remote } = o;
   const versions = versionFields(o.versions);
@@ -56,7 +65,7 @@ export function announce(o: Observation, log: Log, emit: ((event: CoreEvent) => 
   const tag = o.engine ? { engine: o.engine } : {};
   const fields = { runtime: runtime.name, image: runtime.image, digest: remote, ...tag };
   if (o.outcome === 'moved') {
-    const action = o.refresh ? 'refreshing' : o.autoRefresh ? 'already applied' : 'auto-refresh off, update available';
+    const action = o.refresh ? 'refreshing' : o.held ? heldText(o.held) : o.autoRefresh ? 'already applied' : 'auto-refresh off, update available';
     if (o.first !== false)
       emit?.({
         type: 'digest-moved',
@@ -66,6 +75,7 @@ export function announce(o: Observation, log: Log, emit: ((event: CoreEvent) => 
         to: remote,
         ...(o.engines ? { engines: o.engines } : {}),
         ...versions,
+        ...(o.held ? { appliesAt: new Date(o.held.until).toISOString(), appliesBecause: o.held.reason } : {}),
       });
     if (!o.engine) log(`image-auto-refresh: ${runtime.name} digest moved ${shortDigest(o.previousDigest)} → ${shortDigest(remote)}${note}, ${action}`, fields);
     else {

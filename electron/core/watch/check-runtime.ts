@@ -15,7 +15,8 @@ import { safeText } from '../util/safe-text.js';
 import { announce } from './announce.js';
 import type { RefreshRecorder } from './recorder.js';
 import type { TickLookups } from './tick-lookups.js';
-import { observe, observeIndexMove, recordCheckError, wantsRefresh, type LocalView } from './transitions.js';
+import { holdRefresh, observe, observeIndexMove, recordCheckError, seenSince, wantsRefresh, type LocalView } from './transitions.js';
+import { holdUntil, type WhenRules } from '../update/when/hold.js';
 import { anyUpdate, type WatchedEngine } from './watched-engine.js';
 import { engineFacts, factsDue, failedFacts } from '../versions/read.js';
 import { versionView } from '../versions/view.js';
@@ -34,6 +35,8 @@ export interface CheckContext {
   update: (runtime: string, engine: string, next: RuntimeState) => void;
   /** Tells the window a runtime's state changed (after a change made directly on `state`). */
   changed: (runtime: string) => void;
+  /** The update window and cooling-off time of a runtime's automatic refreshes; none when absent. */
+  when?: (runtime: RuntimeConfig) => WhenRules;
 }
 
 const INTERRUPTED = 'interrupted: imagewatch is stopping';
@@ -149,9 +152,16 @@ export async function checkRuntime(
     const versions = versionView(runtime, (d) => state.imageFacts(d), remote, outcome === 'moved' ? previousDigest : observed.state.appliedDigest);
     // A new digest: remember this engine's platform image (null for a single image or an unread index).
     const seenNow = remote !== previousDigest ? { ...observed.state, seenPlatformDigest: platforms.get(engine.name)?.digest ?? null } : observed.state;
-    const next = withEntryVersions(seenNow, at, versions);
+    const entered = withEntryVersions(seenNow, at, versions);
+    // A wait for a digest that is no longer the tag's, or that already runs, is over.
+    const stale = entered.waiting && (entered.waiting.digest !== remote || entered.appliedDigest === remote);
+    const versioned = stale ? { ...entered, waiting: null } : entered;
+    // An automatic refresh may wait for the update window or the cooling-off time; the user's never do.
+    const wanted = autoRefresh && wantsRefresh(versioned, outcome, ctx.now());
+    const held = wanted && ctx.when ? holdUntil(ctx.when(runtime), seenSince(versioned), ctx.now()) : null;
+    const refresh = wanted && held === null;
+    const next = wanted || !autoRefresh ? holdRefresh(versioned, held) : versioned;
     ctx.update(runtime.name, engine.name, next);
-    const refresh = autoRefresh && wantsRefresh(next, outcome, ctx.now());
     if (refresh) refreshing.push(engine);
     announce(
       {
@@ -163,6 +173,7 @@ export async function checkRuntime(
         wasUnknown,
         autoRefresh,
         refresh,
+        ...(held ? { held } : {}),
         ...(versions ? { versions } : {}),
         ...(ctx.several ? { engine: engine.name, first: engine === engines[0], engines: engines.map((e) => e.name) } : {}),
       },
@@ -174,6 +185,8 @@ export async function checkRuntime(
   report.remoteDigest = remote;
   report.updateAvailable = anyUpdate(engines.map((e) => state.get(runtime.name, e.name).updateAvailable));
   Object.assign(report, reportVersions(runtime, state, remote, outcome === 'moved' ? previousDigest : state.get(runtime.name, engines[0]?.name).appliedDigest));
+  const waits = engines.map((e) => state.get(runtime.name, e.name).waiting).filter((w) => w !== null && w !== undefined);
+  if (waits.length) report.waiting = waits.sort((a, b) => Date.parse(a.until) - Date.parse(b.until))[0]!;
   if (refreshing.length === 0) return { report };
 
   // Not awaited here: a slow or stalled pull must not hold up the other runtimes' checks. Engines refresh in parallel.

@@ -16,11 +16,14 @@ export function dueRetries(view: RetryView, nowMs: number): { earliest: number |
   const due = new Set<string>();
   for (const runtime of view.runtimes) {
     for (const engine of view.enginesOf(runtime)) {
-      const at = view.state.get(runtime.name, engine).retry?.nextAt;
-      if (at === undefined) continue;
-      const ms = Date.parse(at);
-      if (earliest === null || ms < earliest) earliest = ms;
-      if (ms <= nowMs) due.add(runtime.name);
+      // A refresh waiting for the update window or its cooling-off time wakes the loop as a retry does.
+      const state = view.state.get(runtime.name, engine);
+      for (const at of [state.retry?.nextAt, state.waiting?.until]) {
+        if (at === undefined) continue;
+        const ms = Date.parse(at);
+        if (earliest === null || ms < earliest) earliest = ms;
+        if (ms <= nowMs) due.add(runtime.name);
+      }
     }
   }
   return { earliest, due: [...due] };

@@ -108,13 +108,30 @@ export function recordCheckError(state: RuntimeState, message: string, at: strin
   };
 }
 
-/** Whether auto-refresh should act on this runtime now. */
+/** Whether auto-refresh should act on this runtime now (before the update window and cooling-off time have their say). */
 export function wantsRefresh(state: RuntimeState, outcome: CheckOutcome, nowMs: number): boolean {
   const remote = state.seenDigest;
   if (remote === null || state.appliedDigest === remote) return false;
   if (outcome === 'moved') return true;
+  const waiting = state.waiting;
+  if (waiting && waiting.digest === remote && Date.parse(waiting.until) <= nowMs) return true;
   const retry = state.retry;
   return retry !== null && retry.digest === remote && Date.parse(retry.nextAt) <= nowMs;
+}
+
+/** When the tag's current digest was first seen (its `moved` or `seeded` entry); null when history no longer says. */
+export function seenSince(state: RuntimeState): number | null {
+  for (let i = state.history.length - 1; i >= 0; i--) {
+    const entry = state.history[i]!;
+    if ((entry.kind === 'moved' || entry.kind === 'seeded') && entry.digest === state.seenDigest) return Date.parse(entry.at);
+  }
+  return null;
+}
+
+/** An automatic refresh held back until `until` (the window, the cooling-off time); none when `until` is null. */
+export function holdRefresh(state: RuntimeState, hold: { until: number; reason: 'window' | 'min-age' } | null): RuntimeState {
+  if (!hold || state.seenDigest === null) return state.waiting ? { ...state, waiting: null } : state;
+  return { ...state, waiting: { digest: state.seenDigest, until: new Date(hold.until).toISOString(), reason: hold.reason } };
 }
 
 /** A refresh the user's shutdown cut short: due again at once, with no failure recorded. */
@@ -150,6 +167,7 @@ export function recordRefresh(
       appliedDigest,
       lastRefreshAt: at,
       retry: null,
+      ...(state.waiting ? { waiting: null } : {}),
       lastError: state.lastError?.phase === 'refresh' ? null : state.lastError,
       updateAvailable: state.seenDigest !== null && appliedDigest !== state.seenDigest,
       history: withHistory(state, entry),

@@ -20,6 +20,8 @@ import { checkRuntime, prefetchFacts } from './check-runtime.js';
 import { dueRetries, retryNowOn, type RetryView } from './retries.js';
 import type { WatchedEngine } from './watched-engine.js';
 import { withVersions } from '../versions/summary.js';
+import { parseWindow, type UpdateWindow } from '../update/when/window.js';
+import type { WhenRules } from '../update/when/hold.js';
 import { watchTags, type NewerTagsOf, type TagWatchDeps } from '../versions/tags/watch.js';
 
 /** Tags listed at most every 6 h per repository, unless the settings say otherwise. */
@@ -32,6 +34,9 @@ export interface WatchSettings {
   concurrency: number;
   /** A repository's tags are listed at most this often (newer version tags); 6 h when not given. */
   tagsIntervalMs?: number;
+  /** The update window and cooling-off time of runtimes that set none. */
+  window?: string | undefined;
+  minAgeMinutes?: number;
 }
 
 export interface WatcherDeps {
@@ -208,6 +213,7 @@ export class Watcher {
       ...(this.deps.emit ? { emit: this.deps.emit } : {}),
       update: (runtime: string, engine: string, next: RuntimeState) => this.update(runtime, engine, next),
       changed: (runtime: string) => this.changed(runtime),
+      when: (runtime: RuntimeConfig) => this.whenRules(runtime, settings),
     };
     // Image facts due (a first check, many tags moved at once) are read side by side meanwhile.
     const prefetching = runtimes.map((runtime) =>
@@ -254,6 +260,19 @@ export class Watcher {
       const newer = this.state.runtime(report.name)?.newerTag;
       if (newer) report.newerTag = newer.tag;
     }
+  }
+
+  /** Parsed update windows by their text: a window is read once, not at every check. */
+  private readonly windows = new Map<string, UpdateWindow>();
+
+  private whenRules(runtime: RuntimeConfig, settings: WatchSettings): WhenRules {
+    const text = runtime.window ?? settings.window;
+    let window: UpdateWindow | null = null;
+    if (text !== undefined) {
+      window = this.windows.get(text) ?? parseWindow(text);
+      this.windows.set(text, window);
+    }
+    return { window, minAgeMs: (runtime.minAgeMinutes ?? settings.minAgeMinutes ?? 0) * 60_000 };
   }
 
   private checkEngineNames(names: readonly string[] | undefined): void {

@@ -142,6 +142,11 @@ export const RuntimeRow = memo(function RuntimeRow({ name, onHistory }: { name: 
         ) : (
           <span className="muted">Up to date</span>
         )}
+        {state.waiting && state.updateAvailable ? (
+          <div className="muted waiting">
+            {state.waiting.reason === 'window' ? 'Waiting for the update window' : 'Cooling off'} (applies <RelativeTime iso={state.waiting.until} />)
+          </div>
+        ) : null}
         <Versions runtime={name} versions={state.versions} />
         {state.newerTag ? (
           <div className="newer-tag">
