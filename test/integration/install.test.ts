@@ -9,7 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CheckRun } from '../../shared/dto.js';
-import { publish, REPO_ROOT, requireBed, tempDir, uid, writeConfig } from './helpers.js';
+import { publish, REPO_ROOT, requireBed, tempDir, uid, until, writeConfig } from './helpers.js';
 
 const run = promisify(execFile);
 const bed = requireBed();
@@ -76,8 +76,12 @@ describe.skipIf(bed === null)('the installable daemon', () => {
             })
             .on('error', reject);
         });
-      // Drawn by the installed server-side build: the runtime's row and the state it came from.
-      const page = await get('/');
+      // Drawn by the installed server-side build: the runtime's row and the state it came from,
+      // once serve's first check (which also reads the image's labels) has seen the digest.
+      const page = await until('the first check in the served page', async () => {
+        const answer = await get('/');
+        return answer.body.includes(digest) ? answer : undefined;
+      });
       expect(page.status).toBe(200);
       expect(page.body).toMatch(/<div id="root">.*<tr aria-label="app"/s);
       expect(page.body).toMatch(new RegExp(`<script type="application/json" id="imagewatch-served-state">.*${digest}`));

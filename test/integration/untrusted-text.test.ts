@@ -76,7 +76,9 @@ describe.skipIf(bed === null)('untrusted text and an unreachable engine', () => 
     const config = writeConfig(dir, { runtimes: [{ name: 'app', image }], dockerHost: `unix://${path.join(dir, 'no-engine.sock')}` });
 
     const down = await runCli(['check', '--config', config, '--state', statePath]);
-    expect(down.code, down.stderr).toBe(0);
+    // The engine could not be asked: a cron job hears it (exit 1, the engine named), and the registry part is kept.
+    expect(down.code, down.stderr).toBe(1);
+    expect(down.stderr).toMatch(/^imagewatch: engine local cannot be reached: .*no-engine\.sock/m);
     expect((JSON.parse(down.stdout) as { runtimes: CheckReport[] }).runtimes[0]).toMatchObject({ outcome: 'seeded', updateAvailable: null });
 
     writeFileSync(config, JSON.stringify({ runtimes: [{ name: 'app', image }], dockerHost: b.dockerHost }));
