@@ -197,6 +197,8 @@ export interface RuntimeRefreshDetail {
   restartFailures?: string[];
   /** The engine it happened on, when imagewatch acts on several. */
   engine?: string;
+  /** Old images cleaned after the refresh: removed, left (and why), the space freed, and those kept for a rollback. */
+  cleanup?: { removed: string[]; skipped: Array<{ image: string; reason: string }>; freedBytes: number; previous: string[] };
   /** A refresh on several engines: each engine's own detail (the fields above sum them up). */
   engines?: RuntimeRefreshDetail[];
 }

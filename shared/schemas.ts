@@ -89,6 +89,7 @@ export const TagFiltersSchema = z
  * and a duration ("0 2 * * 6 3h"). Read (and refused with the reason) when the settings load.
  */
 export const UpdateWindowSchema = z.string().min(1).max(200);
+export const KeepPreviousSchema = z.number().int().min(0).max(10);
 export const MinAgeSchema = z
   .number()
   .int()
@@ -132,6 +133,10 @@ export const RuntimeConfigSchema = z
     window: UpdateWindowSchema.optional(),
     /** A new digest must have stood this long before an automatic refresh applies it (overrides the global). */
     minAgeMinutes: MinAgeSchema.optional(),
+    /** Remove the images this runtime's containers were moved off once unused (overrides the global). */
+    cleanup: z.boolean().optional(),
+    /** How many of those stay for a rollback (overrides the global). */
+    keepPrevious: KeepPreviousSchema.optional(),
   })
   .strict();
 
@@ -210,6 +215,10 @@ export const SettingsSchema = z
     window: UpdateWindowSchema.optional(),
     /** A new digest must have stood this many minutes before an automatic refresh applies it. */
     minAgeMinutes: MinAgeSchema.optional(),
+    /** After a refresh, remove the images containers were moved off once nothing uses them; false keeps everything. */
+    cleanup: z.boolean().optional(),
+    /** How many of those images stay per runtime, so a rollback needs no pull. */
+    keepPrevious: KeepPreviousSchema.optional(),
     /** A repository's tags are listed at most this often (they are never listed on every check). */
     tagsIntervalSeconds: z
       .number()
@@ -246,6 +255,8 @@ export const SETTING_DEFAULTS = {
   discover: false,
   tagsIntervalSeconds: 6 * 3600,
   minAgeMinutes: 0,
+  cleanup: true,
+  keepPrevious: 1,
 } as const satisfies Required<Omit<Settings, 'runtimes' | 'dockerHost' | 'engines' | 'metrics' | 'notify' | 'newerTags' | 'window'>>;
 
 /** What the window may change in the settings (`updateSettings`): a part of the config's shape. */
@@ -342,6 +353,8 @@ export const RuntimeStateSchema = z
     retry: RetryPlanSchema.nullable(),
     /** An automatic refresh waiting for the update window or the cooling-off time. */
     waiting: WaitPlanSchema.nullable().optional(),
+    /** Images this engine's containers were moved off, most recent first: kept for a rollback, or to clean later. */
+    previousImages: z.array(z.string().max(100)).max(16).optional(),
     history: z.array(HistoryEntrySchema),
   })
   .strict();
@@ -358,6 +371,7 @@ export const EngineRuntimeStateSchema = RuntimeStateSchema.pick({
   updateAvailable: true,
   retry: true,
   waiting: true,
+  previousImages: true,
 }).strict();
 
 /**

@@ -65,6 +65,9 @@ function humanRefresh(result: RefreshResult): string {
     for (const c of detail.containers) lines.push(`  ${c.name}: ${c.action}${c.reason ? ` (${c.reason})` : ''}`);
     for (const name of detail.restarted ?? []) lines.push(`  ${name}: restarted (compose dependent)`);
     for (const failure of detail.restartFailures ?? []) lines.push(`  restart failed: ${failure}`);
+    if (detail.cleanup?.removed.length)
+      lines.push(`  old images removed: ${detail.cleanup.removed.length}, ${(detail.cleanup.freedBytes / 1e6).toFixed(1)} MB freed`);
+    for (const skip of detail.cleanup?.skipped ?? []) lines.push(`  old image ${skip.image.slice(0, 19)} left: ${skip.reason}`);
   }
   lines.push(`pulled=${result.pulled.length} failed=${result.failed.length} recreated=${result.recreated.length}`);
   return `${lines.join('\n')}\n`;

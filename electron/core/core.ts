@@ -135,6 +135,12 @@ export function createCore(options: CoreOptions): Core {
       get strategy() {
         return config.recreate;
       },
+      get cleanup() {
+        return config.cleanup;
+      },
+      get keepPrevious() {
+        return config.keepPrevious;
+      },
       get startGraceMs() {
         return config.startGraceMs;
       },

@@ -38,6 +38,9 @@ export interface ResolvedConfig {
   /** The update window of runtimes that set none (checked at load). */
   window: string | undefined;
   minAgeMinutes: number;
+  /** Old images cleaned after a refresh (per runtime too), keeping this many for a rollback. */
+  cleanup: boolean;
+  keepPrevious: number;
 }
 
 /** Validates the image references the schema can only see as strings. */
@@ -113,6 +116,8 @@ export function resolveSettings(settings: Settings, source: string, env: NodeJS.
     tagsIntervalMs: (settings.tagsIntervalSeconds ?? SETTING_DEFAULTS.tagsIntervalSeconds) * 1000,
     window: settings.window,
     minAgeMinutes: settings.minAgeMinutes ?? SETTING_DEFAULTS.minAgeMinutes,
+    cleanup: settings.cleanup ?? SETTING_DEFAULTS.cleanup,
+    keepPrevious: settings.keepPrevious ?? SETTING_DEFAULTS.keepPrevious,
   };
 }
 

@@ -45,8 +45,8 @@ export type ContainerHandle = Pick<Docker.Container, 'id' | 'inspect' | 'start' 
 /** One network: joining, leaving, reading and removing it. */
 export type NetworkHandle = Pick<Docker.Network, 'id' | 'inspect' | 'connect' | 'disconnect' | 'remove'>;
 
-/** One image: its inspection. */
-export type ImageHandle = Pick<Docker.Image, 'inspect'>;
+/** One image: its inspection, and its removal (never forced: old images are cleaned only when unused). */
+export type ImageHandle = Pick<Docker.Image, 'inspect' | 'remove'>;
 
 export interface EngineClient {
   ping(): Promise<unknown>;

@@ -21,6 +21,7 @@ import { selectServices, serviceName, type SelectedService } from '../targets/se
 import { Mutex } from '../util/limit.js';
 import { InFlight } from './in-flight.js';
 import { moveRefusal } from './move-tag.js';
+import { previousImages, removeOldImages } from '../cleanup/old-images.js';
 import { safeText } from '../util/safe-text.js';
 import type { ContainerInspect, ContainerSummary, EngineClient } from '../engines/client.js';
 
@@ -36,6 +37,9 @@ export interface RefreshServiceOptions {
   pullStallMs: number;
   /** Global strategy; a runtime's own `recreate` wins. */
   strategy: RecreateStrategy;
+  /** Clean the images containers were moved off (a runtime's own setting wins), keeping this many; true and 1 when absent. */
+  cleanup?: boolean;
+  keepPrevious?: number;
   startGraceMs: number;
   healthTimeoutMs: number;
   onProgress?: (progress: RefreshProgress) => void;
@@ -55,6 +59,8 @@ export interface RefreshOptions {
   pullOnly?: boolean;
   /** Move the containers to this tag of the same repository (refresh --to-tag): pulled, then each replaced as usual. */
   toTag?: string;
+  /** The images this runtime's containers were moved off before (from state), most recent first. */
+  previousImages?: readonly string[];
   signal?: AbortSignal;
 }
 
@@ -209,7 +215,39 @@ export class RefreshService {
       }
       await this.updateServices(services, detail, authconfig, options.signal);
     }
-    return this.settle(detail);
+    this.settle(detail);
+    if (detail.ok && strategy !== 'none') await this.cleanOldImages(runtime, selection.containers, detail, options.previousImages ?? []);
+    return detail;
+  }
+
+  /** After a good refresh: the images its containers were moved off, cleaned but for the last `keepPrevious` (see cleanup/old-images.ts). */
+  private async cleanOldImages(
+    runtime: RuntimeConfig,
+    containers: readonly ContainerInspect[],
+    detail: RuntimeRefreshDetail,
+    remembered: readonly string[],
+  ): Promise<void> {
+    const changed = new Set(detail.containers.filter((c) => c.action === 'replaced' || c.action === 'removed').map((c) => c.id));
+    const movedOff = containers.filter((c) => changed.has(c.Id)).map((c) => c.Image);
+    const candidates = previousImages(movedOff, remembered, detail.imageIdAfter);
+    if (runtime.cleanup === false || (runtime.cleanup === undefined && this.options.cleanup === false)) {
+      detail.cleanup = { removed: [], skipped: [], freedBytes: 0, previous: candidates.slice(0, 16) };
+      return;
+    }
+    try {
+      const cleaned = await removeOldImages(this.options.docker, candidates, runtime.keepPrevious ?? this.options.keepPrevious ?? 1);
+      detail.cleanup = {
+        removed: cleaned.removed.map((r) => r.id),
+        skipped: cleaned.skipped.map((s) => ({ image: s.id, reason: s.reason })),
+        freedBytes: cleaned.freedBytes,
+        previous: cleaned.previous,
+      };
+      for (const skip of cleaned.skipped) this.options.onWarning?.(`${runtime.name}: old image ${skip.id.slice(0, 19)} left in place: ${skip.reason}`);
+    } catch (err) {
+      // The refresh succeeded; cleaning is upkeep: said, and tried again after the next refresh.
+      detail.cleanup = { removed: [], skipped: [], freedBytes: 0, previous: candidates.slice(0, 16) };
+      this.options.onWarning?.(`${runtime.name}: old images not cleaned: ${safeText(engineMessage(err), { max: 300 })}`);
+    }
   }
 
   private settle(detail: RuntimeRefreshDetail): RuntimeRefreshDetail {

@@ -24,6 +24,7 @@ function enginePart(state: RuntimeState, lastError: RuntimeError | null): Engine
     updateAvailable: state.updateAvailable,
     retry: state.retry,
     ...(state.waiting ? { waiting: state.waiting } : {}),
+    ...(state.previousImages?.length ? { previousImages: state.previousImages } : {}),
   };
 }
 

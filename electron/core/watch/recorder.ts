@@ -80,7 +80,7 @@ export class RefreshRecorder {
     let listError: ContainerListError | undefined;
     this.deps.emit?.({ type: 'refresh-started', runtime: runtime.name, ...tag });
     try {
-      detail = await engine.refresher.refreshOne(runtime, options);
+      detail = await engine.refresher.refreshOne(runtime, { ...options, previousImages: state.get(runtime.name, engine.name).previousImages ?? [] });
     } catch (err) {
       if (err instanceof ContainerListError) listError = err;
       detail = { image: runtime.image, ok: false, error: (err as Error).message, containers: [] };
@@ -107,7 +107,9 @@ export class RefreshRecorder {
       return { detail };
     }
     const refreshed = recordRefresh(state.get(runtime.name, engine.name), target, detail, now(), options.retry ? this.deps.retry : null);
-    const recordedState = options.toTag && detail.ok ? movedToTag(refreshed, runtime, options.toTag, detail) : refreshed;
+    const moved = options.toTag && detail.ok ? movedToTag(refreshed, runtime, options.toTag, detail) : refreshed;
+    // The images kept for a rollback (or to clean after the next refresh) are this engine's to remember.
+    const recordedState = detail.cleanup ? { ...moved, previousImages: detail.cleanup.previous } : moved;
     // What runs now, as people read it, when the image (or its tag) says more than its digest.
     const ran =
       detail.ok && recordedState.appliedDigest

@@ -73,6 +73,9 @@ function Status({ row }: { row: RowView }): ReactElement {
     return (
       <span className="status ok">
         Refreshed: {replaced} container{replaced === 1 ? '' : 's'} replaced
+        {lastResult.cleanup?.removed.length
+          ? `; ${lastResult.cleanup.removed.length} old image${lastResult.cleanup.removed.length === 1 ? '' : 's'} removed, ${bytes(lastResult.cleanup.freedBytes)} freed`
+          : ''}
       </span>
     );
   }
