@@ -34,7 +34,7 @@ export async function removeOldImages(docker: EngineClient, candidates: readonly
   if (rest.length === 0) return result;
   const containers = await docker.listContainers({ all: true });
   for (const id of rest) {
-    let size = 0;
+    let size: number;
     try {
       const info = await docker.getImage(id).inspect();
       size = info.Size ?? 0;
