@@ -3,6 +3,7 @@
 // the engines summed up, and each engine's own part, marked stale while the engine is down.
 import { summarize, type EngineRuntimeSummary, type RuntimeSummary } from '../../../shared/dto.js';
 import { anyUpdate } from '../watch/watched-engine.js';
+import { earliestWait } from '../watch/transitions.js';
 import type { SavedState } from './saved-state.js';
 
 /** An engine that does not answer: since when and why. */
@@ -13,8 +14,7 @@ const newest = (values: ReadonlyArray<string | null>): string | null =>
 
 /** The earliest wait among the engines, for the runtime's row. */
 function waitingOf(parts: readonly EngineRuntimeSummary[]): { waiting?: NonNullable<EngineRuntimeSummary['waiting']> } {
-  const waits = parts.map((p) => p.waiting).filter((w) => w !== null && w !== undefined);
-  const first = waits.sort((a, b) => Date.parse(a.until) - Date.parse(b.until))[0];
+  const first = earliestWait(parts.map((p) => p.waiting));
   return first ? { waiting: first } : {};
 }
 

@@ -15,7 +15,7 @@ import { safeText } from '../util/safe-text.js';
 import { announce } from './announce.js';
 import type { RefreshRecorder } from './recorder.js';
 import type { TickLookups } from './tick-lookups.js';
-import { holdRefresh, observe, observeIndexMove, recordCheckError, seenSince, wantsRefresh, type LocalView } from './transitions.js';
+import { earliestWait, holdRefresh, observe, observeIndexMove, recordCheckError, seenSince, wantsRefresh, type LocalView } from './transitions.js';
 import { holdUntil, type WhenRules } from '../update/when/hold.js';
 import { anyUpdate, type WatchedEngine } from './watched-engine.js';
 import { engineFacts, factsDue, failedFacts } from '../versions/read.js';
@@ -185,8 +185,8 @@ export async function checkRuntime(
   report.remoteDigest = remote;
   report.updateAvailable = anyUpdate(engines.map((e) => state.get(runtime.name, e.name).updateAvailable));
   Object.assign(report, reportVersions(runtime, state, remote, outcome === 'moved' ? previousDigest : state.get(runtime.name, engines[0]?.name).appliedDigest));
-  const waits = engines.map((e) => state.get(runtime.name, e.name).waiting).filter((w) => w !== null && w !== undefined);
-  if (waits.length) report.waiting = waits.sort((a, b) => Date.parse(a.until) - Date.parse(b.until))[0]!;
+  const waiting = earliestWait(engines.map((e) => state.get(runtime.name, e.name).waiting));
+  if (waiting) report.waiting = waiting;
   if (refreshing.length === 0) return { report };
 
   // Not awaited here: a slow or stalled pull must not hold up the other runtimes' checks. Engines refresh in parallel.

@@ -1,7 +1,7 @@
 // The watcher's bookkeeping as pure functions: each takes one runtime's state and returns the
 // next one (the input is never changed), so every branch of the origin's contract can be
 // tested without a registry or an engine, and SavedState is the only place state is stored.
-import { changedContainers, type CheckOutcome, type HistoryEntry, type RuntimeRefreshDetail, type RuntimeState } from '../../../shared/dto.js';
+import { changedContainers, type CheckOutcome, type HistoryEntry, type RuntimeRefreshDetail, type RuntimeState, type WaitPlan } from '../../../shared/dto.js';
 import { HISTORY_LIMIT } from '../state/saved-state.js';
 import { backoffDelay } from '../util/time.js';
 
@@ -126,6 +126,11 @@ export function seenSince(state: RuntimeState): number | null {
     if ((entry.kind === 'moved' || entry.kind === 'seeded') && entry.digest === state.seenDigest) return Date.parse(entry.at);
   }
   return null;
+}
+
+/** The first to end of several engines' waits (the runtime's, as its row and report show it); undefined when none waits. */
+export function earliestWait(waits: ReadonlyArray<WaitPlan | null | undefined>): WaitPlan | undefined {
+  return waits.filter((w): w is WaitPlan => w !== null && w !== undefined).sort((a, b) => Date.parse(a.until) - Date.parse(b.until))[0];
 }
 
 /** An automatic refresh held back until `until` (the window, the cooling-off time); none when `until` is null. */
