@@ -171,6 +171,8 @@ export interface ContainerOutcome {
   reason?: string;
   /** For a failed replacement: whether the old container was put back as it was. */
   restored?: boolean;
+  /** Skipped for now, by the container's own pre-update hook (exit 75): the update is tried again later. */
+  deferred?: true;
   /** The engine it is on, in a refresh of several engines. */
   engine?: string;
   /** A Swarm service (updated by Swarm itself) rather than a container. */
@@ -183,6 +185,8 @@ export interface RuntimeRefreshDetail {
   image: string;
   ok: boolean;
   error?: string;
+  /** Containers whose own pre-update hook put the update off (exit 75): not a failure, but the digest is not yet applied. */
+  deferred?: string;
   /** Nothing was tried: the request cannot be done as asked (a move of compose-managed containers); `error` says why. */
   refused?: true;
   /** Digest of the tag as pulled, when the engine reported one. */
@@ -212,7 +216,19 @@ export interface RefreshResult {
 }
 
 export type RecreateStep =
-  'create' | 'start-isolated' | 'stop-old' | 'rename' | 'start' | 'connect' | 'wait-running' | 'wait-healthy' | 'remove-old' | 'rollback' | 'remove';
+  | 'create'
+  | 'start-isolated'
+  | 'stop-old'
+  | 'rename'
+  | 'start'
+  | 'connect'
+  | 'wait-running'
+  | 'wait-healthy'
+  | 'remove-old'
+  | 'rollback'
+  | 'remove'
+  | 'pre-update'
+  | 'post-update';
 
 /** A pull's progress summed over its layers. */
 export interface PullCounters {

@@ -219,6 +219,12 @@ export const SettingsSchema = z
     cleanup: z.boolean().optional(),
     /** How many of those images stay per runtime, so a rollback needs no pull. */
     keepPrevious: KeepPreviousSchema.optional(),
+    /**
+     * Run the commands containers name in their hook labels (imagewatch.pre-update/post-update,
+     * Watchtower's lifecycle labels) around an update. Off unless true: a label alone must not
+     * make imagewatch run commands.
+     */
+    hooks: z.boolean().optional(),
     /** A repository's tags are listed at most this often (they are never listed on every check). */
     tagsIntervalSeconds: z
       .number()
@@ -257,6 +263,7 @@ export const SETTING_DEFAULTS = {
   minAgeMinutes: 0,
   cleanup: true,
   keepPrevious: 1,
+  hooks: false,
 } as const satisfies Required<Omit<Settings, 'runtimes' | 'dockerHost' | 'engines' | 'metrics' | 'notify' | 'newerTags' | 'window'>>;
 
 /** What the window may change in the settings (`updateSettings`): a part of the config's shape. */
@@ -297,7 +304,7 @@ export const HistoryEntrySchema = z
   .object({
     at: IsoDate,
     /** index-moved: a multi-arch index moved while this platform's image stayed the same (not a new version). */
-    kind: z.enum(['seeded', 'moved', 'index-moved', 'refreshed', 'refresh-failed', 'check-failed', 'notify-failed', 'new-tag']),
+    kind: z.enum(['seeded', 'moved', 'index-moved', 'refreshed', 'refresh-failed', 'check-failed', 'notify-failed', 'new-tag', 'refresh-deferred']),
     /** new-tag: the newer version tag found. */
     tag: z.string().max(128).optional(),
     digest: z.string().optional(),

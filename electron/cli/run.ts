@@ -61,7 +61,7 @@ export function humanCheck(run: CheckRun): string {
 function humanRefresh(result: RefreshResult): string {
   const lines: string[] = [];
   for (const [name, detail] of Object.entries(result.details)) {
-    lines.push(`${name}: ${detail.ok ? 'ok' : `failed: ${detail.error}`}`);
+    lines.push(`${name}: ${detail.ok ? (detail.deferred ? 'put off' : 'ok') : `failed: ${detail.error}`}`);
     for (const c of detail.containers) lines.push(`  ${c.name}: ${c.action}${c.reason ? ` (${c.reason})` : ''}`);
     for (const name of detail.restarted ?? []) lines.push(`  ${name}: restarted (compose dependent)`);
     for (const failure of detail.restartFailures ?? []) lines.push(`  restart failed: ${failure}`);

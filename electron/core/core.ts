@@ -141,6 +141,9 @@ export function createCore(options: CoreOptions): Core {
       get keepPrevious() {
         return config.keepPrevious;
       },
+      get hooks() {
+        return config.hooks;
+      },
       get startGraceMs() {
         return config.startGraceMs;
       },

@@ -34,6 +34,34 @@ const TAG_FILTER_LABELS = {
   transform: ['imagewatch.tag.transform', 'wud.tag.transform'],
 } as const;
 
+/** A hook's labels: imagewatch's own (timeout in seconds) and Watchtower's (timeout in minutes). */
+export interface HookLabels {
+  own: string;
+  ownTimeout: string;
+  watchtower: string;
+  watchtowerTimeout: string;
+}
+
+/**
+ * Commands run inside the container around an update, only when the config says `"hooks": true`
+ * (a label alone never makes imagewatch run a command): pre-update in the old container before
+ * it stops, post-update in the new one once it is ready. See update/hooks/.
+ */
+export const HOOK_LABELS: Record<'pre-update' | 'post-update', HookLabels> = {
+  'pre-update': {
+    own: 'imagewatch.pre-update',
+    ownTimeout: 'imagewatch.pre-update-timeout',
+    watchtower: 'com.centurylinklabs.watchtower.lifecycle.pre-update',
+    watchtowerTimeout: 'com.centurylinklabs.watchtower.lifecycle.pre-update-timeout',
+  },
+  'post-update': {
+    own: 'imagewatch.post-update',
+    ownTimeout: 'imagewatch.post-update-timeout',
+    watchtower: 'com.centurylinklabs.watchtower.lifecycle.post-update',
+    watchtowerTimeout: 'com.centurylinklabs.watchtower.lifecycle.post-update-timeout',
+  },
+};
+
 const OPT_OUT: ReadonlyArray<readonly [label: string, value: string]> = [
   [ENABLE_LABEL, 'false'],
   ['com.centurylinklabs.watchtower.enable', 'false'],

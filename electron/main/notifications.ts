@@ -75,6 +75,7 @@ export class Notifier {
     }
     if (event.type === 'refresh-finished' && !event.detail.refused) {
       const { detail } = event;
+      if (detail.ok && detail.deferred && changedContainers(detail).length === 0) return;
       if (detail.ok) {
         const replaced = changedContainers(detail).length;
         this.show(

@@ -41,6 +41,8 @@ export interface ResolvedConfig {
   /** Old images cleaned after a refresh (per runtime too), keeping this many for a rollback. */
   cleanup: boolean;
   keepPrevious: number;
+  /** Whether containers' hook labels are acted on (see update/hooks/). */
+  hooks: boolean;
 }
 
 /** Validates the image references the schema can only see as strings. */
@@ -118,6 +120,7 @@ export function resolveSettings(settings: Settings, source: string, env: NodeJS.
     minAgeMinutes: settings.minAgeMinutes ?? SETTING_DEFAULTS.minAgeMinutes,
     cleanup: settings.cleanup ?? SETTING_DEFAULTS.cleanup,
     keepPrevious: settings.keepPrevious ?? SETTING_DEFAULTS.keepPrevious,
+    hooks: settings.hooks ?? SETTING_DEFAULTS.hooks,
   };
 }
 

@@ -39,8 +39,8 @@ export interface ServiceHandle {
   update(options: { authconfig?: unknown; _query: Record<string, string | number>; _body: ServiceSpec }): Promise<unknown>;
 }
 
-/** One container: what a replacement and its recovery do to it. */
-export type ContainerHandle = Pick<Docker.Container, 'id' | 'inspect' | 'start' | 'stop' | 'restart' | 'remove' | 'rename' | 'logs'>;
+/** One container: what a replacement and its recovery do to it, and the hooks run in it (exec). */
+export type ContainerHandle = Pick<Docker.Container, 'id' | 'inspect' | 'start' | 'stop' | 'restart' | 'remove' | 'rename' | 'logs' | 'exec'>;
 
 /** One network: joining, leaving, reading and removing it. */
 export type NetworkHandle = Pick<Docker.Network, 'id' | 'inspect' | 'connect' | 'disconnect' | 'remove'>;

@@ -42,6 +42,7 @@ function refreshedBody(detail: RuntimeRefreshDetail, changed: readonly string[])
     parts.push(`${containers.length} container${containers.length === 1 ? '' : 's'} replaced${containers.length ? `: ${containers.join(', ')}` : ''}`);
   }
   if (services.length) parts.push(`${services.length} service${services.length === 1 ? '' : 's'} updated by Swarm: ${services.join(', ')}`);
+  if (detail.deferred) parts.push(`put off: ${detail.deferred}`);
   return parts.join('; ');
 }
 
@@ -138,6 +139,8 @@ export class MessageMaker {
         ...(event.engine ? { engine: event.engine } : {}),
         at: this.at(),
       };
+      // Put off by the container's own hook, nothing replaced: the user's script chose to wait; the log and history say it.
+      if (detail.ok && detail.deferred && containers.length === 0) return null;
       if (detail.ok) {
         return {
           kind: 'refreshed',

@@ -21,12 +21,14 @@ export function combineDetails(details: readonly RuntimeRefreshDetail[]): Runtim
   const first = details[0];
   if (!first) throw new Error('internal: no refresh to combine');
   const failed = details.filter((d) => !d.ok);
+  const deferred = details.filter((d) => d.deferred);
   const digests = new Set(details.map((d) => d.digest));
   const pulled = details.find((d) => d.imageIdAfter !== undefined);
   return {
     image: first.image,
     ok: failed.length === 0,
     ...(failed.length ? { error: failed.map((d) => `${d.engine ?? '?'}: ${d.error ?? 'failed'}`).join('; ') } : {}),
+    ...(deferred.length ? { deferred: deferred.map((d) => `${d.engine ?? '?'}: ${d.deferred}`).join('; ') } : {}),
     ...(digests.size === 1 && first.digest ? { digest: first.digest } : {}),
     ...(pulled?.imageIdAfter ? { imageIdAfter: pulled.imageIdAfter } : {}),
     containers: details.flatMap((d) => d.containers.map((c) => (d.engine ? { ...c, engine: d.engine } : c))),

@@ -40,6 +40,8 @@ export interface RefreshServiceOptions {
   /** Clean the images containers were moved off (a runtime's own setting wins), keeping this many; true and 1 when absent. */
   cleanup?: boolean;
   keepPrevious?: number;
+  /** Run the containers' pre-update and post-update hooks (`"hooks": true`); off when absent. */
+  hooks?: boolean;
   startGraceMs: number;
   healthTimeoutMs: number;
   onProgress?: (progress: RefreshProgress) => void;
@@ -251,6 +253,8 @@ export class RefreshService {
   }
 
   private settle(detail: RuntimeRefreshDetail): RuntimeRefreshDetail {
+    const deferred = detail.containers.filter((c) => c.deferred);
+    if (deferred.length) detail.deferred = safeText(deferred.map((c) => `${c.name}: ${c.reason ?? 'put off'}`).join('; '), { max: 2000 });
     const failed = detail.containers.filter((c) => c.action === 'failed');
     detail.ok = failed.length === 0;
     if (!detail.ok) detail.error = safeText(failed.map((c) => `${c.name}: ${c.reason ?? 'failed'}`).join('; '), { max: 2000 });
@@ -334,6 +338,7 @@ export class RefreshService {
       overlap: runtime.overlap === true,
       warmStart: runtime.warmStart,
       onStep: (step) => this.options.onProgress?.({ runtime: runtime.name, phase: 'recreate', container: name, step }),
+      ...(this.options.hooks ? { hookEngine: this.options.docker } : {}),
     };
     return this.replaceLock.run(async () => {
       this.replacements++;

@@ -125,6 +125,10 @@ export class RefreshRecorder {
     if (detail.ok && recorded?.kind === 'refreshed' && recorded.message)
       this.deps.log(`image-auto-refresh: ${who} warning: ${recorded.message}`, { level: 'warn', ...fields });
     const pulled = detail.imageIdAfter ? [runtime.name] : [];
+    if (detail.ok && detail.deferred) {
+      const retryAt = next.retry && options.retry ? `; tried again at ${next.retry.nextAt}` : '';
+      this.deps.log(`image-auto-refresh: ${who} update put off: ${detail.deferred}${retryAt}`, { level: 'warn', ...fields });
+    }
     if (detail.ok) {
       this.deps.log(`image-auto-refresh: ${who} pulled=${goList(pulled)} recreated=${goList(recreated)} failed=[]`, {
         ...fields,

@@ -157,6 +157,13 @@ export function recordRefresh(
   // As the window lists them: a Swarm service said to be one.
   const services = new Set(detail.containers.filter((c) => c.kind === 'service').map((c) => c.name));
   const containers = changedContainers(detail).map((name) => (services.has(name) ? `service ${name}` : name));
+  if (detail.ok && detail.deferred) {
+    // A container's own pre-update hook asked to wait (exit 75): nothing failed, and the digest
+    // is not applied yet, so an automatic refresh comes back to it, backing off as a retry does.
+    const entry: HistoryEntry = { at, kind: 'refresh-deferred', message: detail.deferred, containers };
+    if (target) entry.digest = target;
+    return { ...state, retry: backedOff(state, target, nowMs, retry), history: withHistory(state, entry) };
+  }
   if (detail.ok) {
     // The pull got what the tag named then. A registry (or a proxy in front of it) whose HEAD
     // answers another digest than its pulls would otherwise show "update available" for ever.
@@ -181,11 +188,12 @@ export function recordRefresh(
   const message = detail.error ?? 'refresh failed';
   const entry: HistoryEntry = { at, kind: 'refresh-failed', message, containers };
   if (target) entry.digest = target;
-  let nextRetry = state.retry;
-  if (retry && target) {
-    const attempt = state.retry?.digest === target ? state.retry.attempt + 1 : 1;
-    const delay = backoffDelay(attempt, retry.baseMs, retry.maxMs, retry.random);
-    nextRetry = { digest: target, attempt, nextAt: new Date(nowMs + delay).toISOString() };
-  }
-  return { ...state, lastError: { at, phase: 'refresh', message }, retry: nextRetry, history: withHistory(state, entry) };
+  return { ...state, lastError: { at, phase: 'refresh', message }, retry: backedOff(state, target, nowMs, retry), history: withHistory(state, entry) };
+}
+
+/** The next try at `target` after one that did not apply it, one backoff step later than the last; none without a policy. */
+function backedOff(state: RuntimeState, target: string | null, nowMs: number, retry: RetryPolicy | null): RuntimeState['retry'] {
+  if (!retry || !target) return state.retry;
+  const attempt = state.retry?.digest === target ? state.retry.attempt + 1 : 1;
+  return { digest: target, attempt, nextAt: new Date(nowMs + backoffDelay(attempt, retry.baseMs, retry.maxMs, retry.random)).toISOString() };
 }

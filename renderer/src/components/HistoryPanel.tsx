@@ -16,6 +16,7 @@ const KIND_TEXT: Record<HistoryEntry['kind'], string> = {
   'check-failed': 'Check failed',
   'notify-failed': 'Notification not delivered',
   'new-tag': 'Newer tag available',
+  'refresh-deferred': 'Put off by a pre-update hook',
 };
 
 export function HistoryPanel({ name, onClose }: { name: string; onClose: () => void }): ReactElement {

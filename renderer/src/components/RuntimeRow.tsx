@@ -24,6 +24,8 @@ const STEP_TEXT: Record<RecreateStep, string> = {
   'remove-old': 'removing old container',
   rollback: 'rolling back',
   remove: 'removing container',
+  'pre-update': 'running its pre-update hook',
+  'post-update': 'running its post-update hook',
 };
 
 function progressText(row: RowView): string {

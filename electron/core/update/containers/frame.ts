@@ -22,6 +22,8 @@ export interface ReplaceOptions {
   journal?: ReplaceJournal;
   /** Whether the container is to be running afterwards; its own state when not given. */
   wasRunning?: boolean;
+  /** Run in the new container once it is ready (the post-update hook); a throw rolls the replacement back. */
+  postUpdate?: (created: ContainerHandle) => Promise<void>;
 }
 
 /** The engine's stop timeout when the container names none. */
@@ -170,7 +172,7 @@ export async function runReplacement(
   docker: EngineClient,
   info: ContainerInspect,
   wasRunning: boolean,
-  options: Pick<ReplaceOptions, 'onStep' | 'journal'>,
+  options: Pick<ReplaceOptions, 'onStep' | 'journal' | 'postUpdate'>,
   strategy: JournalStrategy,
   swap: (ctx: SwapContext) => Promise<void>,
   note?: string,
@@ -203,6 +205,11 @@ export async function runReplacement(
   };
   try {
     await swap(ctx);
+    // The new container is ready and named; its post-update hook decides whether it stays.
+    if (options.postUpdate && ctx.progress.created && wasRunning) {
+      ctx.step('post-update');
+      await options.postUpdate(ctx.progress.created);
+    }
   } catch (err) {
     if (err instanceof ReplacementInProgressError) {
       await journal?.clear(info.Id).catch(() => undefined);

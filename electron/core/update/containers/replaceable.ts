@@ -27,5 +27,6 @@ export async function replaceOptions(ctx: ContainerContext, target: ContainerTar
     onStep: target.onStep,
     journal: ctx.journal,
     ...(noted?.wasRunning ? { wasRunning: true } : {}),
+    ...(target.postUpdate ? { postUpdate: target.postUpdate } : {}),
   };
 }

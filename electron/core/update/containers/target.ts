@@ -6,7 +6,9 @@ import type { ContainerOutcome, RecreateStep, RecreateStrategy } from '../../../
 import { optedOutBy } from '../../labels.js';
 import { orchestratorOf } from '../../targets/select.js';
 import type { ImageDefaults } from '../../docker/images.js';
-import type { ContainerInspect, ContainerSummary, EngineClient } from '../../engines/client.js';
+import type { ContainerHandle, ContainerInspect, ContainerSummary, EngineClient } from '../../engines/client.js';
+import { HookLabelError } from '../hooks/read.js';
+import { planHooks, postUpdate, preUpdate, type HookPlan } from '../hooks/around.js';
 import type { JournalEntry, ReplaceJournal } from '../journal.js';
 import { choose, StrategyPassed, type UpdateStrategy } from '../strategy.js';
 
@@ -23,6 +25,10 @@ export interface ContainerTarget {
   overlap: boolean;
   warmStart: boolean | undefined;
   onStep: (step: RecreateStep) => void;
+  /** The engine the container's hooks run through; set only when the config says `"hooks": true` (a label alone never runs one). */
+  hookEngine?: EngineClient;
+  /** Set by bringContainer from the container's post-update hook: run in the new container once it is ready. */
+  postUpdate?: (created: ContainerHandle) => Promise<void>;
 }
 
 /** A container strategy's plan: the target, and what the plan found (overlap: the networks it overlaps on). */
@@ -64,12 +70,29 @@ export async function bringContainer(order: readonly ContainerStrategy[], target
   if (optOut) return outcomeOf(info, 'skipped', `left alone: opted out with the label ${optOut}`);
   if (signal?.aborted) return outcomeOf(info, 'failed', 'not replaced: imagewatch is shutting down');
   if (info.State.Paused) return outcomeOf(info, 'failed', 'paused; unpause it so imagewatch can replace it');
+  let hooks: HookPlan;
+  try {
+    hooks = planHooks(info, target.hookEngine !== undefined);
+  } catch (err) {
+    if (err instanceof HookLabelError) return { ...outcomeOf(info, 'failed', `not replaced: ${err.message}`), restored: true };
+    throw err;
+  }
+  const post = hooks.hooks.post;
+  const hooked: ContainerTarget = post ? { ...target, postUpdate: postUpdate(info, post) } : target;
   let rest = order;
   const passed: string[] = [];
+  // The pre-update hook runs once, before the first strategy that applies touches anything.
+  let pre = hooks.hooks.pre;
   for (;;) {
-    const chosen = await choose(rest, target);
+    const chosen = await choose(rest, hooked);
     if (chosen.kind === 'refused') return outcomeOf(info, 'failed', chosen.reason);
     passed.push(...chosen.passed);
+    if (pre) {
+      target.onStep('pre-update');
+      const stopped = await preUpdate(target.hookEngine!.getContainer(info.Id), info, pre);
+      if (stopped) return stopped;
+      pre = undefined;
+    }
     let outcome: ContainerOutcome;
     try {
       outcome = await chosen.strategy.run(chosen.plan);
@@ -80,7 +103,7 @@ export async function bringContainer(order: readonly ContainerStrategy[], target
       continue;
     }
     // Asked for a strategy that could not be used here: replaced another way, and the outcome says why.
-    const why = passed.join('; ');
+    const why = [...passed, ...(hooks.note ? [hooks.note] : [])].join('; ');
     if (why && outcome.action === 'replaced') outcome.reason = outcome.reason ? `${why}; ${outcome.reason}` : why;
     return outcome;
   }
