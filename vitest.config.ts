@@ -31,11 +31,14 @@ export default defineConfig({
         },
       },
       {
+        // The fake `electron` too: the desktop app meets a real CLI on the bed (one-home.test.ts).
+        resolve: { alias: { electron: fileURLToPath(new URL('./test/fakes/electron.ts', import.meta.url)) } },
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/bed/global-setup.ts'],
+          server: { deps: { inline: ['electron-store'] } },
           // One engine and one set of registries: files take turns.
           fileParallelism: false,
           testTimeout: 180_000,

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ALL_RUNTIMES } from '../../shared/api.js';
 import { AppController } from '../core/app/controller.js';
-import { journalPathFor } from '../core/config/paths.js';
+import { journalPathFor, userDataDir } from '../core/config/paths.js';
+import { adoptEarlierHome } from '../core/state/adopt.js';
 import { claimStateDir } from '../core/owner/claim.js';
 import { registerIpc, trustedSender } from './ipc.js';
 import { installQuitGuard } from './lifecycle.js';
@@ -29,11 +30,15 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   const userData = app.getPath('userData');
+  // The machine's one home, where the CLI and `serve` keep their state by default: a script's
+  // `check` finds the app there and hands it the work, and with the app stopped it reads the
+  // same seen digests, so nothing is announced twice. Settings and secrets stay in userData.
+  const home = userDataDir(process.env);
   const logFile = openLogFile(app.getPath('logs'));
   // One owner per state directory: a `check` from cron hands its work to us instead of racing us.
   let claim: Awaited<ReturnType<typeof claimStateDir>>;
   try {
-    claim = await claimStateDir(userData, { kind: 'app', waitMs: 60_000 });
+    claim = await claimStateDir(home, { kind: 'app', waitMs: 60_000 });
   } catch (err) {
     console.error(`imagewatch: ${(err as Error).message}`);
     app.quit();
@@ -41,14 +46,20 @@ async function start(): Promise<void> {
   }
   if (claim.role !== 'owner') throw new Error('internal: the app cannot be a client');
   const owner = claim;
+  try {
+    for (const note of await adoptEarlierHome(userData, home)) logFile.log(note);
+  } catch (err) {
+    // The earlier state stays where it was; the app starts from what the home holds.
+    logFile.log(`earlier state not brought over from ${userData}: ${(err as Error).message}`, { level: 'warn' });
+  }
   const settingsStore = new ElectronSettingsStore();
-  const stateStore = new ElectronStateStore();
+  const stateStore = new ElectronStateStore(home);
   const controller = await AppController.create({
     settingsStore,
     stateStore,
     secrets: () => new SafeStorageSecrets(),
     channelVault: new SafeStorageChannels(),
-    journalPath: journalPathFor(path.join(userData, 'state.json')),
+    journalPath: journalPathFor(path.join(home, 'state.json')),
     log: logFile.log,
   });
   owner.lock.lost.addEventListener('abort', () => {

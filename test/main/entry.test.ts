@@ -1,11 +1,15 @@
 // The desktop entry wired up with the fake electron module: the window's security settings,
 // close-to-tray, refused navigation and permissions, the tray, and a quit that waits.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ipcChannel, type AppState } from '../../shared/api.js';
 import { describe, expect, it } from 'vitest';
 import { app, BrowserWindow, ipcMain, session, shell, Tray } from '../fakes/electron.js';
+
+// The app's state lives in the machine's one home (XDG_DATA_HOME/imagewatch): here, a temporary one.
+process.env.XDG_DATA_HOME = mkdtempSync(path.join(os.tmpdir(), 'iw-entry-home-'));
 
 describe('desktop entry', () => {
   it('starts with a locked-down window, a tray, and quits only after stopping', async () => {
