@@ -115,7 +115,7 @@ export const RuntimeConfigSchema = z
     overlap: z.boolean().optional(),
     /**
      * Start the new container, cut off from every network, before the old one stops (on unless
-     * false). Used only where two copies share nothing writable; see README.
+     * false). Used only where two copies share nothing writable; see docs/behaviour.md.
      */
     warmStart: z.boolean().optional(),
     /** Only these engines (by name); every engine when absent. */
@@ -204,7 +204,7 @@ export const SettingsSchema = z
      * by label, "opt-in" for only those labelled imagewatch.enable=true.
      */
     discover: z.union([z.boolean(), z.literal('opt-in')]).optional(),
-    /** Notification channels (see README "Notifications"). */
+    /** Notification channels (see docs/notifications.md). */
     notify: z.array(NotifyChannelSchema).max(50).optional(),
     /**
      * Look for newer version tags of each runtime whose tag is a version: false for configured

@@ -6,7 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 // V8 tuned for a process that mostly sleeps. Each flag is read whenever V8 next decides (grow
 // a space, optimize a function), so setting it here, before the app loads, works; and only on
 // the V8 versions known to have them (Node 20-24): an unknown flag makes V8 print "Error:
-// unrecognized flag" on every start. `npm run bench` measures each (README, Performance).
+// unrecognized flag" on every start. `npm run bench` measures each (docs/performance.md).
 // - Every command: V8 lets its young generation grow to 32 MB in a burst of allocation (a check
 //   of hundreds of images) and keeps it committed. Without growth it stays at 2 MB, for a few
 //   more short scavenges per check.
