@@ -4,7 +4,9 @@
 // nor failed, with the runtime retried later.
 import { describe, expect, it } from 'vitest';
 import type { ContainerInspect } from '../../electron/core/engines/client.js';
-import { planHooks } from '../../electron/core/update/hooks/around.js';
+import { PassThrough } from 'node:stream';
+import type { ContainerHandle } from '../../electron/core/engines/client.js';
+import { planHooks, postUpdate, preUpdate } from '../../electron/core/update/hooks/around.js';
 import { DEFAULT_HOOK_TIMEOUT_MS, HookLabelError, hooksOf, MAX_HOOK_TIMEOUT_MS } from '../../electron/core/update/hooks/read.js';
 import { BoundedDemux } from '../../electron/core/update/hooks/run.js';
 import { emptyRuntimeState } from '../../electron/core/state/store.js';
@@ -99,5 +101,65 @@ describe('a refresh put off by a hook', () => {
     expect(Date.parse(twice.retry!.nextAt)).toBeGreaterThan(Date.parse(once.retry!.nextAt));
     // A user's refresh (no retry policy) is recorded, and nothing is planned.
     expect(recordRefresh(before, B, detail, NOW, null).retry).toBeNull();
+  });
+});
+
+describe('what a hook’s exit code means', () => {
+  const info = { Id: 'old-id', Name: '/db', Config: { Env: ['DB_PASSWORD=hunter2-secret'] }, State: { Running: true } } as unknown as ContainerInspect;
+  /** A container whose exec answers with `output` and `exitCode`, as the engine's multiplexed stream does. */
+  function container(exitCode: number, output: string, opts: { neverEnds?: boolean } = {}) {
+    return {
+      exec: async () => ({
+        start: async () => {
+          const stream = new PassThrough();
+          const payload = Buffer.from(output);
+          const header = Buffer.alloc(8);
+          header[0] = 1;
+          header.writeUInt32BE(payload.length, 4);
+          setTimeout(() => {
+            stream.write(Buffer.concat([header, payload]));
+            if (!opts.neverEnds) stream.end();
+          }, 5);
+          return stream;
+        },
+        inspect: async () => ({ Running: false, ExitCode: exitCode }),
+      }),
+    } as unknown as ContainerHandle;
+  }
+  const hook = (when: 'pre-update' | 'post-update', timeoutMs = 5000) => ({ when, command: 'x', timeoutMs, label: `imagewatch.${when}` }) as const;
+
+  it('pre-update: 0 goes on, 75 puts the update off, anything else stops it with nothing touched', async () => {
+    expect(await preUpdate(container(0, 'dumped'), info, hook('pre-update'))).toBeNull();
+    expect(await preUpdate(container(75, 'backup running'), info, hook('pre-update'))).toEqual({
+      name: 'db',
+      id: 'old-id',
+      action: 'skipped',
+      deferred: true,
+      reason: 'put off by its pre-update hook (exit 75); tried again later; output: backup running',
+    });
+    expect(await preUpdate(container(74, ''), info, hook('pre-update'))).toEqual({
+      name: 'db',
+      id: 'old-id',
+      action: 'failed',
+      reason: 'not replaced: pre-update hook failed (exit 74)',
+      restored: true,
+    });
+    // The container's own secrets never reach the outcome.
+    const leaked = await preUpdate(container(1, 'cannot log in with hunter2-secret'), info, hook('pre-update'));
+    expect(leaked?.reason).toBe('not replaced: pre-update hook failed (exit 1); output: cannot log in with ***');
+    const slow = await preUpdate(container(0, 'still dumping', { neverEnds: true }), info, hook('pre-update', 50));
+    expect(slow).toMatchObject({
+      action: 'failed',
+      restored: true,
+      reason: 'not replaced: pre-update hook did not finish within 0s; last output: still dumping',
+    });
+  });
+
+  it('post-update: anything but 0 fails the replacement (which then rolls back)', async () => {
+    await expect(postUpdate(info, hook('post-update'))(container(0, 'ok'))).resolves.toBeUndefined();
+    await expect(postUpdate(info, hook('post-update'))(container(75, ''))).rejects.toThrow(new Error('post-update hook failed (exit 75)'));
+    await expect(postUpdate(info, hook('post-update'))(container(3, 'migration failed'))).rejects.toThrow(
+      'post-update hook failed (exit 3); output: migration failed',
+    );
   });
 });
