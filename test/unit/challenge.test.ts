@@ -42,3 +42,40 @@ describe('several WWW-Authenticate lines, joined', () => {
     expect(pickChallenge(parseChallenges(['Negotiate', 'Basic realm="corp"'].join(', ')))).toEqual({ scheme: 'basic', params: { realm: 'corp' } });
   });
 });
+
+describe('challenges as registries really send them', () => {
+  it('reads tabs, escapes, bare values and several challenges in one header', () => {
+    expect(parseChallenges('Bearer\trealm="https://auth.example/token",\tservice="reg\\"istry",scope=repository:a/b:pull')).toEqual([
+      { scheme: 'bearer', params: { realm: 'https://auth.example/token', service: 'reg"istry', scope: 'repository:a/b:pull' } },
+    ]);
+    // A bare value ends at a comma, a space or a tab; the next parameter is still read.
+    expect(parseChallenges('Bearer realm=https://a/t service=x')).toEqual([{ scheme: 'bearer', params: { realm: 'https://a/t', service: 'x' } }]);
+    expect(parseChallenges('Bearer realm=https://a/t,service=x\tscope=y')[0]!.params).toEqual({ realm: 'https://a/t', service: 'x', scope: 'y' });
+    expect(parseChallenges('Basic realm="a, b", Bearer realm="c"')).toEqual([
+      { scheme: 'basic', params: { realm: 'a, b' } },
+      { scheme: 'bearer', params: { realm: 'c' } },
+    ]);
+    // token68 padding and stray punctuation are stepped over.
+    expect(parseChallenges('Negotiate ==, Basic realm="r"')).toEqual([
+      { scheme: 'negotiate', params: {} },
+      { scheme: 'basic', params: { realm: 'r' } },
+    ]);
+    expect(parseChallenges('Negotiate abc==, Basic realm="r"')[0]).toEqual({ scheme: 'negotiate', params: { abc: '=' } });
+    expect(parseChallenges('  ,, ')).toEqual([]);
+    expect(parseChallenges('Bearer realm=""')).toEqual([{ scheme: 'bearer', params: { realm: '' } }]);
+    expect(parseChallenges('Bearer realm="x\\\\y"')[0]!.params.realm).toBe('x\\y');
+  });
+
+  it('refuses an unterminated quote, naming the header', () => {
+    expect(() => parseChallenges('Bearer realm="https://a')).toThrow('unterminated quoted string in WWW-Authenticate: Bearer realm="https://a');
+    expect(() => parseChallenges('Bearer realm="ends with escape\\')).toThrow('unterminated quoted string');
+  });
+
+  it('answers Bearer before Basic, and nothing it cannot speak', () => {
+    const basic = { scheme: 'basic', params: {} };
+    const bearer = { scheme: 'bearer', params: {} };
+    expect(pickChallenge([basic, bearer])).toBe(bearer);
+    expect(pickChallenge([basic])).toBe(basic);
+    expect(pickChallenge([{ scheme: 'negotiate', params: {} }])).toBeNull();
+  });
+});

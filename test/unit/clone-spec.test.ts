@@ -127,3 +127,102 @@ describe('orchestrated containers', () => {
     expect(orchestratorOf(null)).toBeNull();
   });
 });
+
+describe('the whole create request', () => {
+  it('holds exactly what the user set, and nothing of the old image', () => {
+    const { create, extraNetworks } = buildCloneSpec(inspected(), image, 'web.imagewatch-new');
+    expect(create).toEqual({
+      name: 'web.imagewatch-new',
+      Image: 'registry.local/app:latest',
+      Env: ['FOO=bar'],
+      Labels: { 'app.role': 'web' },
+      ExposedPorts: { '9090/tcp': {} },
+      Volumes: { '/anon': {} },
+      StopSignal: 'SIGINT',
+      StopTimeout: 7,
+      Healthcheck: { Test: ['CMD', 'true'], Interval: 1_000_000_000 },
+      HostConfig: {
+        Binds: ['data:/named', '/host/dir:/bound:ro', 'abc123anon:/anon', 'def456image:/image-vol:ro'],
+        NetworkMode: 'front',
+        PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '8080' }] },
+        RestartPolicy: { Name: 'unless-stopped', MaximumRetryCount: 0 },
+        Links: ['db:database'],
+        Memory: 67108864,
+      },
+      NetworkingConfig: { EndpointsConfig: { front: { Aliases: ['alpha'], IPAMConfig: { IPv4Address: '172.20.0.9' } } } },
+    });
+    expect(extraNetworks).toEqual([{ name: 'back', endpoint: { Aliases: ['gamma'] } }]);
+  });
+
+  it('keeps what differs from the image, drops what the image already says, and never copies imagewatch marks', () => {
+    const { create } = buildCloneSpec(
+      inspected({
+        Config: {
+          User: 'app',
+          Cmd: null,
+          Entrypoint: ['/entry'],
+          WorkingDir: '/work',
+          Shell: ['/bin/bash', '-c'],
+          Domainname: 'lan',
+          MacAddress: '02:42:ac:14:00:09',
+          NetworkDisabled: true,
+          Tty: true,
+          OpenStdin: true,
+          Labels: { 'org.image.release': 'two', 'io.imagewatch.replaces': 'old', 'io.imagewatch.owner': 'h/1/2' },
+          ExposedPorts: { '80/tcp': {} },
+          Volumes: null,
+        },
+      }),
+      { ...image, User: 'root', Shell: ['/bin/sh', '-c'], Entrypoint: null as never, ExposedPorts: undefined },
+      'n',
+    );
+    expect(create).toMatchObject({
+      User: 'app',
+      Entrypoint: ['/entry'],
+      WorkingDir: '/work',
+      Shell: ['/bin/bash', '-c'],
+      Domainname: 'lan',
+      MacAddress: '02:42:ac:14:00:09',
+      NetworkDisabled: true,
+      Tty: true,
+      OpenStdin: true,
+    });
+    // A label whose value the user changed is theirs; imagewatch's marks describe one replacement only.
+    expect(create.Labels).toEqual({ 'org.image.release': 'two' });
+    // The image exposes nothing, so the container's port is the user's.
+    expect(create.ExposedPorts).toEqual({ '80/tcp': {} });
+    expect(create).not.toHaveProperty('Cmd');
+    expect(create).not.toHaveProperty('Volumes');
+    // The MAC the user set stays on the endpoint that carries it.
+    expect(create.NetworkingConfig?.EndpointsConfig?.front).toEqual({
+      Aliases: ['alpha'],
+      IPAMConfig: { IPv4Address: '172.20.0.9' },
+      MacAddress: '02:42:ac:14:00:09',
+    });
+  });
+
+  it('leaves out labels that all come from the image, empty endpoint settings, and volumes already mounted', () => {
+    const { create, extraNetworks } = buildCloneSpec(
+      inspected({
+        Config: { Labels: { 'org.image.release': 'one' } },
+        HostConfig: { Binds: null, Mounts: [{ Type: 'volume', Source: 'cache', Target: '/anon' }] },
+        Mounts: [
+          { Type: 'volume', Name: 'abc123anon', Destination: '/anon', RW: true },
+          { Type: 'volume', Destination: '/nameless', RW: true },
+          { Type: 'tmpfs', Destination: '/tmp' },
+        ],
+        Networks: {
+          front: { Aliases: [], IPAMConfig: { IPv4Address: '', LinkLocalIPs: [] }, DriverOpts: { 'com.example.opt': '1' }, Links: ['/db:/web/db'] },
+          back: { Aliases: null, IPAMConfig: { IPv4Address: null }, DriverOpts: {} },
+        },
+      }),
+      image,
+      'n',
+    );
+    expect(create).not.toHaveProperty('Labels');
+    // The anonymous volume is mounted through HostConfig.Mounts already; a nameless one cannot be named.
+    expect(create.HostConfig?.Binds).toBeNull();
+    expect(create.NetworkingConfig).toEqual({ EndpointsConfig: { front: { DriverOpts: { 'com.example.opt': '1' }, Links: ['db:db'] } } });
+    expect(extraNetworks).toEqual([{ name: 'back', endpoint: {} }]);
+  });
+});

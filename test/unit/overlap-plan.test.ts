@@ -40,3 +40,40 @@ describe('overlap plan', () => {
     });
   });
 });
+
+describe('overlap plan, word for word', () => {
+  it('says exactly why, and reads each way a container can hold state or a fixed place', () => {
+    const why = (c: Docker.ContainerInspectInfo): string | undefined => {
+      const plan = overlapPlan(c, true);
+      return plan.overlap ? undefined : plan.why;
+    };
+    expect(overlapPlan(container({ labels: { 'imagewatch.overlap': ' TRUE ' } }), false)).toEqual({ overlap: true, networks: ['proxy'] });
+    expect(overlapPlan(container({ labels: { 'imagewatch.overlap': ' False' } }), true)).toEqual({ overlap: false });
+    expect(why(container({ mounts: true }))).toBe(
+      'overlap not possible (it has volumes; label it imagewatch.overlap=true if two copies may share them); replaced the usual way',
+    );
+    const bound = container();
+    bound.Mounts = [{ Type: 'bind', Source: '/srv', Destination: '/srv' }] as never;
+    expect(why(bound)).toMatch(/it has volumes/);
+    const tmp = container();
+    tmp.Mounts = [{ Type: 'tmpfs', Destination: '/tmp' }] as never;
+    expect(overlapPlan(tmp, true)).toEqual({ overlap: true, networks: ['proxy'] });
+    expect(why(container({ ports: true }))).toBe('overlap not possible (it publishes host ports, which two copies cannot share); replaced the usual way');
+    const unpublished = container();
+    unpublished.HostConfig.PortBindings = { '80/tcp': [] } as never;
+    expect(overlapPlan(unpublished, true).overlap).toBe(true);
+    const all = container();
+    (all.HostConfig as { PublishAllPorts?: boolean }).PublishAllPorts = true;
+    expect(why(all)).toMatch(/publishes host ports/);
+    expect(why(container({ mode: 'host' }))).toBe('overlap not possible (network mode host); replaced the usual way');
+    expect(why(container({ mode: 'container:db' }))).toBe('overlap not possible (network mode container:db); replaced the usual way');
+    expect(why(container({ mode: 'bridge', networks: { bridge: {} } }))).toBe(
+      'overlap not possible (it is on no user network, so nothing reaches it by name); replaced the usual way',
+    );
+    expect(why(container({ networks: { proxy: { IPAMConfig: { IPv6Address: 'fd00::5' } } } }))).toBe(
+      'overlap not possible (it has a fixed IP address); replaced the usual way',
+    );
+    expect(why(container({ networks: { proxy: {}, db: { IPAMConfig: { IPv4Address: '10.0.0.5' } } } }))).toMatch(/fixed IP/);
+    expect(overlapPlan(container({ networks: { proxy: { IPAMConfig: {} }, db: {} } }), true)).toEqual({ overlap: true, networks: ['proxy', 'db'] });
+  });
+});

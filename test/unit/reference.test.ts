@@ -87,3 +87,67 @@ describe('image references', () => {
     expect(shortDigest(null)).toBe('-');
   });
 });
+
+describe('the reference grammar, edge by edge', () => {
+  const D = `sha256:${'a'.repeat(64)}`;
+  it.each([
+    ['a', { registry: 'registry-1.docker.io', repository: 'library/a', tag: 'latest' }],
+    ['team/a0.b_c__d-e--f', { registry: 'registry-1.docker.io', repository: 'team/a0.b_c__d-e--f', tag: 'latest' }],
+    ['my-registry.lan:5000/team/app:1.0_rc-2.b', { registry: 'my-registry.lan:5000', repository: 'team/app', tag: '1.0_rc-2.b' }],
+    ['Registry.LAN/app', { registry: 'Registry.LAN', repository: 'app', tag: 'latest' }],
+    ['r-1.example/app', { registry: 'r-1.example', repository: 'app', tag: 'latest' }],
+    ['localhost/app', { registry: 'localhost', repository: 'app', tag: 'latest' }],
+    ['[fd00::1]:5000/app', { registry: '[fd00::1]:5000', repository: 'app', tag: 'latest' }],
+    ['[::1]/app', { registry: '[::1]', repository: 'app', tag: 'latest' }],
+    ['reg.lan:65535/app', { registry: 'reg.lan:65535', repository: 'app', tag: 'latest' }],
+    [`app:${'t'.repeat(128)}`, { registry: 'registry-1.docker.io', repository: 'library/app', tag: 't'.repeat(128) }],
+    ['app:_x', { registry: 'registry-1.docker.io', repository: 'library/app', tag: '_x' }],
+    [`app@${D}`, { registry: 'registry-1.docker.io', repository: 'library/app', digest: D }],
+    [`app:1@sha512:${'b'.repeat(128)}`, { registry: 'registry-1.docker.io', repository: 'library/app', tag: '1', digest: `sha512:${'b'.repeat(128)}` }],
+    ['index.docker.io/me/app', { registry: 'registry-1.docker.io', repository: 'me/app', tag: 'latest' }],
+  ])('reads %s', (input, expected) => {
+    expect(parseReference(input)).toEqual(expected);
+  });
+
+  it.each([
+    ['', 'empty'],
+    [' app', 'surrounding whitespace'],
+    ['my app', 'contains whitespace'],
+    ['app@sha256:abc', 'bad digest "sha256:abc" (want sha256: and 64 lowercase hex)'],
+    [`app@sha256:${'A'.repeat(64)}`, 'bad digest'],
+    [`app@sha256:${'a'.repeat(64)}x`, 'bad digest'],
+    [`x${'a'.repeat(63)}`.replace('x', 'a'), 'a 64-hex name is an image ID to the Docker engine, not a repository'],
+    ['app:-x', 'bad tag "-x"'],
+    ['app:.x', 'bad tag ".x"'],
+    [`app:${'t'.repeat(129)}`, 'bad tag'],
+    // A colon before the last slash is a registry's port, not a tag.
+    ['app:a/b', 'bad registry port "a"'],
+    [':tag', 'missing repository name'],
+    ['Nginx', 'bad path component "Nginx": repository names must be lowercase'],
+    ['team/-app', 'bad path component "-app": bad characters'],
+    ['team/app-', 'bad path component "app-": bad characters'],
+    ['team/a..b', 'bad path component "a..b": bad characters'],
+    ['team/a___b', 'bad path component "a___b": bad characters'],
+    ['team/a$b', 'bad path component "a$b": bad characters'],
+    ['team//app', 'empty path component'],
+    ['-reg.lan/app', 'bad registry host "-reg.lan"'],
+    ['reg-.lan/app', 'bad registry host "reg-.lan"'],
+    ['reg..lan/app', 'bad registry host "reg..lan"'],
+    ['re_g.lan/app', 'bad registry host "re_g.lan"'],
+    ['reg.lan:50a/app', 'bad registry port "50a"'],
+    ['reg.lan:/app', 'bad registry port ""'],
+    ['reg.lan:123456/app', 'bad registry port "123456"'],
+    ['reg.lan:65536/app', 'registry port 65536 is out of range'],
+    ['[fd00::1/app', 'unterminated IPv6 address in registry "[fd00::1"'],
+    ['[fd00::1]x/app', 'bad registry "[fd00::1]x"'],
+    ['[::ffff:1.2.3.4]/app', 'IPv6 address "::ffff:1.2.3.4" has an embedded IPv4 part, which the Docker engine refuses'],
+    ['[fd00::g]/app', 'bad IPv6 address "fd00::g"'],
+    [`reg.lan/${'a'.repeat(248)}`, 'name longer than 255 characters'],
+  ])('refuses %j, naming why', (input, why) => {
+    expect(() => parseReference(input)).toThrow(why);
+  });
+
+  it('takes a name of exactly 255 characters', () => {
+    expect(parseReference(`reg.lan/${'a'.repeat(247)}`).repository).toHaveLength(247);
+  });
+});

@@ -129,3 +129,51 @@ describe('what selection reads off a container', () => {
     expect(namespaceDependents(target, all)).toEqual(['by-id', 'by-short-id', 'by-name']);
   });
 });
+
+describe('selecting the Swarm services of a runtime', () => {
+  const D = `sha256:${'d'.repeat(64)}`;
+  const service = (name: string, image: string | undefined, labels: Record<string, string> = {}) =>
+    ({ ID: `id-${name}`, Spec: { Name: name, Labels: labels, TaskTemplate: { ContainerSpec: image ? { Image: image } : {} } } }) as never;
+  const manager = (services: unknown[], swarm: Record<string, unknown> = { LocalNodeState: 'active', ControlAvailable: true }, listError?: Error) =>
+    ({
+      info: async () => ({ Swarm: swarm }),
+      listServices: async () => {
+        if (listError) throw listError;
+        return services;
+      },
+    }) as unknown as EngineClient;
+
+  it('takes those following the tag (with the digest Swarm resolved), shows owner-pinned ones, and narrows like containers', async () => {
+    const { selectServices } = await import('../../electron/core/targets/services.js');
+    const docker = manager([
+      service('web', 'nginx:latest', { tier: 'front' }),
+      service('web-resolved', `docker.io/library/nginx:latest@${D}`),
+      service('pinned', `nginx@${D}`),
+      service('other-tag', 'nginx:1.25'),
+      service('other-repo', 'mynginx:latest'),
+      service('no-image', undefined),
+      service('other-pinned', `redis@${D}`),
+    ]);
+    const picked = await selectServices(docker, watched);
+    expect(picked.map((s) => [(s.service as { Spec: { Name: string } }).Spec.Name, s.pinned])).toEqual([
+      ['web', false],
+      ['web-resolved', false],
+      ['pinned', true],
+    ]);
+    expect((await selectServices(docker, watched, { namePrefix: 'web-' })).map((s) => s.service.ID)).toEqual(['id-web-resolved']);
+    expect((await selectServices(docker, watched, { label: 'tier=front' })).map((s) => s.service.ID)).toEqual(['id-web']);
+  });
+
+  it('asks only a manager, and says when its services cannot be listed', async () => {
+    const { selectServices, managedServices, serviceName } = await import('../../electron/core/targets/services.js');
+    const listed = [service('web', 'nginx')];
+    expect(await managedServices(manager(listed, { LocalNodeState: 'active', ControlAvailable: false }))).toBeNull();
+    expect(await managedServices(manager(listed, { LocalNodeState: 'inactive', ControlAvailable: true }))).toBeNull();
+    expect(await managedServices(manager(listed, {}))).toBeNull();
+    expect(await selectServices(manager(listed, { LocalNodeState: 'pending', ControlAvailable: true }), watched)).toEqual([]);
+    await expect(managedServices(manager([], undefined, new Error('node is not a manager')))).rejects.toThrow(
+      new ContainerListError('cannot list services: node is not a manager'),
+    );
+    expect(serviceName({ ID: 'abc' } as never)).toBe('abc');
+  });
+});

@@ -54,3 +54,42 @@ describe('the release link', () => {
     expect(releaseLink({ version: '1.0' }, 'https://example.org/notes/${version}')).toBe('https://example.org/notes/1.0');
   });
 });
+
+describe('every label an image may carry', () => {
+  it('reads each OCI label, else its label-schema counterpart, and keeps only web links', async () => {
+    const { imageVersion } = await import('../../electron/core/versions/labels.js');
+    expect(
+      imageVersion({
+        'org.label-schema.version': '1.0',
+        'org.label-schema.vcs-ref': 'abc1234',
+        'org.label-schema.vcs-url': 'git+https://git.lan/o/r.git',
+        'org.label-schema.build-date': '2026-12-01T00:00:00Z',
+        'org.label-schema.name': 'App',
+        'org.label-schema.url': 'https://app.lan',
+        'org.label-schema.usage': 'HTTP://docs.lan',
+      }),
+    ).toEqual({
+      version: '1.0',
+      revision: 'abc1234',
+      source: 'git+https://git.lan/o/r.git',
+      created: '2026-12-01T00:00:00Z',
+      title: 'App',
+      url: 'https://app.lan',
+      documentation: 'HTTP://docs.lan',
+    });
+    const oci = 'org.opencontainers.image.';
+    expect(
+      imageVersion({
+        [`${oci}version`]: ' 2.0 ',
+        'org.label-schema.version': '1.0',
+        [`${oci}revision`]: 'def5678',
+        [`${oci}title`]: 'Mine',
+        [`${oci}url`]: 'javascript:alert(1)',
+        [`${oci}documentation`]: 'file:///etc/passwd',
+        [`${oci}source`]: 'ssh://git@git.lan/o/r',
+        [`${oci}created`]: 'yesterday',
+      }),
+    ).toEqual({ version: '2.0', revision: 'def5678', title: 'Mine' });
+    expect(imageVersion({ [`${oci}source`]: 'see https://git.lan' })).toEqual({});
+  });
+});

@@ -102,3 +102,33 @@ describe('warm start plan', () => {
     expect(await warmStartPlan(docker, container({ networks: ['app', 'swarm'] }), undefined)).toEqual({ warm: false });
   });
 });
+
+describe('warm start plan, word for word', () => {
+  it('says exactly why, reads its label whatever its case, and counts every kind of shared namespace', async () => {
+    const reason = (plan: Awaited<ReturnType<typeof warmStartPlan>>): string | undefined => (plan.warm ? undefined : plan.why);
+    const why = async (patch: Patch, setting: boolean | undefined = true): Promise<string | undefined> =>
+      reason(await warmStartPlan(docker, container(patch), setting));
+    expect(await warmStartPlan(docker, container({ labels: { 'imagewatch.warm-start': ' FALSE ' } }), true)).toEqual({ warm: false });
+    expect(await why({ labels: { 'imagewatch.warm-start': ' True ' }, devices: true }, undefined)).toBeUndefined();
+    expect(
+      await why({
+        mounts: [
+          { Type: 'volume', RW: true, Destination: '/a' },
+          { Type: 'bind', RW: true, Destination: '/b' },
+        ],
+      }),
+    ).toBe('warm start not possible (it writes to /a, /b; label it imagewatch.warm-start=true if two copies may share them); replaced the usual way');
+    expect(await why({ devices: true })).toBe('warm start not possible (it uses host devices, which two copies would contend for); replaced the usual way');
+    expect(await why({ ipc: 'host' })).toBe('warm start not possible (it shares an IPC or PID namespace); replaced the usual way');
+    expect(await why({ ipc: 'container:db' })).toBe('warm start not possible (it shares an IPC or PID namespace); replaced the usual way');
+    expect(await why({ ipc: 'private' })).toBeUndefined();
+    expect(await why({ mode: 'db' })).toBe('warm start not possible (network mode db); replaced the usual way');
+    expect(await why({ networks: ['app', 'swarm'] })).toBe('warm start not possible (network swarm is a swarm overlay network); replaced the usual way');
+    expect(await why({ networks: ['app', 'gone'] })).toBe(
+      'warm start not possible (network gone cannot be inspected: network not found); replaced the usual way',
+    );
+    const bare = container();
+    (bare as { NetworkSettings?: unknown }).NetworkSettings = undefined;
+    expect(reason(await warmStartPlan(docker, bare, true))).toBe('warm start not possible (network mode app); replaced the usual way');
+  });
+});
