@@ -120,3 +120,96 @@ describe('what no replacing strategy may touch', () => {
     expect(replaceRefusal(target({ all }))).toBe('not replaced: sidecar, other share its network namespace and would lose it');
   });
 });
+
+describe('hooks around the strategies', () => {
+  /** An engine whose exec in the container answers with `exitCode`, counting the hooks it ran. */
+  function hookEngine(exitCode: number, ran: string[]) {
+    return {
+      getContainer: (id: string) => ({
+        exec: async (spec: { Cmd: string[] }) => {
+          ran.push(`${id}: ${spec.Cmd.join(' ')}`);
+          return {
+            start: async () => {
+              const { PassThrough } = await import('node:stream');
+              const stream = new PassThrough();
+              setTimeout(() => stream.end(), 1);
+              return stream;
+            },
+            inspect: async () => ({ Running: false, ExitCode: exitCode }),
+          };
+        },
+      }),
+    } as never;
+  }
+  const labels = { 'imagewatch.pre-update': 'dump', 'imagewatch.post-update': 'check' };
+
+  it('runs pre-update once, before the first strategy that applies, even when that one hands over', async () => {
+    const ran: string[] = [];
+    const steps: string[] = [];
+    const seenPost: boolean[] = [];
+    const passing: ContainerStrategy = {
+      id: 'warm',
+      plan: async (t) => {
+        seenPost.push(t.postUpdate !== undefined);
+        return { kind: 'plan', plan: { target: t } };
+      },
+      run: async () => {
+        ran.push('warm');
+        const { StrategyPassed } = await import('../../electron/core/update/strategy.js');
+        throw new StrategyPassed('warm start failed (exited); replaced the usual way');
+      },
+      recover: async () => null,
+    };
+    const t = { ...target({ labels }), hookEngine: hookEngine(0, ran), onStep: (s: string) => steps.push(s) } as ContainerTarget;
+    const outcome = await bringContainer([passing, always(ran)], t);
+    expect(ran).toEqual(['old-id: sh -c dump', 'warm', 'always']);
+    expect(steps).toEqual(['pre-update']);
+    expect(seenPost).toEqual([true]);
+    expect(outcome).toEqual({ name: 'app', id: 'old-id', action: 'replaced', reason: 'warm start failed (exited); replaced the usual way' });
+  });
+
+  it('puts the update off on exit 75 with no strategy run, and refuses an unusable label word for word', async () => {
+    const ran: string[] = [];
+    const outcome = await bringContainer([always(ran)], { ...target({ labels }), hookEngine: hookEngine(75, ran) });
+    expect(outcome).toMatchObject({ action: 'skipped', deferred: true });
+    expect(ran).toEqual(['old-id: sh -c dump']);
+    const bad = await bringContainer([always(ran)], {
+      ...target({ labels: { 'imagewatch.pre-update': 'x', 'imagewatch.pre-update-timeout': 'soon' } }),
+      hookEngine: hookEngine(0, ran),
+    });
+    expect(bad).toEqual({
+      name: 'app',
+      id: 'old-id',
+      action: 'failed',
+      restored: true,
+      reason: 'not replaced: label imagewatch.pre-update-timeout="soon" is not a number of seconds from 1 to 3600',
+    });
+  });
+
+  it("says why a strategy asked for was not used only on a replacement, before the strategy's own note", async () => {
+    const passedOver: ContainerStrategy = {
+      id: 'overlap',
+      plan: async () => ({ kind: 'pass', why: 'overlap not possible (x)' }),
+      run: async () => ({}) as never,
+      recover: async () => null,
+    };
+    const ending = (outcome: ContainerOutcome): ContainerStrategy => ({
+      id: 'usual',
+      plan: async (t) => ({ kind: 'plan', plan: { target: t } }),
+      run: async () => ({ ...outcome }),
+      recover: async () => null,
+    });
+    const failed = await bringContainer(
+      [passedOver, ending({ name: 'app', id: 'old-id', action: 'failed', reason: 'new container exited (code 1)' })],
+      target(),
+    );
+    expect(failed.reason).toBe('new container exited (code 1)');
+    const noted = await bringContainer(
+      [passedOver, ending({ name: 'app', id: 'old-id', action: 'replaced', reason: 'old container left as app.imagewatch-old' })],
+      target(),
+    );
+    expect(noted.reason).toBe('overlap not possible (x); old container left as app.imagewatch-old');
+    const plain = await bringContainer([ending({ name: 'app', id: 'old-id', action: 'replaced' })], target());
+    expect(plain).not.toHaveProperty('reason');
+  });
+});

@@ -149,3 +149,64 @@ describe('work handed over, and its failures brought back', () => {
     ]);
   });
 });
+
+describe("the owner's socket, at its limits", () => {
+  it('reads a line up to 64 KiB and no more, an empty line as no JSON, and only the first line', async () => {
+    const address = channelAddress(temp());
+    const channel = await startChannel(address, TOKEN, async () => ({ ok: true, result: { runtimes: [] } }) as never);
+    try {
+      const padded = (length: number): string => {
+        const head = `{"token":"${TOKEN}","method":"check","autoRefresh":false`;
+        return `${head}${' '.repeat(length - head.length - 1)}}`;
+      };
+      expect(padded(65536)).toHaveLength(65536);
+      expect(JSON.parse(await send(address, [`${padded(65536)}\n`]))).toEqual({ ok: true, result: { runtimes: [] } });
+      expect(JSON.parse(await send(address, [`${padded(65537)}\n`]))).toEqual({ ok: false, failure: { kind: 'failed', message: 'message over 65536 bytes' } });
+      expect(JSON.parse(await send(address, ['\n']))).toEqual({ ok: false, failure: { kind: 'bad-request', message: 'bad handoff request: not JSON' } });
+      expect(JSON.parse(await send(address, [`${padded(100)}\nand then more`]))).toEqual({ ok: true, result: { runtimes: [] } });
+    } finally {
+      await channel.close();
+    }
+  });
+});
+
+describe('claiming a directory whose owner does not answer', () => {
+  it('waits for it, says so once, and gives up naming it and how long it waited', async () => {
+    const { claimStateDir } = await import('../../electron/core/owner/claim.js');
+    const { OwnerBusyError } = await import('../../electron/core/errors.js');
+    const dir = temp();
+    const owner = await claimStateDir(dir, { kind: 'watch', waitMs: 1000 });
+    // The owner holds the lock but has not started serving its socket yet (it is starting).
+    const waits: unknown[] = [];
+    const started = Date.now();
+    const err = await claimStateDir(dir, { kind: 'check', waitMs: 700, onWait: (o) => waits.push(o) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OwnerBusyError);
+    expect((err as Error).message).toMatch(/is owned by imagewatch watch \(pid \d+ on .*\); it did not answer or let go within 1s$/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(700);
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toMatchObject({ kind: 'watch' });
+    // Once it serves, the same claim becomes its client at once.
+    if (owner.role !== 'owner') throw new Error('expected to own it');
+    await owner.serve(async () => ({ ok: true, result: { runtimes: [] } }) as never);
+    const client = await claimStateDir(dir, { kind: 'check', waitMs: 700 });
+    if (client.role !== 'client') throw new Error('expected to be its client');
+    expect(await client.send({ method: 'check', autoRefresh: false })).toEqual({ ok: true, result: { runtimes: [] } });
+    await owner.release();
+  });
+});
+
+describe('a client that connects and says nothing', () => {
+  it("holds up neither the owner's shutdown nor its work", async () => {
+    const address = channelAddress(temp());
+    const channel = await startChannel(address, TOKEN, async () => ({ ok: true, result: { runtimes: [] } }) as never);
+    const silent = await connectChannel(address);
+    const closedByOwner = new Promise((resolve) => silent.once('close', resolve));
+    // Another client is answered meanwhile.
+    expect(JSON.parse(await send(address, [`${JSON.stringify({ token: TOKEN, method: 'check', autoRefresh: false })}\n`]))).toEqual({
+      ok: true,
+      result: { runtimes: [] },
+    });
+    await channel.close();
+    await closedByOwner;
+  });
+});

@@ -76,3 +76,24 @@ describe('the token a request presents', () => {
     expect(tokenProblem('x'.repeat(24), '0.0.0.0')).toBeNull();
   });
 });
+
+describe('the guard, word for word', () => {
+  const hosts = allowedHosts('127.0.0.1', 8765);
+  it('names a missing or overlong host and origin, cut to 100 characters', () => {
+    expect(checkHostAndOrigin(req({}), hosts)).toEqual({ ok: false, status: 421, reason: 'host "" is not served here' });
+    const long = `${'h'.repeat(150)}:8765`;
+    expect(checkHostAndOrigin(req({ host: long }), hosts)).toEqual({ ok: false, status: 421, reason: `host "${'h'.repeat(100)}" is not served here` });
+    const origin = `http://${'o'.repeat(150)}`;
+    expect(checkHostAndOrigin(req({ host: '127.0.0.1:8765', origin }), hosts)).toEqual({
+      ok: false,
+      status: 403,
+      reason: `origin "${origin.slice(0, 100)}" may not call this API`,
+    });
+  });
+
+  it('reads only a cookie named exactly so, and a malformed one is none even when another follows', () => {
+    expect(presentedToken(req({ cookie: `${SESSION_COOKIE}X` }))).toBeUndefined();
+    expect(presentedToken(req({ cookie: `${SESSION_COOKIE}` }))).toBeUndefined();
+    expect(presentedToken(req({ cookie: `${SESSION_COOKIE}=%E0%A4%A; ${SESSION_COOKIE}=later` }))).toBeUndefined();
+  });
+});

@@ -20,6 +20,8 @@ const MAX_REQUEST = 64 * 1024;
  * on several engines pass 64 KiB. Bounded all the same, since a runaway peer must not exhaust memory.
  */
 const MAX_ANSWER = 64 * 1024 * 1024;
+/** How long a client may take to send its one request line. */
+const REQUEST_TIMEOUT_MS = 30_000;
 
 /** Only these engines (the CLI's --engine); absent for every engine, as an older client sends. */
 const HandoffEngines = z.array(EngineNameSchema).max(32).optional();
@@ -96,11 +98,19 @@ export interface ChannelServer {
 
 export async function startChannel(address: string, token: string, handler: HandoffHandler): Promise<ChannelServer> {
   const pending = new Set<Promise<unknown>>();
+  // Connections whose request has not arrived yet: a client that connects and sends nothing
+  // must hold neither the owner's shutdown nor a socket for long.
+  const reading = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     const work = (async () => {
       let response: HandoffResponse;
       try {
-        const line = await readLine(socket, MAX_REQUEST);
+        reading.add(socket);
+        socket.setTimeout(REQUEST_TIMEOUT_MS, () => socket.destroy());
+        const line = await readLine(socket, MAX_REQUEST).finally(() => {
+          reading.delete(socket);
+          socket.setTimeout(0);
+        });
         if (line === null) return;
         let parsed: HandoffRequest;
         try {
@@ -140,7 +150,9 @@ export async function startChannel(address: string, token: string, handler: Hand
   if (!address.startsWith('\\\\')) await chmod(address, 0o600);
   return {
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of reading) socket.destroy();
+      await closed;
       await Promise.allSettled([...pending]);
     },
   };
