@@ -34,7 +34,7 @@ const forbid = (message, patterns, paths = [], extra = heavy) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'build/**', 'test/fixtures/reporter/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'build/**', 'test/fixtures/reporter/**', '.stryker-tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
