@@ -79,7 +79,8 @@ describe('versions in the window', () => {
     expect(within(engines).getAllByRole('listitem')[0]!.textContent).toContain('(runs 1.9.0)');
     within(row).getByRole('button', { name: 'History' }).click();
     const panel = await screen.findByRole('dialog', { name: 'History of app' });
-    expect(within(panel).getByText('1.9.0 → 2.0.0')).toBeTruthy();
+    // The history loads after the panel opens (it shows "Loading…" first).
+    expect(await within(panel).findByText('1.9.0 → 2.0.0')).toBeTruthy();
   });
 
   it('shows a newer tag with "Move to", which asks to move and shows a refusal', async () => {

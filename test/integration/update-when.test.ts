@@ -44,11 +44,15 @@ describe.skipIf(bed === null)('update windows and cooling-off', () => {
       await until('seeded state', () => existsSync(statePath) && readFileSync(statePath, 'utf8').includes('"seenDigest": "sha256:'), 30_000);
       await publish(b, image, { version: 'v2' });
       await until('the move held', () => /digest moved .* waiting for the update window \(opens /.test(log), 30_000);
-      const held = JSON.parse(readFileSync(statePath, 'utf8')) as {
-        runtimes: { app: { engines: Record<string, { waiting?: { until: string; reason: string } }> } };
+      // The log says so as the check decides; the state is saved when the check ends.
+      const waitingSaved = (): { until: string; reason: string } | undefined => {
+        const held = JSON.parse(readFileSync(statePath, 'utf8')) as {
+          runtimes: { app: { engines: Record<string, { waiting?: { until: string; reason: string } }> } };
+        };
+        return Object.values(held.runtimes.app.engines)[0]!.waiting;
       };
-      const waiting = Object.values(held.runtimes.app.engines)[0]!.waiting;
-      expect(waiting).toMatchObject({ reason: 'window', until: opens.toISOString() });
+      await until('the wait saved', () => waitingSaved() !== undefined, 30_000);
+      expect(waitingSaved()).toMatchObject({ reason: 'window', until: opens.toISOString() });
       expect((await docker(b, ['exec', `when-${id}-w`, 'cat', '/version'])).trim()).toBe('v1');
       await until(
         'the refresh in the window',

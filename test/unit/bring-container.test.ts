@@ -6,8 +6,10 @@ import { describe, expect, it } from 'vitest';
 import type { ContainerOutcome } from '../../shared/dto.js';
 import type { ContainerInspect, ContainerSummary } from '../../electron/core/engines/client.js';
 import { bringContainer, outcomeOf, type ContainerStrategy, type ContainerTarget } from '../../electron/core/update/containers/target.js';
-import { replaceRefusal } from '../../electron/core/update/containers/replaceable.js';
-import { choose } from '../../electron/core/update/strategy.js';
+import { replaceOptions, replaceRefusal } from '../../electron/core/update/containers/replaceable.js';
+import type { ContainerContext } from '../../electron/core/update/containers/target.js';
+import type { JournalEntry } from '../../electron/core/update/journal.js';
+import { choose, StrategyPassed } from '../../electron/core/update/strategy.js';
 
 function target(
   over: { labels?: Record<string, string>; state?: Record<string, unknown>; image?: string; host?: Record<string, unknown>; all?: ContainerSummary[] } = {},
@@ -155,7 +157,6 @@ describe('hooks around the strategies', () => {
       },
       run: async () => {
         ran.push('warm');
-        const { StrategyPassed } = await import('../../electron/core/update/strategy.js');
         throw new StrategyPassed('warm start failed (exited); replaced the usual way');
       },
       recover: async () => null,
@@ -211,5 +212,24 @@ describe('hooks around the strategies', () => {
     expect(noted.reason).toBe('overlap not possible (x); old container left as app.imagewatch-old');
     const plain = await bringContainer([ending({ name: 'app', id: 'old-id', action: 'replaced' })], target());
     expect(plain).not.toHaveProperty('reason');
+  });
+});
+
+describe('the options a replacement runs with', () => {
+  it('starts the new container when imagewatch stopped this one and could not start it again, and runs its post-update hook', async () => {
+    const entries = [
+      { oldId: 'other-id', wasRunning: true },
+      { oldId: 'old-id', wasRunning: true },
+    ] as unknown as JournalEntry[];
+    const ctx = (list: JournalEntry[]): ContainerContext =>
+      ({ docker: {}, journal: { entries: async () => list }, startGraceMs: 1500, healthTimeoutMs: 9000 }) as unknown as ContainerContext;
+    const postUpdate = async (): Promise<void> => undefined;
+    const stopped = target({ state: { Running: false } });
+    const noted = await replaceOptions(ctx(entries), { ...stopped, postUpdate });
+    expect(noted).toEqual({ startGraceMs: 1500, healthTimeoutMs: 9000, onStep: stopped.onStep, journal: expect.anything(), wasRunning: true, postUpdate });
+    // Noted for another container, or noted as not running: the container's own state decides.
+    expect(await replaceOptions(ctx([entries[0]!]), stopped)).not.toHaveProperty('wasRunning');
+    expect(await replaceOptions(ctx([{ oldId: 'old-id', wasRunning: false } as unknown as JournalEntry]), stopped)).not.toHaveProperty('wasRunning');
+    expect(await replaceOptions(ctx([]), stopped)).not.toHaveProperty('postUpdate');
   });
 });

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { buildCloneSpec } from '../../electron/core/update/containers/clone-spec.js';
+import { orchestratorOf } from '../../electron/core/targets/select.js';
 
 const ID = 'f00dfeed1234' + '0'.repeat(52);
 
@@ -120,7 +121,6 @@ describe('clone spec', () => {
 
 describe('orchestrated containers', () => {
   it('knows Swarm tasks and Kubernetes pods by their labels', async () => {
-    const { orchestratorOf } = await import('../../electron/core/targets/select.js');
     expect(orchestratorOf({ 'com.docker.swarm.task.id': 'x' })).toBe('Swarm');
     expect(orchestratorOf({ 'io.kubernetes.pod.name': 'p' })).toBe('Kubernetes');
     expect(orchestratorOf({ 'com.docker.compose.project': 'demo' })).toBeNull();
@@ -223,6 +223,44 @@ describe('the whole create request', () => {
     // The anonymous volume is mounted through HostConfig.Mounts already; a nameless one cannot be named.
     expect(create.HostConfig?.Binds).toBeNull();
     expect(create.NetworkingConfig).toEqual({ EndpointsConfig: { front: { DriverOpts: { 'com.example.opt': '1' }, Links: ['db:db'] } } });
+    expect(extraNetworks).toEqual([{ name: 'back', endpoint: {} }]);
+  });
+});
+
+describe('what inspect may leave out or leave empty', () => {
+  it('copies no endpoint setting that holds only empty values, and one that holds any', () => {
+    const empties = [{ IPv4Address: '' }, { IPv4Address: null }, { IPv4Address: undefined }, { LinkLocalIPs: [] }, {}];
+    for (const IPAMConfig of empties) {
+      const { create } = buildCloneSpec(inspected({ Networks: { front: { IPAMConfig } } }), image, 'n');
+      expect(create.NetworkingConfig?.EndpointsConfig?.front, JSON.stringify(IPAMConfig)).toEqual({});
+    }
+    const { create } = buildCloneSpec(inspected({ Networks: { front: { IPAMConfig: { IPv4Address: '', LinkLocalIPs: ['169.254.0.9'] } } } }), image, 'n');
+    expect(create.NetworkingConfig?.EndpointsConfig?.front).toEqual({ IPAMConfig: { IPv4Address: '', LinkLocalIPs: ['169.254.0.9'] } });
+  });
+
+  it('keeps a MAC the user set only on the endpoint that has it', () => {
+    const { create, extraNetworks } = buildCloneSpec(
+      inspected({
+        Config: { MacAddress: '02:42:ac:14:00:99' },
+        Networks: { front: { MacAddress: '02:42:ac:14:00:99' }, back: { MacAddress: '02:42:ac:15:00:02' } },
+      }),
+      image,
+      'n',
+    );
+    expect(create.NetworkingConfig?.EndpointsConfig?.front).toEqual({ MacAddress: '02:42:ac:14:00:99' });
+    expect(extraNetworks).toEqual([{ name: 'back', endpoint: {} }]);
+    expect(Object.keys(extraNetworks[0]!.endpoint)).toEqual([]);
+  });
+
+  it('reads a container without env, mounts or network mode: on the default bridge, another network joined after', () => {
+    const bare = inspected({ Networks: { bridge: {}, back: {} } });
+    delete (bare.Config as { Env?: unknown }).Env;
+    delete (bare as { Mounts?: unknown }).Mounts;
+    delete (bare.HostConfig as { NetworkMode?: unknown }).NetworkMode;
+    const { create, extraNetworks } = buildCloneSpec(bare, { ...image, Env: undefined } as never, 'n');
+    expect(create).not.toHaveProperty('Env');
+    expect(create.HostConfig?.NetworkMode).toBeUndefined();
+    expect(create.NetworkingConfig?.EndpointsConfig).toEqual({ bridge: {} });
     expect(extraNetworks).toEqual([{ name: 'back', endpoint: {} }]);
   });
 });

@@ -78,3 +78,12 @@ describe('config', () => {
     expect(userDataDir({ HOME: 'C:/u', LOCALAPPDATA: 'C:/u/L' }, 'win32')).toBe(path.join('C:/u/L', 'imagewatch'));
   });
 });
+
+describe('a config file that cannot be read', () => {
+  it('is refused naming the file and why', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'iw-cfg-'));
+    // A directory where the file should be: it exists, but it is no file.
+    await expect(loadConfig(dir, emptyHome())).rejects.toThrow(new RegExp(`^${dir}: cannot read config: EISDIR`));
+    await expect(loadConfig(dir, emptyHome())).rejects.toBeInstanceOf(ConfigError);
+  });
+});

@@ -7,7 +7,7 @@ import type { ContainerInspect } from '../../electron/core/engines/client.js';
 import { PassThrough } from 'node:stream';
 import type { ContainerHandle } from '../../electron/core/engines/client.js';
 import { planHooks, postUpdate, preUpdate } from '../../electron/core/update/hooks/around.js';
-import { DEFAULT_HOOK_TIMEOUT_MS, HookLabelError, hooksOf, MAX_HOOK_TIMEOUT_MS } from '../../electron/core/update/hooks/read.js';
+import { DEFAULT_HOOK_TIMEOUT_MS, hasHookLabels, HookLabelError, hooksOf, MAX_HOOK_TIMEOUT_MS } from '../../electron/core/update/hooks/read.js';
 import { BoundedDemux } from '../../electron/core/update/hooks/run.js';
 import { emptyRuntimeState } from '../../electron/core/state/store.js';
 import { recordRefresh } from '../../electron/core/watch/transitions.js';
@@ -43,6 +43,22 @@ describe('hook labels', () => {
     expect(() => hooksOf({ 'imagewatch.post-update': 'y'.repeat(5000) })).toThrow(
       'label imagewatch.post-update holds 5000 characters; a hook command may have 4096',
     );
+    // A long bad value is quoted by its first 40 characters only.
+    expect(() => hooksOf({ 'imagewatch.pre-update': 'x', 'imagewatch.pre-update-timeout': `${'9'.repeat(40)}tail` })).toThrow(
+      `label imagewatch.pre-update-timeout="${'9'.repeat(40)}" is not a number of seconds from 1 to 3600`,
+    );
+    expect(() => hooksOf({ [`${WT}.pre-update`]: 'x', [`${WT}.pre-update-timeout`]: `${'z'.repeat(40)}tail` })).toThrow(
+      `label ${WT}.pre-update-timeout="${'z'.repeat(40)}" is not a number of minutes`,
+    );
+  });
+
+  it('takes a label of blanks for no hook, whichever name it is under', () => {
+    expect(hooksOf({ [`${WT}.pre-update`]: '  ' })).toEqual({});
+    expect(hooksOf({ 'imagewatch.pre-update': ' ', [`${WT}.pre-update`]: 'dump' }).pre).toMatchObject({ command: 'dump', label: `${WT}.pre-update` });
+    expect(hasHookLabels(null)).toBe(false);
+    expect(hasHookLabels({ 'imagewatch.post-update': ' ', [`${WT}.pre-update`]: '\t' })).toBe(false);
+    expect(hasHookLabels({ [`${WT}.post-update`]: 'x' })).toBe(true);
+    expect(hasHookLabels({ 'imagewatch.pre-update': 'x' })).toBe(true);
   });
 
   it('plans hooks only when the config allows them and the container runs, and says why not', () => {

@@ -3,7 +3,7 @@
 // -lsNN build counter, transforms that made an older tag look newer, 1.2.10 sorted below 1.2.9,
 // signatures and sha- tags taken for versions).
 import { describe, expect, it } from 'vitest';
-import { newestTag, parseTransform } from '../../electron/core/versions/tags/newer.js';
+import { compileFilter, newestTag, parseTransform } from '../../electron/core/versions/tags/newer.js';
 import { tagShape } from '../../electron/core/versions/tags/shape.js';
 
 const NGINX = [
@@ -102,5 +102,38 @@ describe('the newest tag within a level', () => {
   it('refuses a transform without "=>", or a bad regex, naming it', () => {
     expect(() => parseTransform('^(\\d+)$')).toThrow(/must be "regex => replacement"/);
     expect(() => newestTag('1.0.0', [], 'minor', { include: '(' })).toThrow(/include "\(":/);
+  });
+});
+
+describe('transforms and filters that cannot work', () => {
+  it('are refused naming the setting, its first 80 characters and the problem', () => {
+    expect(() => parseTransform(' => $1')).toThrow('transform " => $1" must be "regex => replacement"');
+    const long = `${'x'.repeat(80)}tail`;
+    expect(() => parseTransform(long)).toThrow(`transform "${'x'.repeat(80)}" must be "regex => replacement"`);
+    expect(() => parseTransform(`(${long} => $1`)).toThrow(new RegExp(`^transform "\\(${'x'.repeat(79)}": Invalid regular expression`));
+    expect(() => compileFilter('include', `(${long}`)).toThrow(new RegExp(`^include "\\(${'x'.repeat(79)}": Invalid regular expression`));
+    expect(() => newestTag('1.0', ['1.1'], 'major', { exclude: '(' })).toThrow(/^exclude "\(": Invalid regular expression/);
+    expect(() => newestTag('1.0', ['1.1'], 'major', { include: '[' })).toThrow(/^include "\[": Invalid regular expression/);
+  });
+});
+
+describe('tags that compare equal', () => {
+  it('keeps the first listed', () => {
+    expect(newestTag('1.2.0', ['1.3.0', '1.03.0'], 'major')).toBe('1.3.0');
+    expect(newestTag('1.2.0', ['1.03.0', '1.3.0'], 'major')).toBe('1.03.0');
+  });
+});
+
+describe('tag shapes at their edges', () => {
+  it('takes a word holding "sha" as a prefix, and no signature, attestation or SBOM as a version', () => {
+    expect(tagShape('marshal-1.2.3')).toMatchObject({ prefix: 'marshal-', numbers: [1, 2, 3] });
+    expect(tagShape('sha-1.2.3')).toBeNull();
+    for (const tag of ['1.0-amd64.sig', '1.0-amd64.att', '1.0-amd64.sbom']) expect(tagShape(tag), tag).toBeNull();
+  });
+
+  it('never moves between a plain tag and one with a suffix or a build counter', () => {
+    expect(newestTag('1.2.3', ['1.2.4-alpine', '1.2.4-ls5'], 'major')).toBeNull();
+    expect(newestTag('1.2.3-alpine', ['1.2.4', '1.2.4-ls5'], 'major')).toBeNull();
+    expect(newestTag('1.2.3-ls4', ['1.2.4', '1.2.4-alpine'], 'major')).toBeNull();
   });
 });

@@ -77,3 +77,16 @@ describe('overlap plan, word for word', () => {
     expect(overlapPlan(container({ networks: { proxy: { IPAMConfig: {} }, db: {} } }), true)).toEqual({ overlap: true, networks: ['proxy', 'db'] });
   });
 });
+
+describe('overlap plan, for what the engine leaves out', () => {
+  it('reads a container without labels, mounts or a network mode, and refuses network mode none', () => {
+    const sparse = container();
+    (sparse.Config as { Labels: unknown }).Labels = null;
+    (sparse as { Mounts?: unknown }).Mounts = undefined;
+    (sparse.HostConfig as { NetworkMode?: string }).NetworkMode = undefined;
+    expect(overlapPlan(sparse, true)).toEqual({ overlap: true, networks: ['proxy'] });
+    expect(overlapPlan(sparse, false)).toEqual({ overlap: false });
+    const none = overlapPlan(container({ mode: 'none', networks: {} }), true);
+    expect(none).toEqual({ overlap: false, why: 'overlap not possible (network mode none); replaced the usual way' });
+  });
+});

@@ -8,7 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { channelAddress, connectChannel, exchange, startChannel, type HandoffWork } from '../../electron/core/owner/channel.js';
-import { ChannelUnreachableError } from '../../electron/core/errors.js';
+import { ChannelUnreachableError, OwnerBusyError, RefreshListError, UnknownEngineError, UnknownRuntimeError } from '../../electron/core/errors.js';
+import { claimStateDir } from '../../electron/core/owner/claim.js';
+import { handoffHandler, remoteTarget } from '../../electron/core/owner/handoff.js';
 
 const TOKEN = 'a-token-of-24-characters';
 const temp = (): string => mkdtempSync(path.join(os.tmpdir(), 'iw-chan-'));
@@ -104,8 +106,6 @@ describe("the owner's socket", () => {
 
 describe('work handed over, and its failures brought back', () => {
   it('comes back as the errors the CLI prints, with what they carry', async () => {
-    const { handoffHandler, remoteTarget } = await import('../../electron/core/owner/handoff.js');
-    const { RefreshListError, UnknownEngineError, UnknownRuntimeError } = await import('../../electron/core/errors.js');
     const partial = { pulled: ['a'], failed: [], recreated: [], details: {} };
     const asked: unknown[] = [];
     const failures = [
@@ -172,8 +172,6 @@ describe("the owner's socket, at its limits", () => {
 
 describe('claiming a directory whose owner does not answer', () => {
   it('waits for it, says so once, and gives up naming it and how long it waited', async () => {
-    const { claimStateDir } = await import('../../electron/core/owner/claim.js');
-    const { OwnerBusyError } = await import('../../electron/core/errors.js');
     const dir = temp();
     const owner = await claimStateDir(dir, { kind: 'watch', waitMs: 1000 });
     // The owner holds the lock but has not started serving its socket yet (it is starting).

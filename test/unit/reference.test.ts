@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { engineName, followsTag, normalizeReference, parseReference, repoDigestsContain } from '../../electron/core/image/reference.js';
+import { engineName, followsTag, normalizeReference, parseReference, repoDigestsContain, withTag } from '../../electron/core/image/reference.js';
 import { shortDigest } from '../../shared/digest.js';
 import { InvalidReferenceError } from '../../electron/core/errors.js';
 
@@ -149,5 +149,35 @@ describe('the reference grammar, edge by edge', () => {
 
   it('takes a name of exactly 255 characters', () => {
     expect(parseReference(`reg.lan/${'a'.repeat(247)}`).repository).toHaveLength(247);
+  });
+
+  it('takes an uppercase first part as a registry, as the engine does', () => {
+    expect(parseReference('MyRegistry/app')).toEqual({ registry: 'MyRegistry', repository: 'app', tag: 'latest' });
+    expect(() => parseReference('[zz::1]:5000/app')).toThrow('bad IPv6 address "zz::1"');
+  });
+});
+
+describe('references handed on', () => {
+  it('names a digest-pinned image to the engine without a tag, and a tagged and pinned one with both', () => {
+    expect(engineName(parseReference(`nginx@${D}`))).toBe(`docker.io/library/nginx@${D}`);
+    expect(engineName(parseReference(`ghcr.io/o/r:1.2@${D}`))).toBe(`ghcr.io/o/r:1.2@${D}`);
+  });
+
+  it('never takes a container pinned to a digest for one following the tag, even with the tag written', () => {
+    const watched = parseReference('nginx:latest');
+    expect(followsTag(`nginx:latest@${D}`, watched)).toBe(false);
+  });
+
+  it('finds the digest among several RepoDigests entries', () => {
+    const hub = parseReference('nginx:latest');
+    expect(repoDigestsContain([`other/app@${D}`, `nginx@${D}`], hub, D)).toBe(true);
+    expect(repoDigestsContain([], hub, D)).toBe(false);
+  });
+
+  it('moves a reference to another tag as the user wrote it, registry port and all', () => {
+    expect(withTag('nginx:1.25.3', '1.27.0')).toBe('nginx:1.27.0');
+    expect(withTag('nginx', '1.27.0')).toBe('nginx:1.27.0');
+    expect(withTag('localhost:5000/team/app', '2.0')).toBe('localhost:5000/team/app:2.0');
+    expect(withTag('localhost:5000/team/app:1.9', '2.0')).toBe('localhost:5000/team/app:2.0');
   });
 });

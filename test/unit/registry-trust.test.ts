@@ -20,6 +20,12 @@ describe('registry trust', () => {
     expect(trust.caFor('no-ca.lan')).toBeNull();
   });
 
+  it('refuses a CA file it cannot read, naming the registry and the file', () => {
+    const certs = mkdtempSync(path.join(os.tmpdir(), 'iw-certs-'));
+    const missing = path.join(certs, 'missing.pem');
+    expect(() => new RegistryTrust({ 'reg.lan': missing }, certs)).toThrow(new RegExp(`^caFiles\\["reg\\.lan"\\]: cannot read ${missing}: ENOENT`));
+  });
+
   it('speaks TLS to a registry with a private CA even on loopback', () => {
     const policy = new TransportPolicy([], ['127.0.0.1:5443']);
     expect(policy.baseUrl('127.0.0.1:5443')).toBe('https://127.0.0.1:5443');

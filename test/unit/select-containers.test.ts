@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { ContainerInspect, ContainerSummary, EngineClient } from '../../electron/core/engines/client.js';
 import { parseReference } from '../../electron/core/image/reference.js';
 import { ContainerListError } from '../../electron/core/errors.js';
+import { managedServices, selectServices, serviceName } from '../../electron/core/targets/services.js';
 import { containerName, isTemporary, matchesLabel, namespaceDependents, orchestratorOf, selectContainers } from '../../electron/core/targets/select.js';
 
 const ID = (c: string): string => c.repeat(64);
@@ -18,13 +19,17 @@ interface Fake {
   /** What the container was created from. */
   image: string;
   labels?: Record<string, string>;
+  stopped?: boolean;
 }
 
 function engine(containers: Fake[], faults: { list?: Error; inspect?: Record<string, Error> } = {}): EngineClient {
   return {
-    listContainers: async () => {
+    // As the engine does: stopped containers only when asked for all.
+    listContainers: async (options?: { all?: boolean }) => {
       if (faults.list) throw faults.list;
-      return containers.map((c) => ({ Id: c.id, Names: [`/${c.name}`], Image: c.listed, Labels: c.labels ?? {} }) as unknown as ContainerSummary);
+      return containers
+        .filter((c) => options?.all === true || !c.stopped)
+        .map((c) => ({ Id: c.id, Names: [`/${c.name}`], Image: c.listed, Labels: c.labels ?? {} }) as unknown as ContainerSummary);
     },
     getContainer: (id: string) => ({
       inspect: async () => {
@@ -56,6 +61,18 @@ describe('selecting the containers of a runtime', () => {
     const selection = await selectContainers(docker, watched);
     expect(names(selection)).toEqual(['web', 'web2', 'moved-on']);
     expect(selection.all).toHaveLength(7);
+  });
+
+  it('takes stopped containers too, and never asks the engine about unrelated ones', async () => {
+    const broken = Object.assign(new Error('inspect failed'), { statusCode: 500 });
+    const docker = engine(
+      [
+        { id: 'a', name: 'web', listed: 'nginx', image: 'nginx', stopped: true },
+        { id: 'b', name: 'unrelated', listed: 'redis:7', image: 'redis:7' },
+      ],
+      { inspect: { b: broken } },
+    );
+    expect(names(await selectContainers(docker, watched))).toEqual(['web']);
   });
 
   it('never takes a replacement in progress, and narrows by name prefix and label', async () => {
@@ -144,7 +161,6 @@ describe('selecting the Swarm services of a runtime', () => {
     }) as unknown as EngineClient;
 
   it('takes those following the tag (with the digest Swarm resolved), shows owner-pinned ones, and narrows like containers', async () => {
-    const { selectServices } = await import('../../electron/core/targets/services.js');
     const docker = manager([
       service('web', 'nginx:latest', { tier: 'front' }),
       service('web-resolved', `docker.io/library/nginx:latest@${D}`),
@@ -165,7 +181,6 @@ describe('selecting the Swarm services of a runtime', () => {
   });
 
   it('asks only a manager, and says when its services cannot be listed', async () => {
-    const { selectServices, managedServices, serviceName } = await import('../../electron/core/targets/services.js');
     const listed = [service('web', 'nginx')];
     expect(await managedServices(manager(listed, { LocalNodeState: 'active', ControlAvailable: false }))).toBeNull();
     expect(await managedServices(manager(listed, { LocalNodeState: 'inactive', ControlAvailable: true }))).toBeNull();

@@ -29,6 +29,14 @@ describe('services that follow a tag', () => {
     expect(pinnedByOwner(`ghcr.io/molecule-ai/app@${digest('a')}`, watched)).toBe(true);
     expect(pinnedByOwner(`ghcr.io/molecule-ai/app:latest@${digest('a')}`, watched)).toBe(false);
     expect(pinnedByOwner(`ghcr.io/molecule-ai/other@${digest('a')}`, watched)).toBe(false);
+    expect(pinnedByOwner(`other.io/molecule-ai/app@${digest('a')}`, watched)).toBe(false);
+    expect(pinnedByOwner('not a reference', watched)).toBe(false);
+  });
+
+  it('are the same repository on the same registry, never a namesake elsewhere', () => {
+    expect(serviceFollowsTag('other.io/molecule-ai/app:latest', watched)).toBe(false);
+    expect(serviceFollowsTag('molecule-ai/app:latest', watched)).toBe(false);
+    expect(serviceFollowsTag('not a reference', watched)).toBe(false);
   });
 
   it('are sent the tag as their owner wrote it, with the new digest in place of the old', () => {

@@ -53,6 +53,17 @@ describe('update windows', () => {
     expect(() => parseWindow(text)).toThrow(message);
   });
 
+  it('reads a cron window however it is spaced, and quotes a long wrong one by its first 80 characters', () => {
+    const w = parseWindow('  0  2 * *\t6   3h ');
+    expect(w.text).toBe('0  2 * *\t6   3h');
+    expect(w.isOpen(local(3, 0, 12))).toBe(true);
+    expect(() => parseWindow(`nightly ${'x'.repeat(100)}`)).toThrow(
+      `update window "nightly ${'x'.repeat(72)}": write "HH:MM-HH:MM" (e.g. "02:00-05:00") or a 5-field cron expression and a duration (e.g. "0 2 * * 6 3h")`,
+    );
+    expect(() => parseWindow('0 2 * * 6 0h')).toThrow('update window "0 2 * * 6 0h": "0h" is not a duration such as 3h, 90m or 1h30m');
+    expect(() => parseWindow('0 2 * * 6 h')).toThrow('update window "0 2 * * 6 h": "h" is not a duration such as 3h, 90m or 1h30m');
+  });
+
   it('a wrong window in the settings is a config error naming it', () => {
     expect(() => checkWindows({ runtimes: [{ name: 'db', image: 'x:1', window: 'nights' }] }, 'c.json')).toThrow(
       /^c\.json: runtimes\[0\]\.window \(runtime "db"\): update window "nights"/,
@@ -61,6 +72,11 @@ describe('update windows', () => {
 });
 
 describe('holding an automatic refresh', () => {
+  it('holds nothing without a cooling-off time, even when the move was seen "later" by a clock set back', () => {
+    const now = local(12).getTime();
+    expect(holdUntil({ window: null, minAgeMs: 0 }, now + 60_000, now)).toBeNull();
+  });
+
   it('waits out the cooling-off time, then the window', () => {
     const now = local(10).getTime();
     expect(holdUntil({ window: null, minAgeMs: 0 }, now, now)).toBeNull();

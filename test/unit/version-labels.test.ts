@@ -55,9 +55,30 @@ describe('the release link', () => {
   });
 });
 
+describe('the release link, at its edges', () => {
+  it('fills a template only from a version that starts with its numbers, into an http or https URL', () => {
+    expect(fillTemplate('https://example.org/${major}', { version: 'release-1.2' })).toBeNull();
+    expect(fillTemplate('http://notes.lan/${version}', { version: '1.2' })).toBe('http://notes.lan/1.2');
+  });
+
+  it('keeps a repository name that holds ".git" or "git+", and drops trailing slashes', () => {
+    expect(releaseLink({ version: 'v1', source: 'https://github.com/o/o.github.io' })).toBe('https://github.com/o/o.github.io/releases/tag/v1');
+    expect(releaseLink({ version: 'v1', source: 'https://github.com/o/legit+r' })).toBe('https://github.com/o/legit+r/releases/tag/v1');
+    expect(releaseLink({ version: 'v1', source: 'https://github.com/o/r//' })).toBe('https://github.com/o/r/releases/tag/v1');
+  });
+
+  it('reads the OCI url and documentation labels on their own', () => {
+    expect(
+      imageVersion({ 'org.opencontainers.image.url': 'https://example.org', 'org.opencontainers.image.documentation': 'https://docs.example.org' }),
+    ).toEqual({
+      url: 'https://example.org',
+      documentation: 'https://docs.example.org',
+    });
+  });
+});
+
 describe('every label an image may carry', () => {
   it('reads each OCI label, else its label-schema counterpart, and keeps only web links', async () => {
-    const { imageVersion } = await import('../../electron/core/versions/labels.js');
     expect(
       imageVersion({
         'org.label-schema.version': '1.0',

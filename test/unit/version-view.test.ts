@@ -15,6 +15,8 @@ describe('a version as people read it', () => {
     ['1.25.3', true],
     ['v2.1', true],
     ['8.0-alpine', true],
+    ['8-alpine', true],
+    ['1.2.', false],
     ['1.2.3-ls45', true],
     ['2024.10.1.4', true],
     ['latest', false],
@@ -46,6 +48,15 @@ describe('a version as people read it', () => {
     expect(versionChange(view!)).toBe('0.86.0 → v0.87.1');
     expect(versionView({ image: 'ghcr.io/o/r:latest' }, (d) => facts.get(d), B, B)?.running).toBeUndefined();
     expect(versionView({ image: 'ghcr.io/o/r:latest' }, (d) => facts.get(d), null, A)).toBeUndefined();
+  });
+
+  it('links a commit, never a release search for a digest, when no version is known; and keeps the revision', () => {
+    const view = versionView({ image: 'ghcr.io/o/r:latest' }, () => f({ source: 'https://github.com/o/r', revision: 'abc1234' }), A, null);
+    expect(view).toEqual({
+      latest: { text: 'sha256:aaaaaaaaaaaa', from: 'digest' },
+      link: 'https://github.com/o/r/commit/abc1234',
+      revision: 'abc1234',
+    });
   });
 
   it('builds the link from the runtime template over the source', () => {

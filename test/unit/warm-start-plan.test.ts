@@ -132,3 +132,50 @@ describe('warm start plan, word for word', () => {
     expect(reason(await warmStartPlan(docker, bare, true))).toBe('warm start not possible (network mode app); replaced the usual way');
   });
 });
+
+describe('warm start plan, for what the engine leaves out', () => {
+  const why = async (c: Docker.ContainerInspectInfo, setting: boolean | undefined, on: Docker = docker): Promise<string | undefined> => {
+    const plan = await warmStartPlan(on, c, setting);
+    return plan.warm ? undefined : plan.why;
+  };
+
+  it('reads a container without labels, mounts, devices or namespaces, and says its default network mode', async () => {
+    const sparse = container();
+    (sparse.Config as { Labels: unknown }).Labels = null;
+    (sparse as { Mounts?: unknown }).Mounts = undefined;
+    sparse.HostConfig = {} as never;
+    expect(await why(sparse, true)).toBe('warm start not possible (network mode default); replaced the usual way');
+    const onApp = container();
+    (onApp.Config as { Labels: unknown }).Labels = null;
+    (onApp as { Mounts?: unknown }).Mounts = undefined;
+    onApp.HostConfig = { NetworkMode: 'app' } as never;
+    expect(await warmStartPlan(docker, onApp, undefined)).toEqual({ warm: true });
+  });
+
+  it('gives the reason to a container that asked by its label alone', async () => {
+    expect(await why(container({ labels: { 'imagewatch.warm-start': 'true' }, ipc: 'shareable' }), undefined)).toBe(
+      'warm start not possible (it shares an IPC or PID namespace); replaced the usual way',
+    );
+    expect(await why(container({ pid: 'host' }), true)).toBe('warm start not possible (it shares an IPC or PID namespace); replaced the usual way');
+  });
+
+  it('counts host devices and GPUs together', async () => {
+    expect(await why(container({ devices: true, gpus: true }), true)).toBe(
+      'warm start not possible (it uses host devices, which two copies would contend for); replaced the usual way',
+    );
+    expect(await why(container({ gpus: true }), true)).toMatch(/host devices/);
+  });
+
+  it('needs each network to be both a bridge and local', async () => {
+    const odd = engine({ app: { Driver: 'bridge', Scope: 'swarm' }, db: { Driver: 'macvlan', Scope: 'local' }, bare: {} as never });
+    expect(await why(container({ networks: ['app'] }), true, odd)).toBe(
+      'warm start not possible (network app is a swarm bridge network); replaced the usual way',
+    );
+    expect(await why(container({ mode: 'db', networks: ['db'] }), true, odd)).toBe(
+      'warm start not possible (network db is a local macvlan network); replaced the usual way',
+    );
+    expect(await why(container({ mode: 'bare', networks: ['bare'] }), true, odd)).toBe(
+      'warm start not possible (network bare is a ? ? network); replaced the usual way',
+    );
+  });
+});

@@ -96,7 +96,13 @@ export interface ChannelServer {
   close(): Promise<void>;
 }
 
-export async function startChannel(address: string, token: string, handler: HandoffHandler): Promise<ChannelServer> {
+export interface ChannelOptions {
+  /** How long a client may take to send its line; tests shorten it. */
+  requestTimeoutMs?: number;
+}
+
+export async function startChannel(address: string, token: string, handler: HandoffHandler, options: ChannelOptions = {}): Promise<ChannelServer> {
+  const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   const pending = new Set<Promise<unknown>>();
   // Connections whose request has not arrived yet: a client that connects and sends nothing
   // must hold neither the owner's shutdown nor a socket for long.
@@ -106,7 +112,7 @@ export async function startChannel(address: string, token: string, handler: Hand
       let response: HandoffResponse;
       try {
         reading.add(socket);
-        socket.setTimeout(REQUEST_TIMEOUT_MS, () => socket.destroy());
+        socket.setTimeout(requestTimeoutMs, () => socket.destroy());
         const line = await readLine(socket, MAX_REQUEST).finally(() => {
           reading.delete(socket);
           socket.setTimeout(0);
@@ -158,10 +164,20 @@ export async function startChannel(address: string, token: string, handler: Hand
   };
 }
 
-/** Connects, or throws ChannelUnreachableError (no listener: the owner is starting, ending or dead). */
+/**
+ * Connects, or throws ChannelUnreachableError (no listener: the owner is starting, ending or dead;
+ * or an address no socket can have, as a damaged owner.json may hold). It throws nothing else.
+ */
 export function connectChannel(address: string): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = net.createConnection(address);
+    let socket: net.Socket;
+    try {
+      socket = net.createConnection(address);
+    } catch (err) {
+      // An empty address is taken for a TCP port and thrown at once.
+      reject(new ChannelUnreachableError(`no socket at ${JSON.stringify(address)}: ${(err as Error).message}`));
+      return;
+    }
     socket.once('connect', () => {
       socket.off('error', onError);
       resolve(socket);

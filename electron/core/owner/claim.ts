@@ -17,7 +17,7 @@ import {
 import { abortableSleep } from '../util/time.js';
 import { liveness } from './identity.js';
 import { LONG_RUNNING, readOwnerInfo, takeLock, type HeldLock, type OwnerInfo, type OwnerKind } from './lock.js';
-import { ChannelUnreachableError, LockHeldError, OwnerBusyError } from '../errors.js';
+import { LockHeldError, OwnerBusyError } from '../errors.js';
 
 export interface OwnerClaim {
   role: 'owner';
@@ -89,8 +89,8 @@ export async function claimStateDir(dir: string, options: ClaimOptions): Promise
           const socket = await connectChannel(owner.channel);
           const found = owner;
           return { role: 'client', owner: found, send: (work) => exchange(socket, { token: found.token, ...work } as HandoffRequest) };
-        } catch (err) {
-          if (!(err instanceof ChannelUnreachableError)) throw err;
+        } catch {
+          // connectChannel throws only ChannelUnreachableError: the owner is starting or ending, so wait.
         }
       } else if (LONG_RUNNING.includes(owner.kind) && liveness(owner.identity) !== 'dead') {
         throw new OwnerBusyError(dir, owner, 'stop it first, or give this one its own --state');

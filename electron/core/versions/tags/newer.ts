@@ -21,8 +21,9 @@ export interface Transform {
 /** A transform setting as What's Up Docker writes it: `regex => replacement`; throws naming the problem. */
 export function parseTransform(text: string): Transform {
   const at = text.indexOf('=>');
-  if (at < 0) throw new Error(`transform "${text.slice(0, 80)}" must be "regex => replacement"`);
-  const source = text.slice(0, at).trim();
+  const source = at < 0 ? '' : text.slice(0, at).trim();
+  // An empty regex matches every tag: a transform without one is a mistake, not a rule.
+  if (source === '') throw new Error(`transform "${text.slice(0, 80)}" must be "regex => replacement"`);
   const replacement = text.slice(at + 2).trim();
   try {
     return { pattern: new RegExp(source), replacement };
