@@ -62,36 +62,37 @@ const image = {
 };
 
 describe('clone spec', () => {
-  const spec = buildCloneSpec(inspected(), image, 'web.imagewatch-new');
+  // Built in each test, never while the file is collected: a mutant must be active when it runs.
+  const spec = (): ReturnType<typeof buildCloneSpec> => buildCloneSpec(inspected(), image, 'web.imagewatch-new');
 
   it('keeps what the user set and leaves the old image defaults to the new image', () => {
-    expect(spec.create.name).toBe('web.imagewatch-new');
-    expect(spec.create.Image).toBe('registry.local/app:latest');
-    expect(spec.create.Env).toEqual(['FOO=bar']);
-    expect(spec.create.Cmd).toBeUndefined();
-    expect(spec.create.WorkingDir).toBeUndefined();
-    expect(spec.create.Labels).toEqual({ 'app.role': 'web' });
-    expect(spec.create.ExposedPorts).toEqual({ '9090/tcp': {} });
-    expect(spec.create.Volumes).toEqual({ '/anon': {} });
-    expect(spec.create.StopSignal).toBe('SIGINT');
-    expect(spec.create.StopTimeout).toBe(7);
-    expect(spec.create.Healthcheck).toEqual({ Test: ['CMD', 'true'], Interval: 1_000_000_000 });
+    expect(spec().create.name).toBe('web.imagewatch-new');
+    expect(spec().create.Image).toBe('registry.local/app:latest');
+    expect(spec().create.Env).toEqual(['FOO=bar']);
+    expect(spec().create.Cmd).toBeUndefined();
+    expect(spec().create.WorkingDir).toBeUndefined();
+    expect(spec().create.Labels).toEqual({ 'app.role': 'web' });
+    expect(spec().create.ExposedPorts).toEqual({ '9090/tcp': {} });
+    expect(spec().create.Volumes).toEqual({ '/anon': {} });
+    expect(spec().create.StopSignal).toBe('SIGINT');
+    expect(spec().create.StopTimeout).toBe(7);
+    expect(spec().create.Healthcheck).toEqual({ Test: ['CMD', 'true'], Interval: 1_000_000_000 });
   });
 
   it('drops the generated hostname and the short-ID alias, keeps user aliases and IPs', () => {
-    expect(spec.create.Hostname).toBeUndefined();
-    expect(spec.create.NetworkingConfig).toEqual({ EndpointsConfig: { front: { Aliases: ['alpha'], IPAMConfig: { IPv4Address: '172.20.0.9' } } } });
-    expect(spec.extraNetworks).toEqual([{ name: 'back', endpoint: { Aliases: ['gamma'] } }]);
+    expect(spec().create.Hostname).toBeUndefined();
+    expect(spec().create.NetworkingConfig).toEqual({ EndpointsConfig: { front: { Aliases: ['alpha'], IPAMConfig: { IPv4Address: '172.20.0.9' } } } });
+    expect(spec().extraNetworks).toEqual([{ name: 'back', endpoint: { Aliases: ['gamma'] } }]);
     const named = buildCloneSpec(inspected({ Config: { Hostname: 'custom' } }), image, 'n');
     expect(named.create.Hostname).toBe('custom');
   });
 
   it('re-attaches anonymous and image volumes by name and keeps binds', () => {
-    expect(spec.create.HostConfig!.Binds).toEqual(['data:/named', '/host/dir:/bound:ro', 'abc123anon:/anon', 'def456image:/image-vol:ro']);
+    expect(spec().create.HostConfig!.Binds).toEqual(['data:/named', '/host/dir:/bound:ro', 'abc123anon:/anon', 'def456image:/image-vol:ro']);
   });
 
   it('copies the host config and rewrites links into the form create accepts', () => {
-    expect(spec.create.HostConfig).toMatchObject({
+    expect(spec().create.HostConfig).toMatchObject({
       NetworkMode: 'front',
       PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '8080' }] },
       RestartPolicy: { Name: 'unless-stopped', MaximumRetryCount: 0 },

@@ -135,5 +135,7 @@ describe('tag shapes at their edges', () => {
     expect(newestTag('1.2.3', ['1.2.4-alpine', '1.2.4-ls5'], 'major')).toBeNull();
     expect(newestTag('1.2.3-alpine', ['1.2.4', '1.2.4-ls5'], 'major')).toBeNull();
     expect(newestTag('1.2.3-ls4', ['1.2.4', '1.2.4-alpine'], 'major')).toBeNull();
+    expect(newestTag('1.2', ['1.3.0', 'v1.3'], 'major')).toBeNull();
+    expect(newestTag('v1.2', ['1.3', '1.2.1'], 'major')).toBeNull();
   });
 });

@@ -29,7 +29,8 @@ beforeAll(async () => {
       seen.push({ url: req.url!, headers: req.headers });
       const auth = Buffer.from(String(req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString();
       res.statusCode = 500;
-      res.end(`${req.url} ${auth} ${String(req.headers['x-gotify-key'] ?? '')} ${String(req.headers['x-h'] ?? '')}`);
+      // The path quoted without its slash too, as a service naming the resource would.
+      res.end(`${req.url} ${req.url!.slice(1)} ${auth} ${String(req.headers['x-gotify-key'] ?? '')} ${String(req.headers['x-h'] ?? '')}`);
     });
   });
   await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
@@ -92,6 +93,7 @@ describe('a service that quotes the request back in its error', () => {
     [`ntfy://u:pw-s3cret@HOST/topic-s3cret`, 'ntfy://u:***@HOST/t***'],
     [`gotify://HOST/sub/token-s3cret`, 'gotify://HOST/sub/***'],
     [`apprise://u:pw-s3cret@HOST/key-s3cret`, 'apprise://HOST/k***'],
+    [`apprise://HOST/a/b/key-s3cret`, 'apprise://HOST/a/b/k***'],
     ['discord://id-s3cret/token-s3cret', 'discord://***'],
     ['slack://ta-s3cret/tb-s3cret/tc-s3cret', 'slack://***'],
   ])('%s: shows none of its secrets', async (url, label) => {
@@ -110,12 +112,14 @@ describe('a service that quotes the request back in its error', () => {
     await failure('discord://1/t', env);
     await failure('slack://a/b/c', env);
     await failure(`apprise://${host}/k`);
+    await failure(`apprise://${host}/a/b/k`);
     expect(seen.map((s) => [s.url, s.headers['content-type']])).toEqual([
       ['/p?a=1&b=two', 'application/json'],
       ['/message', 'application/json'],
       ['/d/1/t', 'application/json'],
       ['/s/a/b/c', 'application/json'],
       ['/notify/k', 'application/json'],
+      ['/a/b/notify/k', 'application/json'],
     ]);
   });
 });
@@ -177,15 +181,18 @@ describe('an email channel', () => {
     expect(await failure(`smtp://127.0.0.1:${port}/?encryption=none&to=a@lan,%20b@lan`)).toMatch(/^sent: SMTP 250/);
     expect(await failure(`mailto://me%40lan:pw-s3cret@127.0.0.1:${port}?encryption=none&to=a@lan`)).toMatch(/^sent: SMTP 250/);
     expect(await failure(`mailto://ops:pw@127.0.0.1:${port}?encryption=none&from=robot@lan&to=a@lan`)).toMatch(/^sent: SMTP 250/);
+    // A login that is no address is not taken for the sender.
+    expect(await failure(`mailto://ops:pw@127.0.0.1:${port}?encryption=none&to=a@lan`)).toMatch(/^sent: SMTP 250/);
     expect(mails).toEqual([
       { from: 'imagewatch@127.0.0.1', to: ['a@lan', 'b@lan'], secure: false },
       { from: 'me@lan', to: ['a@lan'], user: 'me@lan', password: 'pw-s3cret', secure: false },
       { from: 'robot@lan', to: ['a@lan'], user: 'ops', password: 'pw', secure: false },
+      { from: 'imagewatch@127.0.0.1', to: ['a@lan'], user: 'ops', password: 'pw', secure: false },
     ]);
     // Without it, STARTTLS is required: the relay offers none, so nothing is sent.
     const refused = await failure(`mailto://127.0.0.1:${port}?to=a@lan`);
     expect(refused).toMatch(/^mailto:\/\/127\.0\.0\.1:\d+ → a@lan: .*STARTTLS/);
-    expect(mails).toHaveLength(3);
+    expect(mails).toHaveLength(4);
   });
 
   it('speaks TLS from the first byte for mailtos:// and encryption=implicit', async () => {

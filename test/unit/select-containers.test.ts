@@ -42,7 +42,8 @@ function engine(containers: Fake[], faults: { list?: Error; inspect?: Record<str
   } as unknown as EngineClient;
 }
 
-const watched = parseReference('nginx:latest');
+// Parsed when a test runs, never while the file is collected (a mutant must be active then).
+const watched = (): ReturnType<typeof parseReference> => parseReference('nginx:latest');
 const names = (s: { containers: ContainerInspect[] }): string[] => s.containers.map((c) => c.Name.slice(1));
 
 describe('selecting the containers of a runtime', () => {
@@ -58,7 +59,7 @@ describe('selecting the containers of a runtime', () => {
       // Created from an image ID: never followed.
       { id: 'g', name: 'by-id', listed: ID('1').slice(0, 12), image: ID('1').slice(0, 12) },
     ]);
-    const selection = await selectContainers(docker, watched);
+    const selection = await selectContainers(docker, watched());
     expect(names(selection)).toEqual(['web', 'web2', 'moved-on']);
     expect(selection.all).toHaveLength(7);
   });
@@ -72,7 +73,7 @@ describe('selecting the containers of a runtime', () => {
       ],
       { inspect: { b: broken } },
     );
-    expect(names(await selectContainers(docker, watched))).toEqual(['web']);
+    expect(names(await selectContainers(docker, watched()))).toEqual(['web']);
   });
 
   it('never takes a replacement in progress, and narrows by name prefix and label', async () => {
@@ -83,11 +84,11 @@ describe('selecting the containers of a runtime', () => {
       { id: 'd', name: 'db-ws', listed: 'nginx', image: 'nginx', labels: { app: 'db' } },
       { id: 'e', name: 'ws-two', listed: 'nginx', image: 'nginx', labels: { app: 'db' } },
     ]);
-    expect(names(await selectContainers(docker, watched))).toEqual(['ws-one', 'db-ws', 'ws-two']);
-    expect(names(await selectContainers(docker, watched, { namePrefix: 'ws-' }))).toEqual(['ws-one', 'ws-two']);
-    expect(names(await selectContainers(docker, watched, { label: 'app=db' }))).toEqual(['db-ws', 'ws-two']);
-    expect(names(await selectContainers(docker, watched, { label: 'tier' }))).toEqual(['ws-one']);
-    expect(names(await selectContainers(docker, watched, { namePrefix: 'ws-', label: 'app=db' }))).toEqual(['ws-two']);
+    expect(names(await selectContainers(docker, watched()))).toEqual(['ws-one', 'db-ws', 'ws-two']);
+    expect(names(await selectContainers(docker, watched(), { namePrefix: 'ws-' }))).toEqual(['ws-one', 'ws-two']);
+    expect(names(await selectContainers(docker, watched(), { label: 'app=db' }))).toEqual(['db-ws', 'ws-two']);
+    expect(names(await selectContainers(docker, watched(), { label: 'tier' }))).toEqual(['ws-one']);
+    expect(names(await selectContainers(docker, watched(), { namePrefix: 'ws-', label: 'app=db' }))).toEqual(['ws-two']);
   });
 
   it('skips a container removed meanwhile, and says when the engine cannot list or inspect', async () => {
@@ -99,12 +100,12 @@ describe('selecting the containers of a runtime', () => {
       ],
       { inspect: { a: gone } },
     );
-    expect(names(await selectContainers(docker, watched))).toEqual(['web2']);
+    expect(names(await selectContainers(docker, watched()))).toEqual(['web2']);
     const broken = engine([{ id: 'a', name: 'web', listed: 'nginx', image: 'nginx' }], {
       inspect: { a: Object.assign(new Error('boom'), { statusCode: 500 }) },
     });
-    await expect(selectContainers(broken, watched)).rejects.toThrow(new ContainerListError('cannot inspect container web: boom'));
-    await expect(selectContainers(engine([], { list: new Error('connect ENOENT') }), watched)).rejects.toThrow(/^cannot list containers: connect ENOENT/);
+    await expect(selectContainers(broken, watched())).rejects.toThrow(new ContainerListError('cannot inspect container web: boom'));
+    await expect(selectContainers(engine([], { list: new Error('connect ENOENT') }), watched())).rejects.toThrow(/^cannot list containers: connect ENOENT/);
   });
 });
 
@@ -170,14 +171,14 @@ describe('selecting the Swarm services of a runtime', () => {
       service('no-image', undefined),
       service('other-pinned', `redis@${D}`),
     ]);
-    const picked = await selectServices(docker, watched);
+    const picked = await selectServices(docker, watched());
     expect(picked.map((s) => [(s.service as { Spec: { Name: string } }).Spec.Name, s.pinned])).toEqual([
       ['web', false],
       ['web-resolved', false],
       ['pinned', true],
     ]);
-    expect((await selectServices(docker, watched, { namePrefix: 'web-' })).map((s) => s.service.ID)).toEqual(['id-web-resolved']);
-    expect((await selectServices(docker, watched, { label: 'tier=front' })).map((s) => s.service.ID)).toEqual(['id-web']);
+    expect((await selectServices(docker, watched(), { namePrefix: 'web-' })).map((s) => s.service.ID)).toEqual(['id-web-resolved']);
+    expect((await selectServices(docker, watched(), { label: 'tier=front' })).map((s) => s.service.ID)).toEqual(['id-web']);
   });
 
   it('asks only a manager, and says when its services cannot be listed', async () => {
@@ -185,7 +186,7 @@ describe('selecting the Swarm services of a runtime', () => {
     expect(await managedServices(manager(listed, { LocalNodeState: 'active', ControlAvailable: false }))).toBeNull();
     expect(await managedServices(manager(listed, { LocalNodeState: 'inactive', ControlAvailable: true }))).toBeNull();
     expect(await managedServices(manager(listed, {}))).toBeNull();
-    expect(await selectServices(manager(listed, { LocalNodeState: 'pending', ControlAvailable: true }), watched)).toEqual([]);
+    expect(await selectServices(manager(listed, { LocalNodeState: 'pending', ControlAvailable: true }), watched())).toEqual([]);
     await expect(managedServices(manager([], undefined, new Error('node is not a manager')))).rejects.toThrow(
       new ContainerListError('cannot list services: node is not a manager'),
     );

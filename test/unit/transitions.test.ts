@@ -205,3 +205,12 @@ describe('history', () => {
     expect(s.history.at(-1)?.message).toBe('one more');
   });
 });
+
+describe('a refresh before any check', () => {
+  it('says no update is available when no digest has been seen yet', () => {
+    const B = `sha256:${'b'.repeat(64)}`;
+    const done = recordRefresh(emptyRuntimeState(), B, { image: 'x', ok: true, digest: B, containers: [] }, Date.parse('2026-06-01T00:00:00Z'), null);
+    expect(done.appliedDigest).toBe(B);
+    expect(done.updateAvailable).toBe(false);
+  });
+});
