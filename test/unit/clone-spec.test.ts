@@ -265,3 +265,29 @@ describe('what inspect may leave out or leave empty', () => {
     expect(extraNetworks).toEqual([{ name: 'back', endpoint: {} }]);
   });
 });
+
+describe('what the image already says', () => {
+  it('is left to the new image field by field, and what differs is kept', () => {
+    const same = { User: 'app', Entrypoint: ['/init'], StopSignal: 'SIGQUIT', Healthcheck: { Test: ['CMD', 'ok'] }, Shell: ['/bin/bash', '-c'] };
+    const { create } = buildCloneSpec(inspected({ Config: { ...same, Cmd: ['serve', '--fast'], MacAddress: '' } }), { ...image, ...same } as never, 'n');
+    for (const key of ['User', 'Entrypoint', 'StopSignal', 'Healthcheck', 'Shell', 'MacAddress']) expect(Object.keys(create), key).not.toContain(key);
+    expect(create.Cmd).toEqual(['serve', '--fast']);
+    const own = buildCloneSpec(inspected({ Config: { User: 'root', StopSignal: 'SIGTERM' } }), { ...image, ...same } as never, 'n').create;
+    expect([own.User, own.StopSignal]).toEqual(['root', 'SIGTERM']);
+    const blank = buildCloneSpec(inspected({ Config: { User: '', StopSignal: '' } }), image, 'n').create;
+    expect(Object.keys(blank)).not.toContain('User');
+    expect(Object.keys(blank)).not.toContain('StopSignal');
+  });
+
+  it('sends no alias list when only the engine-made one was there, no links when none were, and skips a volume without a name', () => {
+    const c = inspected({
+      HostConfig: { Links: null, Binds: [] },
+      Mounts: [{ Type: 'volume', Name: '', Source: '/x', Destination: '/nameless', RW: true }],
+      Networks: { front: { Aliases: ['f00dfeed1234'] } },
+    });
+    const { create } = buildCloneSpec(c, image, 'n');
+    expect(Object.keys(create.NetworkingConfig!.EndpointsConfig!.front!)).toEqual([]);
+    expect(create.HostConfig!.Links).toBeNull();
+    expect(create.HostConfig!.Binds ?? []).toEqual([]);
+  });
+});
