@@ -99,6 +99,6 @@ ${
         .join('\n')
     : 'None.'
 }
-${stale.length ? `\n## Equivalent entries that match no mutant any more\n\n${stale.map((e) => `- \`${e.file}:${e.line}\` ${e.mutator}: ${e.why}`).join('\n')}\n` : ''}`;
+${stale.length ? `\n## Equivalent entries that matched no survivor in this run\n\nThe mutant is gone, or was killed this time (a timeout counts as killed): check whether the entry still holds.\n\n${stale.map((e) => `- \`${e.file}:${e.line}\` ${e.mutator}: ${e.why}`).join('\n')}\n` : ''}`;
 writeFileSync('docs/mutation.md', out);
 process.stdout.write(`mutation score ${pct(score(total))} (${survivors.length} survivors, ${stale.length} stale equivalents); docs/mutation.md written\n`);

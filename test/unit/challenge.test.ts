@@ -78,4 +78,11 @@ describe('challenges as registries really send them', () => {
     expect(pickChallenge([basic])).toBe(basic);
     expect(pickChallenge([{ scheme: 'negotiate', params: {} }])).toBeNull();
   });
+
+  it('reads tabs around the equals sign as blanks, as the grammar allows', () => {
+    expect(parseChallenges('Bearer realm\t=\t"https://t/token",\tservice\t=\tsvc')[0]).toEqual({
+      scheme: 'bearer',
+      params: { realm: 'https://t/token', service: 'svc' },
+    });
+  });
 });
