@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseChannel } from '../../electron/core/notify/channels.js';
 import type { NotifyMessage } from '../../electron/core/notify/message.js';
+import { done, down, failed, news } from '../fixtures/notify-messages.js';
 
 interface Seen {
   method: string;
@@ -35,18 +36,6 @@ beforeAll(async () => {
   host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-const failed: NotifyMessage = { kind: 'refresh-failed', title: 'Refresh of web failed', body: 'pull failed', runtime: 'web', at: '2026-12-07T00:00:00.000Z' };
-const news: NotifyMessage = {
-  kind: 'new-version',
-  title: 'New version of web',
-  body: 'now 1.2',
-  runtime: 'web',
-  version: '1.2',
-  at: '2026-12-07T00:00:00.000Z',
-};
-const done: NotifyMessage = { kind: 'refreshed', title: 'Refreshed web', body: '1 container replaced', at: '2026-12-07T00:00:00.000Z' };
-const down: NotifyMessage = { kind: 'engine-unreachable', title: 'nas unreachable', body: 'since 12:00', at: '2026-12-07T00:00:00.000Z' };
 
 async function sent(url: string, message: NotifyMessage, env: NodeJS.ProcessEnv = {}): Promise<Seen> {
   seen.length = 0;

@@ -7,16 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseChannel } from '../../electron/core/notify/channels.js';
-import type { NotifyMessage } from '../../electron/core/notify/message.js';
-
-const news: NotifyMessage = {
-  kind: 'new-version',
-  title: 'New version of web',
-  body: 'now 1.2',
-  runtime: 'web',
-  version: '1.2',
-  at: '2026-12-07T00:00:00.000Z',
-};
+import { news } from '../fixtures/notify-messages.js';
 
 /** Answers 500 and quotes back everything the request carried, as a careless service does. */
 let echo: Server;
