@@ -105,8 +105,11 @@ describe('the reference grammar, edge by edge', () => {
     [`app@${D}`, { registry: 'registry-1.docker.io', repository: 'library/app', digest: D }],
     [`app:1@sha512:${'b'.repeat(128)}`, { registry: 'registry-1.docker.io', repository: 'library/app', tag: '1', digest: `sha512:${'b'.repeat(128)}` }],
     ['index.docker.io/me/app', { registry: 'registry-1.docker.io', repository: 'me/app', tag: 'latest' }],
-  ])('reads %s', (input, expected) => {
-    expect(parseReference(input)).toEqual(expected);
+    // Only exactly 64 hex is an image ID; one more character makes it a name again.
+    ['a'.repeat(65), { registry: 'registry-1.docker.io', repository: `library/${'a'.repeat(65)}`, tag: 'latest' }],
+  ])('reads %s, with no field it was not given', (input, expected) => {
+    // Strict: a pinned reference has no tag key at all, a tagged one no digest key.
+    expect(parseReference(input)).toStrictEqual(expected);
   });
 
   it.each([
@@ -123,6 +126,7 @@ describe('the reference grammar, edge by edge', () => {
     // A colon before the last slash is a registry's port, not a tag.
     ['app:a/b', 'bad registry port "a"'],
     [':tag', 'missing repository name'],
+    [`@${D}`, 'missing repository name'],
     ['Nginx', 'bad path component "Nginx": repository names must be lowercase'],
     ['team/-app', 'bad path component "-app": bad characters'],
     ['team/app-', 'bad path component "app-": bad characters'],
@@ -145,6 +149,12 @@ describe('the reference grammar, edge by edge', () => {
     [`reg.lan/${'a'.repeat(248)}`, 'name longer than 255 characters'],
   ])('refuses %j, naming why', (input, why) => {
     expect(() => parseReference(input)).toThrow(why);
+  });
+
+  it('refuses a reference that is not text (a number or null from hand-edited JSON) as empty, not with a TypeError', () => {
+    for (const input of [undefined, null, 5]) {
+      expect(() => parseReference(input as unknown as string)).toThrow(InvalidReferenceError);
+    }
   });
 
   it('takes a name of exactly 255 characters', () => {
