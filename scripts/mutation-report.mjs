@@ -57,8 +57,8 @@ const score = (c) => {
 const pct = (n) => `${n.toFixed(1)} %`;
 // The commit the run started from (scripts/mutate.mjs), else the one checked out now.
 const commit = process.argv[3] ?? execFileSync('git', ['rev-parse', '--short', 'HEAD']).toString().trim();
-// 'full' (every mutant tested: `--force`) or 'incremental' (the last run's results reused where
-// nothing changed): the time means something different for each.
+// 'full' (every mutant tested: `--force`), 'incremental' (the last run's results reused where
+// nothing changed) or 'partial (--mutate)' (some files only): the time means something different for each.
 const kind = process.argv[4];
 const groups = Object.entries(GROUPS).map(([name, files]) => {
   const c = rows

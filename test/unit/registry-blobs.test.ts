@@ -4,14 +4,14 @@
 // with TLS); the read against a real registry is in test/integration/image-labels.test.ts.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseReference } from '../../electron/core/image/reference.js';
+import { parseReference, type ImageReference } from '../../electron/core/image/reference.js';
 import { fetchBlob, type BlobDeps } from '../../electron/core/registry/blobs.js';
 import type { RegistryResponse } from '../../electron/core/registry/http.js';
 
 const body = Buffer.from('{"config":{"Labels":{"a":"b"}}}');
 const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
 // Parsed when a test runs, never while the file is collected (a mutant must be active then).
-const ref = (): ReturnType<typeof parseReference> => parseReference('ghcr.io/o/app:latest');
+const ref = (): ImageReference => parseReference('ghcr.io/o/app:latest');
 
 function deps(answers: (url: URL) => RegistryResponse): { deps: BlobDeps; seen: Array<{ url: string; auth?: string }> } {
   const seen: Array<{ url: string; auth?: string }> = [];

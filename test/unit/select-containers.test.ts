@@ -4,7 +4,7 @@
 // meanwhile; and an engine that cannot list or inspect is said, not taken for "none".
 import { describe, expect, it } from 'vitest';
 import type { ContainerInspect, ContainerSummary, EngineClient } from '../../electron/core/engines/client.js';
-import { parseReference } from '../../electron/core/image/reference.js';
+import { parseReference, type ImageReference } from '../../electron/core/image/reference.js';
 import { ContainerListError } from '../../electron/core/errors.js';
 import { managedServices, selectServices, serviceName } from '../../electron/core/targets/services.js';
 import { containerName, isTemporary, matchesLabel, namespaceDependents, orchestratorOf, selectContainers } from '../../electron/core/targets/select.js';
@@ -43,7 +43,7 @@ function engine(containers: Fake[], faults: { list?: Error; inspect?: Record<str
 }
 
 // Parsed when a test runs, never while the file is collected (a mutant must be active then).
-const watched = (): ReturnType<typeof parseReference> => parseReference('nginx:latest');
+const watched = (): ImageReference => parseReference('nginx:latest');
 const names = (s: { containers: ContainerInspect[] }): string[] => s.containers.map((c) => c.Name.slice(1));
 
 describe('selecting the containers of a runtime', () => {
